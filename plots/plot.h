@@ -1,0 +1,32 @@
+/* plots/plot.h -- figures from a results database, drawn by gnuplot.
+ *
+ * A figure is a query, a data file and a gnuplot script.  The .dat and .gp
+ * files are written beside the output (out.png -> out.dat, out.gp) so the
+ * figure can be regenerated and edited by hand; gnuplot is then run as a
+ * program found on PATH (none there -> SIM_ETOOL naming gnuplot-nox).
+ *
+ * x is a run parameter (any key of `params`, or a column of `runs`: workload,
+ * model, engine); a numeric x draws lines, a text x draws clustered bars.
+ * y is a metric: a key of `metrics`, or one of the derived rates
+ * anomaly_rate, forbidden_rate (per iteration, with Wilson 95% error bars).
+ * by splits the data into one series per value of another parameter.
+ */
+#ifndef MMSIM_PLOTS_PLOT_H
+#define MMSIM_PLOTS_PLOT_H
+
+#include "../sim/err.h"
+
+typedef struct plot_opts {
+  const char *db_path;
+  const char *x, *y, *by; /* by may be NULL */
+  const char *where;      /* SQL condition on runs (alias r), or NULL */
+  const char *out;        /* .png or .svg */
+  const char *title;      /* NULL: derived from x and y */
+} plot_opts;
+
+int plot_metric(const plot_opts *o, sim_err *err);
+
+/* Outcome histogram of one run: one bar per outcome, forbidden ones marked. */
+int plot_histogram(const char *db_path, long long run_id, const char *out, sim_err *err);
+
+#endif

@@ -1,0 +1,70 @@
+/* results/db.h -- the results database: one SQLite file per study.
+ *
+ * Schema (DESIGN.md "Interfaces"): experiments, runs, params, outcomes,
+ * metrics, plus views with anomaly and reorder rates and Wilson 95% intervals.
+ * WAL mode; PRAGMA user_version holds the schema version and db_open applies
+ * forward migrations in order.  A file whose user_version is newer than ours,
+ * or that is not an mmsim database, is refused with SIM_ESCHEMA.
+ *
+ * Invariants:
+ *   D1  A run is written in one transaction; its status becomes 'done' as the
+ *       last statement, so a reader never sees a half run as done and an
+ *       interrupted writer leaves no row at all.
+ *   D2  Read-only commands open the file with SQLITE_OPEN_READONLY.
+ */
+#ifndef MMSIM_RESULTS_DB_H
+#define MMSIM_RESULTS_DB_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../sim/err.h"
+
+typedef struct db db; /* opaque */
+
+#define DB_SCHEMA_VERSION 1
+
+typedef struct db_param { const char *key, *value; } db_param;
+typedef struct db_metric { const char *key; double value; } db_metric;
+typedef struct db_outcome {
+  const char *outcome; /* "0:EAX=0; 1:EAX=0;" */
+  uint64_t count;
+  int forbidden;       /* 0/1 */
+  const char *anomaly; /* kind, or NULL when the outcome is SC */
+} db_outcome;
+
+typedef struct db_run {
+  const char *engine;   /* "sim" or "native" */
+  const char *workload; /* litmus test name or scenario */
+  const char *model;    /* "sc", "tso", ... or the host for native */
+  uint64_t seed, iterations, sim_cycles;
+  double wall_s;
+  const char *host;
+  const char *config_json; /* fully resolved */
+  const char *config_hash;
+  const db_param *params;     size_t nparams;
+  const db_outcome *outcomes; size_t noutcomes;
+  const db_metric *metrics;   size_t nmetrics;
+} db_run;
+
+/* Lifetime.  db_open creates or migrates; errors name the path. */
+int db_open(const char *path, db **out, sim_err *err);
+int db_open_readonly(const char *path, db **out, sim_err *err);
+void db_close(db *d);
+
+/* Writing (D1) */
+int db_experiment_create(db *d, const char *name, const char *config_json,
+                         int64_t *id, sim_err *err);
+int db_run_write(db *d, int64_t experiment_id, const db_run *r, int64_t *run_id,
+                 sim_err *err);
+
+/* Reading (D2).  Tables are printed aligned with a header line. */
+int db_query_print(db *d, const char *sql, FILE *out, sim_err *err);
+int db_runs_print(db *d, FILE *out, sim_err *err);
+typedef enum { DB_CSV, DB_JSON } db_format;
+int db_export(db *d, db_format f, FILE *out, sim_err *err);
+
+/* For tests: make the Nth SQLite step from now fail (0 = never). */
+void db_fail_after(db *d, int n);
+
+#endif

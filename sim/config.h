@@ -1,0 +1,129 @@
+/* sim/config.h -- configuration: one table of every key, JSON in, resolved out.
+ *
+ * Every key the simulator reads is a row of CFG_KEYS below: its dotted path,
+ * type, range, default and one-line doc.  `mmsim config --defaults` prints this
+ * table, the loader validates against it, and every run stores the resolved
+ * value of every row, so what ran is never in doubt.
+ *
+ * A config file is JSON.  Keys may be nested objects ({"cpu":{"model":"tso"}})
+ * or dotted strings ({"cpu.model":"tso"}), or a mix.  The top-level key
+ * "sweep" maps dotted keys to lists of values (or {"from","to","step"}) and is
+ * kept aside for `mmsim sweep`; "name" names the experiment.
+ *
+ * Invariants:
+ *   C1  An unknown key, a wrong type or a value out of range is an error whose
+ *       message names the file, the key's full dotted path and the bad value;
+ *       the cfg is then left as it was before the call.
+ *   C2  The resolved JSON is canonical (keys in table order, every key
+ *       present), so equal configs have equal hashes.
+ */
+#ifndef MMSIM_SIM_CONFIG_H
+#define MMSIM_SIM_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
+
+typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
+
+/* X(id, "dotted.path", type, min, max, default, "enum|choices", "doc")
+ * min/max bound CFG_INT and CFG_REAL; default is a string parsed as the type;
+ * choices are '|'-separated for CFG_ENUM and NULL otherwise. */
+#define CFG_KEYS(X)                                                                  \
+  X(CPU_MODEL, "cpu.model", CFG_ENUM, 0, 0, "tso", "sc|tso|pso|weak",                \
+    "memory model of every core")                                                    \
+  X(CPU_CORES, "cpu.cores", CFG_INT, 0, 64, "0", NULL,                               \
+    "number of cores; 0 = one per workload thread")                                  \
+  X(CPU_SB_ENTRIES, "cpu.store_buffer.entries", CFG_INT, 1, 1024, "16", NULL,        \
+    "store-buffer capacity per core (ignored under sc)")                             \
+  X(CPU_SB_DRAIN_DELAY, "cpu.store_buffer.drain_delay", CFG_INT, 0, 100000, "2", NULL, \
+    "cycles a store waits at the head of the buffer before it starts to drain")      \
+  X(CPU_IQ_ENTRIES, "cpu.invalidate_queue.entries", CFG_INT, 1, 1024, "8", NULL,     \
+    "invalidate-queue capacity per core (weak only)")                                \
+  X(CPU_ATOMIC_WIDTH, "cpu.atomic_width", CFG_INT, 1, 8, "8", NULL,                  \
+    "widest single-copy-atomic access in bytes (1, 2, 4 or 8)")                      \
+  X(CPU_ISSUE_CYCLES, "cpu.issue_cycles", CFG_INT, 1, 1000, "1", NULL,              \
+    "cycles to issue one micro-op")                                                  \
+  X(CPU_FORWARD_CYCLES, "cpu.forward_cycles", CFG_INT, 0, 1000, "1", NULL,           \
+    "cycles for a load satisfied by store-to-load forwarding")                       \
+  X(MEMORY_KIND, "memory.kind", CFG_ENUM, 0, 0, "ideal", "ideal|mesi",               \
+    "memory below the cores: ideal (one shared store) or the MESI hierarchy")        \
+  X(MEMORY_LATENCY, "memory.latency", CFG_INT, 0, 100000, "20", NULL,                \
+    "cycles for main memory (and the ideal memory) to serve an access")              \
+  X(NET_LATENCY, "net.latency", CFG_INT, 0, 100000, "4", NULL,                       \
+    "base cycles for one interconnect message")                                      \
+  X(NET_JITTER, "net.jitter", CFG_INT, 0, 100000, "8", NULL,                         \
+    "extra cycles drawn uniformly from [0, jitter] per message (seeded)")            \
+  X(WORKLOAD_KIND, "workload.kind", CFG_ENUM, 0, 0, "litmus", "litmus|map|coherence-test", \
+    "what the threads run")                                                          \
+  X(WORKLOAD_LITMUS, "workload.litmus", CFG_STR, 0, 0, "", NULL,                     \
+    "litmus file, relative to the config file's folder")                             \
+  X(WORKLOAD_SCENARIO, "workload.scenario", CFG_STR, 0, 0, "", NULL,                 \
+    "map scenario name")                                                             \
+  X(WORKLOAD_VARIANT, "workload.variant", CFG_ENUM, 0, 0, "unsafe", "unsafe|fenced|atomic|locked", \
+    "map variant")                                                                   \
+  X(WORKLOAD_THREADS, "workload.threads", CFG_INT, 1, 64, "2", NULL,                 \
+    "threads of a map scenario")                                                     \
+  X(RUN_ITERATIONS, "run.iterations", CFG_INT, 1, 10000000000LL, "10000", NULL,      \
+    "iterations: executions from the initial state")                                 \
+  X(RUN_SEED, "run.seed", CFG_INT, 0, INT64_MAX, "1", NULL,                          \
+    "seed of every random stream of the run")                                        \
+  X(RUN_START_SKEW, "run.start_skew", CFG_INT, 0, 100000, "16", NULL,                \
+    "each thread starts after a delay drawn uniformly from [0, skew] cycles")        \
+  X(RUN_MAX_CYCLES, "run.max_cycles", CFG_INT, 1000, INT64_MAX, "10000000", NULL,    \
+    "an iteration still running after this many cycles is a deadlock (error)")
+
+typedef enum {
+#define X(id, path, type, min, max, def, choices, doc) CK_##id,
+  CFG_KEYS(X)
+#undef X
+  CFG_NKEYS
+} cfg_key_id;
+
+typedef struct cfg_key {
+  const char *path;
+  cfg_type type;
+  int64_t min, max;
+  const char *def, *choices, *doc;
+} cfg_key;
+
+typedef struct cfg cfg; /* opaque */
+
+/* The table */
+const cfg_key *cfg_key_at(cfg_key_id id);
+int cfg_key_find(const char *path); /* id, or -1 */
+void cfg_print_defaults(FILE *out); /* path, type, range or choices, default, doc */
+
+/* Lifetime */
+cfg *cfg_new(void); /* every key at its default */
+cfg *cfg_clone(const cfg *c);
+void cfg_free(cfg *c);
+
+/* Loading (C1).  path is used in messages and to resolve relative paths. */
+int cfg_load_file(cfg *c, const char *path, sim_err *err);
+int cfg_load_string(cfg *c, const char *name, const char *json, sim_err *err);
+int cfg_set(cfg *c, const char *path, const char *value, sim_err *err); /* --set */
+
+/* Reading */
+int64_t cfg_int(const cfg *c, cfg_key_id id);   /* CFG_INT, CFG_BOOL */
+double cfg_real(const cfg *c, cfg_key_id id);
+const char *cfg_str(const cfg *c, cfg_key_id id); /* CFG_STR, CFG_ENUM */
+const char *cfg_name(const cfg *c);               /* "name", or NULL */
+const char *cfg_dir(const cfg *c); /* folder of the loaded file, "." if none */
+/* The value as text, as stored in `params` ("tso", "16", "true"). */
+const char *cfg_value_text(const cfg *c, cfg_key_id id, char *buf, size_t n);
+
+/* Output (C2).  Both return malloc'd strings. */
+char *cfg_resolved_json(const cfg *c);
+char *cfg_source_json(const cfg *c); /* as loaded, sweep included; "{}" if none */
+void cfg_hash(const cfg *c, char out[17]); /* FNV-1a 64 of the resolved JSON, hex */
+
+/* Sweep: the grid of the config's "sweep" object, validated at load. */
+size_t cfg_sweep_nkeys(const cfg *c);
+const char *cfg_sweep_key(const cfg *c, size_t i);
+size_t cfg_sweep_nvalues(const cfg *c, size_t i);
+const char *cfg_sweep_value(const cfg *c, size_t i, size_t j); /* as --set text */
+
+#endif

@@ -1,0 +1,94 @@
+/* tests/check.h -- the unit-test harness: typed checks and a case table.
+ *
+ * After libuv's test-list.h and ASSERT_EQ: a test file lists its cases in one
+ * table and each check prints both sides on failure.  A failing check ends
+ * its case (the rest of the case would only report consequences) and the
+ * file's process exits non-zero.  The last line is "N passed, N failed".
+ *
+ *   static void t_push(void) { CHECK_EQ_U64(sb_len(b), 1); }
+ *   static const check_case cases[] = { {"push", t_push}, {0} };
+ *   int main(int argc, char **argv) { return check_main(cases, argc, argv); }
+ *
+ * `test_x NAME` runs only the case NAME.
+ */
+#ifndef MMSIM_TESTS_CHECK_H
+#define MMSIM_TESTS_CHECK_H
+
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct check_case {
+  const char *name;
+  void (*fn)(void);
+} check_case;
+
+static jmp_buf check__jmp;
+static int check__failed;
+
+#define CHECK__FAIL(...)                                             \
+  do {                                                               \
+    fprintf(stderr, "  %s:%d: ", __FILE__, __LINE__);                \
+    fprintf(stderr, __VA_ARGS__);                                    \
+    fputc('\n', stderr);                                             \
+    check__failed = 1;                                               \
+    longjmp(check__jmp, 1);                                          \
+  } while (0)
+
+#define CHECK(c)                                                     \
+  do { if (!(c)) CHECK__FAIL("CHECK(%s) failed", #c); } while (0)
+
+#define CHECK_EQ_U64(a, b)                                           \
+  do {                                                               \
+    uint64_t check_a_ = (uint64_t)(a), check_b_ = (uint64_t)(b);     \
+    if (check_a_ != check_b_)                                        \
+      CHECK__FAIL("%s == %s: %" PRIu64 " != %" PRIu64, #a, #b,       \
+                  check_a_, check_b_);                               \
+  } while (0)
+
+#define CHECK_EQ_I64(a, b)                                           \
+  do {                                                               \
+    int64_t check_a_ = (int64_t)(a), check_b_ = (int64_t)(b);        \
+    if (check_a_ != check_b_)                                        \
+      CHECK__FAIL("%s == %s: %" PRId64 " != %" PRId64, #a, #b,       \
+                  check_a_, check_b_);                               \
+  } while (0)
+
+#define CHECK_EQ_STR(a, b)                                           \
+  do {                                                               \
+    const char *check_a_ = (a), *check_b_ = (b);                     \
+    if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_) != 0)   \
+      CHECK__FAIL("%s == %s: \"%s\" != \"%s\"", #a, #b,              \
+                  check_a_ ? check_a_ : "(null)",                    \
+                  check_b_ ? check_b_ : "(null)");                   \
+  } while (0)
+
+#define CHECK_CONTAINS(hay, needle)                                  \
+  do {                                                               \
+    const char *check_h_ = (hay), *check_n_ = (needle);              \
+    if (!check_h_ || !strstr(check_h_, check_n_))                    \
+      CHECK__FAIL("%s contains \"%s\": got \"%s\"", #hay, check_n_,  \
+                  check_h_ ? check_h_ : "(null)");                   \
+  } while (0)
+
+static inline int check_main(const check_case *cases, int argc, char **argv) {
+  int passed = 0, failed = 0;
+  for (const check_case *c = cases; c->name; c++) {
+    if (argc > 1 && strcmp(argv[1], c->name) != 0) continue;
+    check__failed = 0;
+    if (setjmp(check__jmp) == 0) c->fn();
+    if (check__failed) {
+      fprintf(stderr, "FAIL %s\n", c->name);
+      failed++;
+    } else {
+      printf("ok   %s\n", c->name);
+      passed++;
+    }
+  }
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed ? 1 : (passed ? 0 : 1);
+}
+
+#endif
