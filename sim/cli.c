@@ -1,4 +1,397 @@
-/* sim/cli.c -- placeholder until the CLI lands. */
+/* sim/cli.c -- the mmsim command line: one function per subcommand.
+ *
+ * The only place that prints a sim_err and picks the exit status (err.h maps
+ * each code to one: 2 for bad input, 1 for I/O and database failures, 3 for
+ * a violated invariant).  Every command parses its own options with
+ * getopt_long, so `mmsim CMD --help` documents exactly what CMD takes.
+ */
 #include "cli.h"
+
+#include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
-int cli_main(int argc, char **argv) { (void)argc; (void)argv; puts("mmsim"); return 0; }
+#include <stdlib.h>
+#include <string.h>
+
+#include "../plots/plot.h"
+#include "../results/db.h"
+#include "bench.h"
+#include "config.h"
+#include "err.h"
+#include "run.h"
+
+#define DEFAULT_DB "results.db"
+
+typedef struct command {
+  const char *name, *usage, *doc;
+  int (*fn)(int argc, char **argv, sim_err *err);
+} command;
+
+static const command commands[];
+
+static int usage_error(sim_err *err, const char *cmd, const char *what) {
+  return sim_errf(err, SIM_EUSAGE, "%s: %s (see mmsim %s --help)", cmd, what, cmd);
+}
+
+/* Parse an unsigned integer option; errors name the option. */
+static int parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out,
+                     sim_err *err) {
+  char *end;
+  if (!s || !*s || *s == '-') goto bad;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (*end) goto bad;
+  *out = v;
+  return 0;
+bad:
+  return sim_errf(err, SIM_EUSAGE, "%s: %s: \"%s\" is not a non-negative integer", cmd, opt,
+                  s ? s : "");
+}
+
+static void print_usage(const command *c) {
+  printf("usage: mmsim %s\n\n%s\n", c->usage, c->doc);
+}
+
+/* Options shared by run and litmus: shorthands for config keys. */
+typedef struct run_flags {
+  const char *db, *model;
+  const char *sets[64];
+  int nsets;
+  const char *iterations, *seed;
+  bool replay, check;
+  uint64_t iteration;
+} run_flags;
+
+enum { OPT_DB = 256, OPT_SET, OPT_ITERATION, OPT_CHECK, OPT_HELP };
+
+static const struct option run_options[] = {
+    {"db", required_argument, 0, OPT_DB},
+    {"set", required_argument, 0, OPT_SET},
+    {"model", required_argument, 0, 'm'},
+    {"iterations", required_argument, 0, 'n'},
+    {"seed", required_argument, 0, 's'},
+    {"iteration", required_argument, 0, OPT_ITERATION},
+    {"check", no_argument, 0, OPT_CHECK},
+    {"help", no_argument, 0, OPT_HELP},
+    {0, 0, 0, 0}};
+
+/* Returns 0, an error code, or -1 for --help. */
+static int parse_run_flags(const char *cmd, int argc, char **argv, run_flags *f,
+                           sim_err *err) {
+  memset(f, 0, sizeof *f);
+  f->db = DEFAULT_DB;
+  optind = 1;
+  opterr = 0;
+  int ch;
+  while ((ch = getopt_long(argc, argv, "m:n:s:", run_options, NULL)) != -1) {
+    switch (ch) {
+    case OPT_DB: f->db = optarg; break;
+    case 'm': f->model = optarg; break;
+    case 'n': f->iterations = optarg; break;
+    case 's': f->seed = optarg; break;
+    case OPT_SET:
+      if (f->nsets == 64) return usage_error(err, cmd, "more than 64 --set options");
+      f->sets[f->nsets++] = optarg;
+      break;
+    case OPT_ITERATION:
+      f->replay = true;
+      if (parse_u64(cmd, "--iteration", optarg, &f->iteration, err)) return err->code;
+      break;
+    case OPT_CHECK: f->check = true; break;
+    case OPT_HELP: return -1;
+    default: {
+      char what[128];
+      snprintf(what, sizeof what, "unknown option or missing value: %s", argv[optind - 1]);
+      return usage_error(err, cmd, what);
+    }
+    }
+  }
+  return 0;
+}
+
+/* Apply the shorthands and --set overrides to c, in that order. */
+static int apply_flags(cfg *c, const run_flags *f, const char *model, sim_err *err) {
+  if (model && cfg_set(c, "cpu.model", model, err)) return err->code;
+  if (f->iterations && cfg_set(c, "run.iterations", f->iterations, err)) return err->code;
+  if (f->seed && cfg_set(c, "run.seed", f->seed, err)) return err->code;
+  for (int i = 0; i < f->nsets; i++) {
+    const char *eq = strchr(f->sets[i], '=');
+    if (!eq) return sim_errf(err, SIM_EUSAGE, "--set %s: expected key=value", f->sets[i]);
+    char key[256];
+    snprintf(key, sizeof key, "%.*s", (int)(eq - f->sets[i]), f->sets[i]);
+    if (cfg_set(c, key, eq + 1, err)) return err->code;
+  }
+  return 0;
+}
+
+/* --- run ----------------------------------------------------------------- */
+
+static int cmd_run(int argc, char **argv, sim_err *err) {
+  run_flags f;
+  int rc = parse_run_flags("run", argc, argv, &f, err);
+  if (rc == -1) return print_usage(&commands[0]), 0;
+  if (rc) return rc;
+  if (optind != argc - 1) return usage_error(err, "run", "expected one CONFIG.json");
+  cfg *c = cfg_new();
+  run_session *s = NULL;
+  char *src = NULL;
+  if (!c) return sim_errf(err, SIM_ENOMEM, "out of memory");
+  if ((rc = cfg_load_file(c, argv[optind], err)) || (rc = apply_flags(c, &f, f.model, err)))
+    goto done;
+  src = cfg_source_json(c);
+  run_opts o = {.db_path = f.db, .experiment = cfg_name(c) ? cfg_name(c) : argv[optind],
+                .config_json = src, .out = stdout, .replay = f.replay,
+                .iteration = f.iteration};
+  bool matched;
+  if ((rc = run_session_open(&s, &o, err)) || (rc = run_config(s, c, &matched, err))) goto done;
+  if (f.check && !matched) rc = sim_errf(err, SIM_EVIOLATION, "observation differs from expectation");
+done:
+  run_session_close(s);
+  free(src);
+  cfg_free(c);
+  return rc;
+}
+
+/* --- litmus -------------------------------------------------------------- */
+
+static int cmd_litmus(int argc, char **argv, sim_err *err) {
+  run_flags f;
+  int rc = parse_run_flags("litmus", argc, argv, &f, err);
+  if (rc == -1) return print_usage(&commands[1]), 0;
+  if (rc) return rc;
+  if (optind >= argc) return usage_error(err, "litmus", "expected at least one FILE.litmus");
+  char models[256];
+  snprintf(models, sizeof models, "%s", f.model ? f.model : "tso");
+  run_session *s = NULL;
+  run_opts o = {.db_path = f.db, .experiment = "litmus", .out = stdout,
+                .replay = f.replay, .iteration = f.iteration};
+  if ((rc = run_session_open(&s, &o, err))) return rc;
+  unsigned mismatches = 0;
+  for (int i = optind; i < argc && !rc; i++) {
+    char list[256], *save = NULL;
+    snprintf(list, sizeof list, "%s", models);
+    for (char *m = strtok_r(list, ",", &save); m && !rc; m = strtok_r(NULL, ",", &save)) {
+      cfg *c = cfg_new();
+      if (!c) {
+        rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+        break;
+      }
+      bool matched = true;
+      if (!(rc = cfg_set(c, "workload.litmus", argv[i], err)) &&
+          !(rc = apply_flags(c, &f, m, err)))
+        rc = run_config(s, c, &matched, err);
+      mismatches += !matched;
+      cfg_free(c);
+    }
+  }
+  run_session_close(s);
+  if (!rc && f.check && mismatches)
+    rc = sim_errf(err, SIM_EVIOLATION, "%u observation(s) differ from their expectation",
+                  mismatches);
+  return rc;
+}
+
+/* --- config -------------------------------------------------------------- */
+
+static int cmd_config(int argc, char **argv, sim_err *err) {
+  if (argc == 2 && strcmp(argv[1], "--defaults") == 0) {
+    cfg_print_defaults(stdout);
+    return 0;
+  }
+  if (argc == 2 && strcmp(argv[1], "--help") == 0) return print_usage(&commands[2]), 0;
+  if (argc != 2) return usage_error(err, "config", "expected --defaults or CONFIG.json");
+  cfg *c = cfg_new();
+  if (!c) return sim_errf(err, SIM_ENOMEM, "out of memory");
+  int rc = cfg_load_file(c, argv[1], err);
+  if (!rc) {
+    char *j = cfg_resolved_json(c), hash[17];
+    cfg_hash(c, hash);
+    printf("%s\nconfig_hash %s\n", j, hash);
+    free(j);
+  }
+  cfg_free(c);
+  return rc;
+}
+
+/* --- query, runs, export ------------------------------------------------- */
+
+static int open_ro(const char *cmd, int argc, char **argv, int want_args, db **d, sim_err *err) {
+  if (argc < 2 || argv[1][0] == '-') return usage_error(err, cmd, "expected DB");
+  (void)want_args;
+  return db_open_readonly(argv[1], d, err);
+}
+
+static int cmd_query(int argc, char **argv, sim_err *err) {
+  if (argc >= 2 && strcmp(argv[1], "--help") == 0) return print_usage(&commands[3]), 0;
+  if (argc > 3) return usage_error(err, "query", "expected DB and at most one SQL statement");
+  db *d;
+  int rc = open_ro("query", argc, argv, 1, &d, err);
+  if (rc) return rc;
+  const char *sql = argc == 3 ? argv[2]
+                              : "SELECT type, name FROM sqlite_schema WHERE name NOT LIKE "
+                                "'sqlite_%' ORDER BY type, name";
+  rc = db_query_print(d, sql, stdout, err);
+  db_close(d);
+  return rc;
+}
+
+static int cmd_runs(int argc, char **argv, sim_err *err) {
+  if (argc >= 2 && strcmp(argv[1], "--help") == 0) return print_usage(&commands[4]), 0;
+  if (argc != 2) return usage_error(err, "runs", "expected DB");
+  db *d;
+  int rc = open_ro("runs", argc, argv, 0, &d, err);
+  if (rc) return rc;
+  rc = db_runs_print(d, stdout, err);
+  db_close(d);
+  return rc;
+}
+
+static int cmd_export(int argc, char **argv, sim_err *err) {
+  if (argc >= 2 && strcmp(argv[1], "--help") == 0) return print_usage(&commands[5]), 0;
+  const char *db_path = NULL, *out_path = NULL;
+  int fmt = -1;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--csv") == 0) fmt = DB_CSV;
+    else if (strcmp(argv[i], "--json") == 0) fmt = DB_JSON;
+    else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) out_path = argv[++i];
+    else if (argv[i][0] != '-' && !db_path) db_path = argv[i];
+    else return usage_error(err, "export", "unexpected argument");
+  }
+  if (!db_path || fmt < 0) return usage_error(err, "export", "expected DB and --csv or --json");
+  db *d;
+  int rc = db_open_readonly(db_path, &d, err);
+  if (rc) return rc;
+  FILE *out = out_path ? fopen(out_path, "w") : stdout;
+  if (!out) rc = sim_errf(err, SIM_EIO, "%s: cannot write", out_path);
+  else rc = db_export(d, (db_format)fmt, out, err);
+  if (out && out != stdout && fclose(out) && !rc)
+    rc = sim_errf(err, SIM_EIO, "%s: write failed", out_path);
+  db_close(d);
+  return rc;
+}
+
+/* --- plot ---------------------------------------------------------------- */
+
+static int cmd_plot(int argc, char **argv, sim_err *err) {
+  static const struct option opts[] = {
+      {"x", required_argument, 0, 'x'},     {"y", required_argument, 0, 'y'},
+      {"by", required_argument, 0, 'b'},    {"where", required_argument, 0, 'w'},
+      {"title", required_argument, 0, 't'}, {"histogram", required_argument, 0, 'H'},
+      {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
+  plot_opts o = {0};
+  const char *hist_run = NULL;
+  optind = 1;
+  opterr = 0;
+  int ch;
+  while ((ch = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+    switch (ch) {
+    case 'x': o.x = optarg; break;
+    case 'y': o.y = optarg; break;
+    case 'b': o.by = optarg; break;
+    case 'w': o.where = optarg; break;
+    case 't': o.title = optarg; break;
+    case 'o': o.out = optarg; break;
+    case 'H': hist_run = optarg; break;
+    case 'h': return print_usage(&commands[6]), 0;
+    default: return usage_error(err, "plot", "unknown option or missing value");
+    }
+  }
+  if (optind != argc - 1) return usage_error(err, "plot", "expected one DB");
+  o.db_path = argv[optind];
+  if (!o.out) return usage_error(err, "plot", "expected -o OUT.png or OUT.svg");
+  int rc;
+  if (hist_run) {
+    uint64_t id;
+    if ((rc = parse_u64("plot", "--histogram", hist_run, &id, err))) return rc;
+    rc = plot_histogram(o.db_path, (long long)id, o.out, err);
+  } else {
+    if (!o.x || !o.y) return usage_error(err, "plot", "expected --x PARAM and --y METRIC");
+    rc = plot_metric(&o, err);
+  }
+  if (!rc) printf("Wrote %s (data and gnuplot script beside it)\n", o.out);
+  return rc;
+}
+
+/* --- bench --------------------------------------------------------------- */
+
+static int cmd_bench(int argc, char **argv, sim_err *err) {
+  if (argc >= 2 && strcmp(argv[1], "--help") == 0) return print_usage(&commands[7]), 0;
+  uint64_t reps = 5;
+  if (argc == 3 && strcmp(argv[1], "--reps") == 0) {
+    if (parse_u64("bench", "--reps", argv[2], &reps, err)) return err->code;
+  } else if (argc != 1) {
+    return usage_error(err, "bench", "expected no arguments or --reps N");
+  }
+  return bench_main(stdout, reps ? (unsigned)reps : 1, err);
+}
+
+/* --- dispatch ------------------------------------------------------------ */
+
+static const command commands[] = {
+    {"run", "run CONFIG.json [--db F] [--model M] [--seed N] [--iterations N] [--set key=value]... [--iteration K] [--check]",
+     "Run one simulation from a JSON config and store it as one run.\n"
+     "  --db F          results database (default " DEFAULT_DB ")\n"
+     "  --model M       shorthand for --set cpu.model=M (sc, tso, pso, weak)\n"
+     "  --seed N        shorthand for --set run.seed=N\n"
+     "  --iterations N  shorthand for --set run.iterations=N\n"
+     "  --set key=value override any config key (see mmsim config --defaults)\n"
+     "  --iteration K   replay iteration K alone (same outcome as inside the run); not stored\n"
+     "  --check         exit 3 if a litmus observation differs from its expectation",
+     cmd_run},
+    {"litmus", "litmus FILE.litmus... [--model M[,M...]] [--iterations N] [--seed N] [--set key=value]... [--db F] [--iteration K] [--check]",
+     "Run litmus tests (herd7 format, X86 or C) in the simulator, print each\n"
+     "outcome histogram with herd7/litmus7's Ok/No, Witnesses and Observation\n"
+     "lines, and store each test under each model as a run.\n"
+     "  --model M,M     models to run, comma-separated (default tso)\n"
+     "  other options as for mmsim run",
+     cmd_litmus},
+    {"config", "config --defaults | config CONFIG.json",
+     "--defaults: every config key with its type, range, default and doc.\n"
+     "CONFIG.json: the file validated and resolved, with its hash.",
+     cmd_config},
+    {"query", "query DB [SQL]",
+     "Run one SQL statement on the database opened read-only and print the rows.\n"
+     "Without SQL: list the tables and views.",
+     cmd_query},
+    {"runs", "runs DB", "List the runs with their rates.", cmd_runs},
+    {"export", "export DB --csv|--json [-o FILE]",
+     "Every run with its params, outcomes and metrics, as CSV or JSON.", cmd_export},
+    {"plot", "plot DB --x PARAM --y METRIC [--by PARAM] [--where COND] [--title T] -o OUT.png|.svg\n"
+             "       mmsim plot DB --histogram RUN_ID -o OUT.png|.svg",
+     "Draw a figure with gnuplot.  PARAM is a config key (cpu.model, net.jitter, ...)\n"
+     "or workload, model, engine; METRIC is a metrics key or anomaly_rate,\n"
+     "forbidden_rate (with Wilson 95% error bars).  --where is SQL over runs r.\n"
+     "The .dat and .gp files are written beside OUT.",
+     cmd_plot},
+    {"bench", "bench [--reps N]",
+     "Speed: simulated memory micro-ops per host second, SB iterations and\n"
+     "witnesses per second; the median of N repetitions (default 5).",
+     cmd_bench},
+    {0, 0, 0, 0}};
+
+static void print_help(void) {
+  printf("mmsim -- a discrete-event simulator of multi-core caches and memory models\n\n"
+         "usage: mmsim COMMAND [ARGS]   (mmsim COMMAND --help for its options)\n\n");
+  for (const command *c = commands; c->name; c++) {
+    const char *nl = strchr(c->doc, '\n');
+    printf("  %-8s %.*s\n", c->name, nl ? (int)(nl - c->doc) : (int)strlen(c->doc), c->doc);
+  }
+}
+
+int cli_main(int argc, char **argv) {
+  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    print_help();
+    return argc < 2 ? 2 : 0;
+  }
+  sim_err err = {0, ""};
+  for (const command *c = commands; c->name; c++) {
+    if (strcmp(argv[1], c->name) != 0) continue;
+    int rc = c->fn(argc - 1, argv + 1, &err);
+    if (rc) {
+      fprintf(stderr, "mmsim %s: %s\n", c->name, err.msg[0] ? err.msg : sim_code_text(rc));
+      return sim_code_exit(rc);
+    }
+    return 0;
+  }
+  fprintf(stderr, "mmsim: unknown command \"%s\" (mmsim --help lists them)\n", argv[1]);
+  return 2;
+}

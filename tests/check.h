@@ -73,13 +73,18 @@ static int check__failed;
                   check_h_ ? check_h_ : "(null)");                   \
   } while (0)
 
+/* setjmp lives in its own frame so no local of the loop can be clobbered. */
+static int check__run(const check_case *c) {
+  check__failed = 0;
+  if (setjmp(check__jmp) == 0) c->fn();
+  return check__failed;
+}
+
 static inline int check_main(const check_case *cases, int argc, char **argv) {
   int passed = 0, failed = 0;
   for (const check_case *c = cases; c->name; c++) {
     if (argc > 1 && strcmp(argv[1], c->name) != 0) continue;
-    check__failed = 0;
-    if (setjmp(check__jmp) == 0) c->fn();
-    if (check__failed) {
+    if (check__run(c)) {
       fprintf(stderr, "FAIL %s\n", c->name);
       failed++;
     } else {

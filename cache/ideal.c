@@ -1,0 +1,95 @@
+/* cache/ideal.c -- the ideal memory: one shared store, a latency, jitter.
+ *
+ * The reference below every model: no caches, so no coherence to get wrong.
+ * Each access performs at one cycle, atomically, on main memory; the seeded
+ * jitter varies that cycle per access, so iterations interleave differently
+ * as they do on hardware.  The MESI hierarchy (issue 3) replaces it as the
+ * default and is tested against it.
+ */
+#include <stdlib.h>
+
+#include "../sim/rng.h"
+#include "memsys.h"
+
+typedef struct ideal {
+  memsys base;
+  memsys_params p;
+  sim_rng *jitter; /* one stream per core */
+  uint64_t loads, stores, rmws;
+} ideal;
+
+static void perform(sim_engine *sim, void *ctx, uint64_t arg) {
+  ideal *m = ctx;
+  mem_req *r = (mem_req *)(uintptr_t)arg;
+  uint8_t *p = m->base.data + r->addr;
+  uint64_t old = memsys_get(p, r->size);
+  switch (r->kind) {
+  case REQ_LOAD:
+    m->loads++;
+    r->value = old;
+    break;
+  case REQ_STORE:
+    m->stores++;
+    memsys_put(p, r->size, r->value);
+    break;
+  case REQ_RMW:
+    m->rmws++;
+    memsys_put(p, r->size, mem_rmw_apply(r->op, old, r->value));
+    r->value = old;
+    break;
+  case REQ_CAS:
+    m->rmws++;
+    r->success = old == mem_trunc(r->expected, r->size);
+    if (r->success) memsys_put(p, r->size, r->value);
+    r->value = old;
+    break;
+  }
+  r->done(sim, r);
+}
+
+static void submit(memsys *base, sim_engine *sim, mem_req *r) {
+  ideal *m = (ideal *)base;
+  uint64_t delay = m->p.latency + sim_rng_upto(&m->jitter[r->core], m->p.jitter);
+  sim_schedule(sim, delay, perform, m, (uint64_t)(uintptr_t)r, "ideal.perform");
+}
+
+static uint64_t peek(memsys *base, uint64_t addr, unsigned size) {
+  return memsys_get(base->data + addr, size);
+}
+
+static void reset(memsys *base, uint64_t iter_seed) {
+  ideal *m = (ideal *)base;
+  for (unsigned c = 0; c < m->p.cores; c++)
+    sim_rng_derive(&m->jitter[c], iter_seed, "ideal.jitter", c);
+}
+
+static void metrics(memsys *base, memsys_metric_fn fn, void *ctx) {
+  ideal *m = (ideal *)base;
+  fn(ctx, "mem.loads", (double)m->loads);
+  fn(ctx, "mem.stores", (double)m->stores);
+  fn(ctx, "mem.rmws", (double)m->rmws);
+}
+
+static void destroy(memsys *base) {
+  ideal *m = (ideal *)base;
+  free(m->jitter);
+  free(m);
+}
+
+static const memsys_ops ideal_ops = {submit, peek, reset, metrics, destroy};
+
+memsys *memsys_ideal_new(const memsys_params *p, uint8_t *data, size_t size) {
+  ideal *m = calloc(1, sizeof *m);
+  if (!m) return NULL;
+  m->jitter = calloc(p->cores ? p->cores : 1, sizeof *m->jitter);
+  if (!m->jitter) {
+    free(m);
+    return NULL;
+  }
+  m->base.ops = &ideal_ops;
+  m->base.data = data;
+  m->base.size = size;
+  m->p = *p;
+  reset(&m->base, 0);
+  return &m->base;
+}

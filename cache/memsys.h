@@ -1,0 +1,84 @@
+/* cache/memsys.h -- what lies below the cores: the memory-system interface.
+ *
+ * Two implementations: the ideal memory (cache/ideal.c: one shared store with
+ * a latency and seeded jitter) and, from issue 3, the MESI hierarchy.  A core
+ * hands a request over and is called back when the request has *performed*:
+ * a load's value is bound, a store's value is visible, an RMW is done.
+ *
+ * Memory holds real bytes: `data` is main memory, the machine's whole
+ * simulated address space (address = offset into data).  Workloads lay out
+ * their shared state there before an iteration starts; afterwards only the
+ * memory system reads or writes it.
+ *
+ * Invariants:
+ *   MS1  A request's done callback runs exactly once, at its perform cycle.
+ *   MS2  peek returns the value a load would bind if it performed now and no
+ *        request were in flight (the coherent value): for outcomes, not timing.
+ */
+#ifndef MMSIM_CACHE_MEMSYS_H
+#define MMSIM_CACHE_MEMSYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../sim/engine.h"
+#include "../workloads/mem.h"
+
+typedef enum { REQ_LOAD, REQ_STORE, REQ_RMW, REQ_CAS } mem_req_kind;
+
+typedef struct mem_req mem_req;
+typedef void (*mem_req_done)(sim_engine *sim, mem_req *r);
+
+struct mem_req {
+  mem_req_kind kind;
+  unsigned core, size;
+  uint64_t addr;
+  uint64_t value;    /* in: store value, rmw operand, cas desired; out: old value */
+  uint64_t expected; /* cas */
+  mem_rmw_op op;
+  bool success;      /* out: cas */
+  mem_req_done done;
+  void *owner;
+};
+
+typedef struct memsys memsys;
+
+/* A sink for counters: key, value. */
+typedef void (*memsys_metric_fn)(void *ctx, const char *key, double value);
+
+typedef struct memsys_ops {
+  void (*access)(memsys *m, sim_engine *sim, mem_req *r); /* MS1 */
+  uint64_t (*peek)(memsys *m, uint64_t addr, unsigned size); /* MS2 */
+  void (*reset)(memsys *m, uint64_t iter_seed); /* between iterations */
+  void (*metrics)(memsys *m, memsys_metric_fn fn, void *ctx);
+  void (*free)(memsys *m);
+} memsys_ops;
+
+struct memsys {
+  const memsys_ops *ops;
+  uint8_t *data; /* main memory */
+  size_t size;
+};
+
+/* Little-endian bytes <-> value, for every implementation. */
+static inline uint64_t memsys_get(const uint8_t *p, unsigned size) {
+  uint64_t v = 0;
+  for (unsigned i = size; i-- > 0;) v = (v << 8) | p[i];
+  return v;
+}
+static inline void memsys_put(uint8_t *p, unsigned size, uint64_t v) {
+  for (unsigned i = 0; i < size; i++, v >>= 8) p[i] = (uint8_t)v;
+}
+
+typedef struct memsys_params {
+  unsigned cores;
+  uint64_t latency, jitter;
+} memsys_params;
+
+/* The ideal memory: every access performs latency + U[0, jitter] cycles after
+ * it is issued, atomically, on `data`.  jitter draws from one stream per
+ * core, derived from the iteration seed. */
+memsys *memsys_ideal_new(const memsys_params *p, uint8_t *data, size_t size);
+
+#endif

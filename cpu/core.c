@@ -1,0 +1,253 @@
+/* cpu/core.c -- see core.h for the model; this file is its state machine. */
+#include "core.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../sim/err.h"
+#include "sb.h"
+
+typedef enum { W_RUN, W_SB_EMPTY, W_SB_SPACE, W_MEM, W_DONE } core_wait;
+static const char *const wait_name[] = {"RUN", "SB_EMPTY", "SB_SPACE", "MEM", "DONE"};
+
+struct cpu_core {
+  unsigned id, tid;
+  cpu_params p;
+  const cpu_model_info *model;
+  sim_engine *sim;
+  memsys *mem;
+  cpu_thread *thread;
+  cpu_entry entry;
+  void *entry_arg;
+
+  core_wait wait;
+  uop cur;          /* the uop in flight (CO1) */
+  uint64_t result;  /* its value, read by the thread on resume */
+  uint64_t old;     /* CAS: the value found */
+
+  sb sb;
+  bool draining;    /* the oldest SB entry is in the memory system */
+  mem_req load_req, drain_req;
+
+  cpu_counters n;
+};
+
+static void issue(cpu_core *c);
+static void start_drain(cpu_core *c);
+
+/* --- Thread side --------------------------------------------------------- */
+
+static void thread_main(void *arg) {
+  cpu_core *c = arg;
+  c->entry(c->entry_arg, c->tid);
+}
+
+uint64_t cpu_core_exec(cpu_core *c, const uop *u, uint64_t *old) {
+  c->cur = *u;
+  cpu_thread_yield(c->thread); /* the core issues it; ev_resume brings us back */
+  if (old) *old = c->old;
+  return c->result;
+}
+
+/* --- Scheduler side ------------------------------------------------------ */
+
+/* The thread runs (in zero simulated time) until its next uop, then issues. */
+static void ev_resume(sim_engine *sim, void *ctx, uint64_t arg) {
+  cpu_core *c = ctx;
+  (void)sim, (void)arg;
+  if (cpu_thread_resume(c->thread)) {
+    c->wait = W_DONE;
+    return;
+  }
+  c->n.uops++;
+  issue(c);
+}
+
+/* The uop has its value: the thread continues after `delay` cycles. */
+static void complete(cpu_core *c, uint64_t value, uint64_t delay) {
+  c->result = value;
+  c->wait = W_RUN;
+  sim_schedule(c->sim, delay, ev_resume, c, 0, "core.resume");
+}
+
+/* A load binds its value now: count the stores it overtook. */
+static void load_performed(cpu_core *c) {
+  c->n.loads++;
+  if (!sb_empty(&c->sb)) c->n.reorder_store_load++;
+}
+
+static void mem_done(sim_engine *sim, mem_req *r) {
+  cpu_core *c = r->owner;
+  (void)sim;
+  assert(c->wait == W_MEM);
+  if (r->kind == REQ_LOAD) load_performed(c);
+  if (r->kind == REQ_CAS) {
+    c->old = r->value;
+    complete(c, r->success, 0);
+  } else {
+    complete(c, r->value, 0);
+  }
+}
+
+static void send(cpu_core *c, mem_req_kind kind) {
+  mem_req *r = &c->load_req;
+  r->kind = kind;
+  r->core = c->id;
+  r->addr = c->cur.addr;
+  r->size = c->cur.size;
+  r->value = c->cur.value;
+  r->expected = c->cur.expected;
+  r->op = c->cur.op;
+  r->done = mem_done;
+  r->owner = c;
+  c->wait = W_MEM;
+  c->mem->ops->access(c->mem, c->sim, r);
+}
+
+/* Wait for the SB to empty before the current uop may go on. */
+static bool must_drain_first(cpu_core *c) {
+  if (sb_empty(&c->sb)) return false;
+  c->wait = W_SB_EMPTY;
+  c->n.sb_drain_waits++;
+  return true;
+}
+
+static void issue(cpu_core *c) {
+  const uop *u = &c->cur;
+  uint64_t v;
+  switch (u->kind) {
+  case UOP_LOAD:
+    if (c->model->loads_wait_for_stores && must_drain_first(c)) return;
+    switch (sb_forward(&c->sb, u->addr, u->size, &v)) {
+    case SB_HIT:
+      c->n.sb_forwards++;
+      load_performed(c);
+      complete(c, v, c->p.forward_cycles);
+      return;
+    case SB_PARTIAL:
+      must_drain_first(c);
+      return;
+    case SB_MISS:
+      send(c, REQ_LOAD);
+      return;
+    }
+    return;
+  case UOP_STORE:
+    if (sb_full(&c->sb)) {
+      c->wait = W_SB_SPACE;
+      c->n.sb_full_stalls++;
+      return;
+    }
+    c->n.stores++;
+    sb_push(&c->sb, u->addr, u->size, u->value, sim_now(c->sim) + c->p.drain_delay);
+    start_drain(c);
+    complete(c, 0, c->p.issue_cycles);
+    return;
+  case UOP_RMW:
+  case UOP_CAS:
+    if (must_drain_first(c)) return;
+    c->n.rmws++;
+    send(c, u->kind == UOP_RMW ? REQ_RMW : REQ_CAS);
+    return;
+  case UOP_FENCE:
+    if (u->fence == MF_FULL && must_drain_first(c)) return;
+    c->n.fences++;
+    complete(c, 0, c->p.issue_cycles);
+    return;
+  case UOP_WORK:
+    complete(c, 0, u->value);
+    return;
+  case UOP_NKINDS:
+    break;
+  }
+  sim_panic("core %u: uop kind %d at cycle %" PRIu64, c->id, (int)u->kind, sim_now(c->sim));
+}
+
+/* --- Store buffer drain (CO2: oldest first, one at a time) ---------------- */
+
+static void drain_done(sim_engine *sim, mem_req *r) {
+  cpu_core *c = r->owner;
+  (void)sim;
+  sb_pop(&c->sb);
+  c->draining = false;
+  start_drain(c);
+  if ((c->wait == W_SB_EMPTY && sb_empty(&c->sb)) || c->wait == W_SB_SPACE) {
+    c->wait = W_RUN;
+    issue(c);
+  }
+}
+
+static void ev_drain(sim_engine *sim, void *ctx, uint64_t arg) {
+  cpu_core *c = ctx;
+  (void)sim, (void)arg;
+  const sb_entry *e = sb_at(&c->sb, 0);
+  mem_req *r = &c->drain_req;
+  r->kind = REQ_STORE;
+  r->core = c->id;
+  r->addr = e->addr;
+  r->size = e->size;
+  r->value = e->value;
+  r->done = drain_done;
+  r->owner = c;
+  c->mem->ops->access(c->mem, c->sim, r);
+}
+
+static void start_drain(cpu_core *c) {
+  if (c->draining || sb_empty(&c->sb)) return;
+  c->draining = true;
+  uint64_t now = sim_now(c->sim), ready = sb_at(&c->sb, 0)->ready_at;
+  sim_schedule(c->sim, ready > now ? ready - now : 0, ev_drain, c, 0, "core.drain");
+}
+
+/* --- Lifetime ------------------------------------------------------------ */
+
+cpu_core *cpu_core_new(unsigned id, const cpu_params *p, sim_engine *sim, memsys *mem) {
+  cpu_core *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->id = id;
+  c->p = *p;
+  c->model = &cpu_model_table[p->model];
+  c->sim = sim;
+  c->mem = mem;
+  c->wait = W_DONE;
+  c->thread = cpu_thread_new(64 * 1024);
+  if (!c->thread || !sb_init(&c->sb, p->sb_entries)) {
+    cpu_core_free(c);
+    return NULL;
+  }
+  return c;
+}
+
+void cpu_core_free(cpu_core *c) {
+  if (!c) return;
+  cpu_thread_free(c->thread);
+  sb_free(&c->sb);
+  free(c);
+}
+
+void cpu_core_start(cpu_core *c, cpu_entry entry, void *arg, unsigned tid, uint64_t delay) {
+  sb_clear(&c->sb);
+  c->draining = false;
+  c->entry = entry;
+  c->entry_arg = arg;
+  c->tid = tid;
+  c->wait = W_RUN;
+  cpu_thread_start(c->thread, thread_main, c);
+  sim_schedule(c->sim, delay, ev_resume, c, 0, "core.start");
+}
+
+bool cpu_core_done(const cpu_core *c) { return c->wait == W_DONE; }
+bool cpu_core_quiet(const cpu_core *c) { return c->wait == W_DONE && sb_empty(&c->sb); }
+const cpu_counters *cpu_core_counters(const cpu_core *c) { return &c->n; }
+void cpu_core_clear_counters(cpu_core *c) { memset(&c->n, 0, sizeof c->n); }
+
+const char *cpu_core_str(const cpu_core *c, char *buf, size_t n) {
+  char sbuf[256];
+  snprintf(buf, n, "core %u (thread %u) %s %s uop=%s addr=%#" PRIx64 " %s", c->id, c->tid,
+           c->model->name, wait_name[c->wait], uop_kind_name[c->cur.kind], c->cur.addr,
+           sb_str(&c->sb, sbuf, sizeof sbuf));
+  return buf;
+}

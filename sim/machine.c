@@ -1,0 +1,158 @@
+/* sim/machine.c -- see machine.h. */
+#include "machine.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../workloads/mem_sim.h"
+#include "rng.h"
+
+struct sim_machine {
+  sim_engine sim;
+  memsys *mem;
+  unsigned ncores, nthreads;
+  cpu_core **cores;
+  mem_sim_port *ports;
+  uint8_t *data;
+  size_t size, used;
+  uint64_t seed, start_skew, max_cycles, cycles;
+};
+
+sim_machine *sim_machine_new(const cfg *c, unsigned nthreads, size_t mem_bytes, sim_err *err) {
+  unsigned cores = (unsigned)cfg_int(c, CK_CPU_CORES);
+  if (cores == 0) cores = nthreads;
+  if (cores < nthreads) {
+    sim_errf(err, SIM_ECONFIG, "cpu.cores: %u is fewer than the workload's %u threads", cores,
+             nthreads);
+    return NULL;
+  }
+  if (strcmp(cfg_str(c, CK_MEMORY_KIND), "ideal") != 0) {
+    sim_errf(err, SIM_EUNSUP, "memory.kind: \"%s\" is not built yet; use \"ideal\"",
+             cfg_str(c, CK_MEMORY_KIND));
+    return NULL;
+  }
+  cpu_params cp = {
+      .model = (cpu_model)cpu_model_find(cfg_str(c, CK_CPU_MODEL)),
+      .sb_entries = (unsigned)cfg_int(c, CK_CPU_SB_ENTRIES),
+      .drain_delay = (uint64_t)cfg_int(c, CK_CPU_SB_DRAIN_DELAY),
+      .issue_cycles = (uint64_t)cfg_int(c, CK_CPU_ISSUE_CYCLES),
+      .forward_cycles = (uint64_t)cfg_int(c, CK_CPU_FORWARD_CYCLES),
+  };
+  sim_machine *m = calloc(1, sizeof *m);
+  if (!m) goto nomem;
+  sim_engine_init(&m->sim);
+  m->ncores = cores;
+  m->nthreads = nthreads;
+  m->seed = (uint64_t)cfg_int(c, CK_RUN_SEED);
+  m->start_skew = (uint64_t)cfg_int(c, CK_RUN_START_SKEW);
+  m->max_cycles = (uint64_t)cfg_int(c, CK_RUN_MAX_CYCLES);
+  m->size = mem_bytes;
+  m->data = aligned_alloc(64, (mem_bytes + 63) & ~(size_t)63);
+  m->cores = calloc(cores, sizeof *m->cores);
+  m->ports = calloc(cores, sizeof *m->ports);
+  if (!m->data || !m->cores || !m->ports) goto nomem;
+  memset(m->data, 0, mem_bytes);
+  memsys_params mp = {cores, (uint64_t)cfg_int(c, CK_MEMORY_LATENCY),
+                      (uint64_t)cfg_int(c, CK_NET_JITTER)};
+  m->mem = memsys_ideal_new(&mp, m->data, mem_bytes);
+  if (!m->mem) goto nomem;
+  for (unsigned i = 0; i < cores; i++) {
+    m->cores[i] = cpu_core_new(i, &cp, &m->sim, m->mem);
+    if (!m->cores[i]) goto nomem;
+    mem_sim_port_init(&m->ports[i], i, m->cores[i], m->data,
+                      (unsigned)cfg_int(c, CK_CPU_ATOMIC_WIDTH));
+  }
+  return m;
+nomem:
+  sim_machine_free(m);
+  sim_errf(err, SIM_ENOMEM, "out of memory building a %u-core machine", cores);
+  return NULL;
+}
+
+void sim_machine_free(sim_machine *m) {
+  if (!m) return;
+  if (m->cores)
+    for (unsigned i = 0; i < m->ncores; i++) cpu_core_free(m->cores[i]);
+  if (m->mem) m->mem->ops->free(m->mem);
+  free(m->cores);
+  free(m->ports);
+  free(m->data);
+  sim_engine_free(&m->sim);
+  free(m);
+}
+
+void *sim_machine_alloc(sim_machine *m, size_t size, size_t align) {
+  size_t at = (m->used + align - 1) & ~(align - 1);
+  if (at + size > m->size) return NULL;
+  m->used = at + size;
+  return m->data + at;
+}
+
+uint8_t *sim_machine_mem(sim_machine *m) { return m->data; }
+
+uint64_t sim_machine_peek(sim_machine *m, const void *addr, unsigned size) {
+  return m->mem->ops->peek(m->mem, (uint64_t)((const uint8_t *)addr - m->data), size);
+}
+
+mem_port *sim_machine_port(sim_machine *m, unsigned tid) { return &m->ports[tid].base; }
+
+static bool all_quiet(const sim_machine *m) {
+  for (unsigned i = 0; i < m->nthreads; i++)
+    if (!cpu_core_quiet(m->cores[i])) return false;
+  return true;
+}
+
+int sim_machine_iteration(sim_machine *m, uint64_t k, cpu_entry entry, void *arg,
+                          sim_err *err) {
+  uint64_t iter_seed = sim_seed_derive(m->seed, "iteration", k);
+  sim_rng skew;
+  sim_rng_derive(&skew, iter_seed, "run.start_skew", 0);
+  sim_engine_reset(&m->sim);
+  m->mem->ops->reset(m->mem, iter_seed);
+  for (unsigned i = 0; i < m->nthreads; i++)
+    cpu_core_start(m->cores[i], entry, arg, i, sim_rng_upto(&skew, m->start_skew));
+  size_t left = sim_run(&m->sim, m->max_cycles);
+  m->cycles += m->sim.now;
+  if (left || !all_quiet(m)) { /* MA2 */
+    char buf[512];
+    int n = sim_errf(err, SIM_EVIOLATION,
+                     "iteration %" PRIu64 ": no end after %" PRIu64 " cycles (run.max_cycles); %s",
+                     k, m->max_cycles, cpu_core_str(m->cores[0], buf, sizeof buf));
+    sim_engine_reset(&m->sim); /* abandoned coroutines restart next time */
+    return n;
+  }
+  return 0;
+}
+
+uint64_t sim_machine_cycles(const sim_machine *m) { return m->cycles; }
+unsigned sim_machine_nthreads(const sim_machine *m) { return m->nthreads; }
+
+uint64_t sim_machine_mem_uops(const sim_machine *m) {
+  uint64_t n = 0;
+  for (unsigned i = 0; i < m->ncores; i++) {
+    const cpu_counters *c = cpu_core_counters(m->cores[i]);
+    n += c->loads + c->stores + c->rmws;
+  }
+  return n;
+}
+
+void sim_machine_metrics(sim_machine *m, sim_metric_fn fn, void *ctx) {
+  cpu_counters sum = {0};
+  for (unsigned i = 0; i < m->ncores; i++) {
+    const cpu_counters *c = cpu_core_counters(m->cores[i]);
+#define X(n, d) sum.n += c->n;
+    CPU_COUNTERS(X)
+#undef X
+  }
+#define X(n, d) fn(ctx, "cpu." #n, (double)sum.n);
+  CPU_COUNTERS(X)
+#undef X
+  uint64_t mem_uops = sum.loads + sum.stores + sum.rmws;
+  fn(ctx, "reorder.store_load", (double)sum.reorder_store_load);
+  fn(ctx, "reorder.store_load.per_kop",
+     mem_uops ? 1000.0 * (double)sum.reorder_store_load / (double)mem_uops : 0.0);
+  fn(ctx, "sim.cycles", (double)m->cycles);
+  m->mem->ops->metrics(m->mem, fn, ctx);
+}

@@ -1,0 +1,53 @@
+/* sim/machine.h -- a simulated machine: engine, cores, memory system.
+ *
+ * Built once per run from the resolved config and reused for every
+ * iteration.  An iteration starts from a clean machine state (time 0, empty
+ * queues and store buffers, memory system reset) with randomness derived only
+ * from (run seed, iteration index): iteration K run alone draws the same
+ * numbers as iteration K inside a run, so it can be replayed (--iteration K).
+ *
+ * Main memory is one block of host memory (mem_base) holding the simulated
+ * address space; workloads lay out their shared state with
+ * sim_machine_alloc and initialise it before each iteration.
+ *
+ * Invariants:
+ *   MA1  Thread i runs on core i.
+ *   MA2  An iteration ends when every thread has returned and every store
+ *        buffer has drained; still running at run.max_cycles is an error.
+ */
+#ifndef MMSIM_SIM_MACHINE_H
+#define MMSIM_SIM_MACHINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../cpu/core.h"
+#include "config.h"
+#include "err.h"
+
+typedef struct sim_machine sim_machine;
+
+typedef void (*sim_metric_fn)(void *ctx, const char *key, double value);
+
+/* Lifetime.  nthreads: the workload's threads (cpu.cores 0 = as many). */
+sim_machine *sim_machine_new(const cfg *c, unsigned nthreads, size_t mem_bytes, sim_err *err);
+void sim_machine_free(sim_machine *m);
+
+/* Memory layout (before iterations) */
+void *sim_machine_alloc(sim_machine *m, size_t size, size_t align); /* NULL if full */
+uint8_t *sim_machine_mem(sim_machine *m);
+/* The coherent value at a host address in simulated memory (MS2). */
+uint64_t sim_machine_peek(sim_machine *m, const void *addr, unsigned size);
+
+/* Running.  Each thread calls entry(arg, tid) and uses sim_machine_port. */
+mem_port *sim_machine_port(sim_machine *m, unsigned tid);
+int sim_machine_iteration(sim_machine *m, uint64_t k, cpu_entry entry, void *arg,
+                          sim_err *err);
+
+/* Totals over the iterations run so far. */
+uint64_t sim_machine_cycles(const sim_machine *m);
+uint64_t sim_machine_mem_uops(const sim_machine *m);
+void sim_machine_metrics(sim_machine *m, sim_metric_fn fn, void *ctx);
+unsigned sim_machine_nthreads(const sim_machine *m);
+
+#endif

@@ -1,0 +1,39 @@
+/* sim/run.h -- the experiment runner: a resolved config in, a stored run out.
+ *
+ * A session is one experiment in one database.  run_config runs the
+ * config's workload, prints its report and writes it as one run (D1 of
+ * results/db.h: all or nothing).  The database is opened before anything is
+ * simulated, so a bad path fails in a millisecond, not after the run.
+ */
+#ifndef MMSIM_SIM_RUN_H
+#define MMSIM_SIM_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "err.h"
+
+typedef struct run_session run_session;
+
+typedef struct run_opts {
+  const char *db_path;     /* NULL: print only, store nothing */
+  const char *experiment;  /* experiment name */
+  const char *config_json; /* the experiment's config as given (sweep included) */
+  FILE *out;               /* report; NULL for none */
+  bool replay;             /* run only iteration `iteration`; never stored */
+  uint64_t iteration;
+} run_opts;
+
+int run_session_open(run_session **out, const run_opts *o, sim_err *err);
+void run_session_close(run_session *s);
+
+/* Run c's workload.  *matched is false when a litmus test's observation
+ * disagrees with its expectation for the model (may be NULL). */
+int run_config(run_session *s, const cfg *c, bool *matched, sim_err *err);
+
+/* The path of c's litmus file: relative paths resolve against cfg_dir. */
+void run_litmus_path(const cfg *c, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,33 @@
+/* workloads/litmus_run.h -- a litmus test run in the simulator.
+ *
+ * Lays the test's locations out in simulated memory, one cache line each
+ * (64-byte stride, so no two share a line), and for every iteration writes
+ * the initial values, runs one coroutine per test thread on its own core,
+ * waits for every store buffer to drain, reads the final memory through the
+ * memory system and counts the observed outcome.
+ */
+#ifndef MMSIM_WORKLOADS_LITMUS_RUN_H
+#define MMSIM_WORKLOADS_LITMUS_RUN_H
+
+#include <stdint.h>
+
+#include "../sim/config.h"
+#include "../sim/hist.h"
+#include "../sim/metrics.h"
+#include "litmus.h"
+
+typedef struct litmus_result {
+  sim_hist *hist;      /* outcomes: litmus_nobs values each */
+  uint64_t iterations; /* run */
+  uint64_t positive;   /* iterations whose outcome satisfies the condition body */
+  uint64_t sim_cycles, mem_uops;
+  double wall_s;       /* host seconds spent simulating */
+  sim_metrics metrics;
+} litmus_result;
+
+/* Run iterations first .. first+count-1 of t under config c. */
+int litmus_run_sim(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
+                   litmus_result *r, sim_err *err);
+void litmus_result_free(litmus_result *r);
+
+#endif

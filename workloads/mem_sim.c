@@ -1,0 +1,73 @@
+/* workloads/mem_sim.c -- see mem_sim.h. */
+#include "mem_sim.h"
+
+static inline mem_sim_port *P(mem_port *p) { return (mem_sim_port *)p; }
+
+static inline uint64_t sim_addr(mem_sim_port *p, const void *addr) {
+  return (uint64_t)((const uint8_t *)addr - p->mem_base);
+}
+
+/* Piece size for an access of `size` bytes: the atomic width, or the whole. */
+static inline unsigned piece(mem_sim_port *p, unsigned size) {
+  return size > p->atomic_width ? p->atomic_width : size;
+}
+
+static uint64_t load(mem_port *pp, const void *addr, unsigned size, mem_order o) {
+  mem_sim_port *p = P(pp);
+  unsigned w = piece(p, size);
+  uop u = {.kind = UOP_LOAD, .size = w, .addr = sim_addr(p, addr), .order = o};
+  if (w == size) return cpu_core_exec(p->core, &u, NULL);
+  uint64_t v = 0;
+  for (unsigned off = 0; off < size; off += w, u.addr += w)
+    v |= cpu_core_exec(p->core, &u, NULL) << (8 * off);
+  return v;
+}
+
+static void store(mem_port *pp, void *addr, uint64_t v, unsigned size, mem_order o) {
+  mem_sim_port *p = P(pp);
+  unsigned w = piece(p, size);
+  uop u = {.kind = UOP_STORE, .size = w, .addr = sim_addr(p, addr), .order = o};
+  for (unsigned off = 0; off < size; off += w, u.addr += w) {
+    u.value = mem_trunc(v >> (8 * off), w);
+    cpu_core_exec(p->core, &u, NULL);
+  }
+}
+
+/* Atomics are never split: an RMW wider than the machine's atomic width
+ * would not be an atomic on that machine, and workloads must not ask. */
+static uint64_t rmw(mem_port *pp, void *addr, mem_rmw_op op, uint64_t v, unsigned size) {
+  mem_sim_port *p = P(pp);
+  uop u = {.kind = UOP_RMW, .size = size, .addr = sim_addr(p, addr), .value = v, .op = op};
+  return cpu_core_exec(p->core, &u, NULL);
+}
+
+static bool cas(mem_port *pp, void *addr, uint64_t *expected, uint64_t desired, unsigned size) {
+  mem_sim_port *p = P(pp);
+  uop u = {.kind = UOP_CAS, .size = size, .addr = sim_addr(p, addr), .value = desired,
+           .expected = *expected};
+  uint64_t old;
+  bool ok = cpu_core_exec(p->core, &u, &old) != 0;
+  *expected = old;
+  return ok;
+}
+
+static void fence(mem_port *pp, mem_fence_kind k) {
+  uop u = {.kind = UOP_FENCE, .fence = k};
+  cpu_core_exec(P(pp)->core, &u, NULL);
+}
+
+static void work(mem_port *pp, unsigned cycles) {
+  uop u = {.kind = UOP_WORK, .value = cycles};
+  cpu_core_exec(P(pp)->core, &u, NULL);
+}
+
+static const mem_ops sim_ops = {load, store, rmw, cas, fence, work};
+
+void mem_sim_port_init(mem_sim_port *p, unsigned tid, cpu_core *core,
+                       const uint8_t *mem_base, unsigned atomic_width) {
+  p->base.ops = &sim_ops;
+  p->base.tid = tid;
+  p->core = core;
+  p->mem_base = mem_base;
+  p->atomic_width = atomic_width;
+}
