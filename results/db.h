@@ -52,7 +52,8 @@ int db_open(const char *path, db **out, sim_err *err);
 int db_open_readonly(const char *path, db **out, sim_err *err);
 void db_close(db *d);
 
-/* Writing (D1) */
+/* Writing (D1).  experiment_id <= 0: the run belongs to no experiment.
+ * Integers above INT64_MAX are SIM_EINVAL; non-finite metrics are NULL. */
 int db_experiment_create(db *d, const char *name, const char *config_json,
                          int64_t *id, sim_err *err);
 int db_run_write(db *d, int64_t experiment_id, const db_run *r, int64_t *run_id,

@@ -15,6 +15,7 @@
 
 #include "../plots/plot.h"
 #include "../results/db.h"
+#include "../workloads/litmus.h"
 #include "bench.h"
 #include "config.h"
 #include "err.h"
@@ -165,6 +166,16 @@ static int cmd_litmus(int argc, char **argv, sim_err *err) {
   run_opts o = {.db_path = f.db, .experiment = "litmus", .out = stdout,
                 .replay = f.replay, .iteration = f.iteration};
   if ((rc = run_session_open(&s, &o, err))) return rc;
+  /* Every file is parsed before anything runs: a syntax error in the last
+   * file fails the command before the first run is stored. */
+  for (int i = optind; i < argc; i++) {
+    litmus_test *t;
+    if ((rc = litmus_parse_file(argv[i], &t, err))) {
+      run_session_close(s);
+      return rc;
+    }
+    litmus_free(t);
+  }
   unsigned mismatches = 0;
   for (int i = optind; i < argc && !rc; i++) {
     char list[256], *save = NULL;

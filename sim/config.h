@@ -10,6 +10,13 @@
  * "sweep" maps dotted keys to lists of values (or {"from","to","step"}) and is
  * kept aside for `mmsim sweep`; "name" names the experiment.
  *
+ * Timing defaults: net.jitter (32) and run.start_skew (32) are of the order
+ * of memory.latency (20), as on hardware where a miss's latency varies by
+ * as much as it costs and threads leave a barrier tens of cycles apart.
+ * With less jitter the simulated machine is too regular: R's relaxed outcome
+ * (a store held in one buffer while the other core drains two) needs one
+ * drain to take longer than two others, and never appears with jitter 8.
+ *
  * Invariants:
  *   C1  An unknown key, a wrong type or a value out of range is an error whose
  *       message names the file, the key's full dotted path and the bad value;
@@ -48,13 +55,29 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
     "cycles to issue one micro-op")                                                  \
   X(CPU_FORWARD_CYCLES, "cpu.forward_cycles", CFG_INT, 0, 1000, "1", NULL,           \
     "cycles for a load satisfied by store-to-load forwarding")                       \
+  X(CPU_ORDER_ADDR_DEPS, "cpu.order_address_deps", CFG_BOOL, 0, 0, "true", NULL,    \
+    "a load whose address came from an earlier load waits for it; false under weak: Alpha") \
   X(MEMORY_KIND, "memory.kind", CFG_ENUM, 0, 0, "ideal", "ideal|mesi",               \
     "memory below the cores: ideal (one shared store) or the MESI hierarchy")        \
   X(MEMORY_LATENCY, "memory.latency", CFG_INT, 0, 100000, "20", NULL,                \
     "cycles for main memory (and the ideal memory) to serve an access")              \
+  X(CACHE_LINE_BYTES, "cache.line_bytes", CFG_INT, 8, 4096, "64", NULL,              \
+    "bytes per cache line, a power of two (mesi only)")                              \
+  X(CACHE_L1_SETS, "cache.l1.sets", CFG_INT, 1, 65536, "64", NULL,                   \
+    "sets of each core's L1, a power of two")                                        \
+  X(CACHE_L1_WAYS, "cache.l1.ways", CFG_INT, 1, 64, "8", NULL,                       \
+    "ways of each L1 set")                                                           \
+  X(CACHE_L1_LATENCY, "cache.l1.latency", CFG_INT, 0, 100000, "1", NULL,             \
+    "cycles for an L1 hit")                                                          \
+  X(CACHE_LLC_SETS, "cache.llc.sets", CFG_INT, 1, 1048576, "1024", NULL,             \
+    "sets of the shared last-level cache (with its directory), a power of two")      \
+  X(CACHE_LLC_WAYS, "cache.llc.ways", CFG_INT, 1, 64, "16", NULL,                    \
+    "ways of each LLC set")                                                          \
+  X(CACHE_LLC_LATENCY, "cache.llc.latency", CFG_INT, 0, 100000, "10", NULL,          \
+    "cycles for the LLC and its directory to serve a request")                       \
   X(NET_LATENCY, "net.latency", CFG_INT, 0, 100000, "4", NULL,                       \
     "base cycles for one interconnect message")                                      \
-  X(NET_JITTER, "net.jitter", CFG_INT, 0, 100000, "8", NULL,                         \
+  X(NET_JITTER, "net.jitter", CFG_INT, 0, 100000, "32", NULL,                         \
     "extra cycles drawn uniformly from [0, jitter] per message (seeded)")            \
   X(WORKLOAD_KIND, "workload.kind", CFG_ENUM, 0, 0, "litmus", "litmus|map|coherence-test", \
     "what the threads run")                                                          \
@@ -70,7 +93,7 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
     "iterations: executions from the initial state")                                 \
   X(RUN_SEED, "run.seed", CFG_INT, 0, INT64_MAX, "1", NULL,                          \
     "seed of every random stream of the run")                                        \
-  X(RUN_START_SKEW, "run.start_skew", CFG_INT, 0, 100000, "16", NULL,                \
+  X(RUN_START_SKEW, "run.start_skew", CFG_INT, 0, 100000, "32", NULL,                \
     "each thread starts after a delay drawn uniformly from [0, skew] cycles")        \
   X(RUN_MAX_CYCLES, "run.max_cycles", CFG_INT, 1000, INT64_MAX, "10000000", NULL,    \
     "an iteration still running after this many cycles is a deadlock (error)")

@@ -90,6 +90,15 @@ size_t hist_add(sim_hist *h, const int64_t *vals, uint64_t iteration) {
   return i;
 }
 
+long hist_find(const sim_hist *h, const int64_t *vals) {
+  size_t bytes = h->width * sizeof *vals;
+  for (size_t j = hash(vals, h->width) & (h->nslots - 1); h->slots[j];
+       j = (j + 1) & (h->nslots - 1))
+    if (memcmp(h->keys + (h->slots[j] - 1) * h->width, vals, bytes) == 0)
+      return (long)(h->slots[j] - 1);
+  return -1;
+}
+
 size_t hist_len(const sim_hist *h) { return h->len; }
 unsigned hist_width(const sim_hist *h) { return h->width; }
 const int64_t *hist_key(const sim_hist *h, size_t i) { return h->keys + i * h->width; }

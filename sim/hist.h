@@ -22,6 +22,9 @@ void hist_free(sim_hist *h);
 /* Count one observation; returns its entry index (stable until hist_sort). */
 size_t hist_add(sim_hist *h, const int64_t *vals, uint64_t iteration);
 
+/* The entry index of vals, or -1 if never observed. */
+long hist_find(const sim_hist *h, const int64_t *vals);
+
 size_t hist_len(const sim_hist *h);
 unsigned hist_width(const sim_hist *h);
 const int64_t *hist_key(const sim_hist *h, size_t i);

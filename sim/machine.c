@@ -33,8 +33,14 @@ sim_machine *sim_machine_new(const cfg *c, unsigned nthreads, size_t mem_bytes, 
              cfg_str(c, CK_MEMORY_KIND));
     return NULL;
   }
+  int model = cpu_model_find(cfg_str(c, CK_CPU_MODEL));
+  if (model == CPU_PSO || model == CPU_WEAK) { /* never run them as tso in disguise */
+    sim_errf(err, SIM_EUNSUP, "cpu.model: \"%s\" is not built yet (issue 4); use sc or tso",
+             cfg_str(c, CK_CPU_MODEL));
+    return NULL;
+  }
   cpu_params cp = {
-      .model = (cpu_model)cpu_model_find(cfg_str(c, CK_CPU_MODEL)),
+      .model = (cpu_model)model,
       .sb_entries = (unsigned)cfg_int(c, CK_CPU_SB_ENTRIES),
       .drain_delay = (uint64_t)cfg_int(c, CK_CPU_SB_DRAIN_DELAY),
       .issue_cycles = (uint64_t)cfg_int(c, CK_CPU_ISSUE_CYCLES),

@@ -10,6 +10,7 @@
 #include "../results/db.h"
 #include "../workloads/litmus_report.h"
 #include "../workloads/litmus_run.h"
+#include "../workloads/litmus_sc.h"
 
 struct run_session {
   run_opts o;
@@ -23,9 +24,6 @@ int run_session_open(run_session **out, const run_opts *o, sim_err *err) {
   s->o = *o;
   if (o->db_path && !o->replay) {
     int rc = db_open(o->db_path, &s->d, err);
-    if (!rc) rc = db_experiment_create(s->d, o->experiment ? o->experiment : "mmsim",
-                                       o->config_json ? o->config_json : "{}",
-                                       &s->experiment_id, err);
     if (rc) {
       run_session_close(s);
       return rc;
@@ -51,9 +49,12 @@ void run_litmus_path(const cfg *c, char *buf, size_t n) {
 
 static int store_litmus(run_session *s, const cfg *c, const litmus_test *t,
                         litmus_result *r, sim_err *err) {
+  sim_hist *sc = NULL;
+  sim_err ignored;
+  if (litmus_sc_outcomes(t, &sc, &ignored)) sc = NULL; /* too big: use the header */
   const char *model = cfg_str(c, CK_CPU_MODEL);
   char *text = NULL, *json = cfg_resolved_json(c), hash[17], host[256] = "unknown";
-  db_outcome *outs = litmus_report_outcomes(t, model, r, &text);
+  db_outcome *outs = litmus_report_outcomes(t, model, r, sc, &text);
   db_param params[CFG_NKEYS];
   char vals[CFG_NKEYS][64];
   db_metric *mets = calloc(r->metrics.len ? r->metrics.len : 1, sizeof *mets);
@@ -80,11 +81,19 @@ static int store_litmus(run_session *s, const cfg *c, const litmus_test *t,
       .metrics = mets, .nmetrics = r->metrics.len,
   };
   int64_t run_id;
+  /* The experiment row waits for its first run: a session that fails before
+   * storing anything leaves the database as it found it. */
+  if (!s->experiment_id &&
+      (rc = db_experiment_create(s->d, s->o.experiment ? s->o.experiment : "mmsim",
+                                 s->o.config_json ? s->o.config_json : "{}",
+                                 &s->experiment_id, err)))
+    goto done;
   rc = db_run_write(s->d, s->experiment_id, &run, &run_id, err);
   if (!rc && s->o.out)
     fprintf(s->o.out, "Stored %s as run %" PRId64 " in %s\n\n", litmus_name(t), run_id,
             s->o.db_path);
 done:
+  hist_free(sc);
   free(text);
   free(outs);
   free(mets);

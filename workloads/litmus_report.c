@@ -54,6 +54,13 @@ void litmus_report_print(FILE *out, const litmus_test *t, const char *model,
   litmus_expect seen = litmus_observation(pos, r->iterations);
   fprintf(out, "Observation %s %s %" PRIu64 " %" PRIu64 "\n", name, litmus_expect_name(seen),
           pos, neg);
+  for (size_t i = 0; i < hist_len(r->hist); i++) /* the first witness, to replay */
+    if (litmus_cond_eval(t, hist_key(r->hist, i))) {
+      litmus_outcome_format(t, hist_key(r->hist, i), buf, sizeof buf);
+      fprintf(out, "Witness %s at iteration %" PRIu64 " (replay: --iteration %" PRIu64 ")\n",
+              buf, hist_first(r->hist, i), hist_first(r->hist, i));
+      break;
+    }
   litmus_expect want = litmus_expected(t, model);
   if (want != LITMUS_EXPECT_UNKNOWN)
     fprintf(out, "Expected %s %s: %s\n", model, litmus_expect_name(want),
@@ -62,7 +69,7 @@ void litmus_report_print(FILE *out, const litmus_test *t, const char *model,
 }
 
 db_outcome *litmus_report_outcomes(const litmus_test *t, const char *model,
-                                   litmus_result *r, char **text) {
+                                   litmus_result *r, const sim_hist *sc_set, char **text) {
   size_t n = hist_len(r->hist), cap = 64 * n + 1, used = 0;
   db_outcome *o = calloc(n ? n : 1, sizeof *o);
   char *s = malloc(cap);
@@ -90,7 +97,8 @@ db_outcome *litmus_report_outcomes(const litmus_test *t, const char *model,
     bool sat = litmus_cond_eval(t, v);
     o[i].count = hist_count(r->hist, i);
     o[i].forbidden = excluded(want, sat);
-    o[i].anomaly = excluded(sc, sat) ? "non_sc" : NULL;
+    bool non_sc = sc_set ? hist_find(sc_set, v) < 0 : excluded(sc, sat);
+    o[i].anomaly = non_sc ? "non_sc" : NULL;
   }
   for (size_t i = 0; i < n; i++) o[i].outcome = s + at[i]; /* s no longer moves */
   free(at);

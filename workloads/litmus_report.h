@@ -8,8 +8,9 @@
  *
  * Database: an outcome is forbidden when the test's expectation for the
  * run's model excludes it (Never: the condition's outcomes; Always: the
- * others).  It is an anomaly ("non_sc") when the test's expectation for sc
- * excludes it: the outcome is not sequentially consistent.
+ * others).  It is an anomaly ("non_sc") when it is not sequentially
+ * consistent: absent from the SC outcomes that litmus_sc.c enumerates (or,
+ * for a test too large to enumerate, excluded by its expectation for sc).
  */
 #ifndef MMSIM_WORKLOADS_LITMUS_REPORT_H
 #define MMSIM_WORKLOADS_LITMUS_REPORT_H
@@ -30,6 +31,6 @@ void litmus_report_print(FILE *out, const litmus_test *t, const char *model,
 
 /* The outcome rows of r for db_run; strings live in *text (free both). */
 db_outcome *litmus_report_outcomes(const litmus_test *t, const char *model,
-                                   litmus_result *r, char **text);
+                                   litmus_result *r, const sim_hist *sc, char **text);
 
 #endif

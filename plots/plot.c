@@ -1,0 +1,639 @@
+/* plots/plot.c -- a metric or rate of done runs against a run parameter.
+ *
+ * plot_metric is four steps, in this order:
+ *   1. resolve   x and by to SQL over runs r: a column of runs (engine,
+ *                workload, model, host, seed, iterations, experiment_id) or
+ *                a key of params; y to a metric key or a derived rate.  A
+ *                name no done run has is SIM_EINVAL naming it, with a few
+ *                valid names.
+ *   2. gather    one row per (by, x) point, aggregated over its runs:
+ *                rates sum k and n over the runs and recompute the rate and
+ *                its Wilson 95% interval (pooling the iterations, as if one
+ *                long run); metrics take the mean, with min and max.
+ *   3. write     OUT's stem .dat (commented header) and .gp (complete and
+ *                editable, after the house style of gnuplot.c).
+ *   4. draw      gnuplot (plot__run).
+ *
+ * y is a key of metrics, or one of the derived rates (per iteration):
+ *   forbidden_rate      iterations whose outcome is forbidden
+ *   anomaly_rate        iterations whose outcome has an anomaly kind
+ *   anomaly_rate.KIND   iterations with anomaly KIND (stale_read, ...)
+ *
+ * Numeric or text x.  x is numeric when every x value gathered is an SQLite
+ * INTEGER or REAL -- params.value has NUMERIC affinity (results/schema.c),
+ * so "8" was stored as 8 and "tso" as text.  Numeric x draws lines with
+ * points (yerrorlines: Wilson bars for rates, min..max for a metric with
+ * several runs at a point), sorted by x, with a log x axis when positive x
+ * spans three decades or more.  Text x draws clustered bars (gnuplot
+ * histogram style, with error bars likewise), x values in the order they
+ * first appear in the database (lowest run id), which is the order the sweep
+ * listed them -- for cpu.model that is usually sc, tso, pso, weak, where
+ * alphabetical order would not be.  Series (by) are sorted numerically when
+ * all numeric, else by first appearance too.
+ *
+ * The Wilson interval is the formula of results/schema.c's views, computed
+ * here in C because the counts are pooled over runs after the view.
+ *
+ * .dat layouts (columns 2-4 are always y, its low and high bar):
+ *   numeric x: one block per series (gnuplot `index i`), two blank lines
+ *              between blocks; rates "x y y_lo y_hi runs k n", metrics
+ *              "x y_mean y_min y_max runs".
+ *   text x:    one row per x value, "x" then for series i the four columns
+ *              y y_lo y_hi runs starting at column 2 + 4i; '?' where a
+ *              series has no run at that x.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plot_int.h"
+
+#define WILSON_Z 1.96
+
+static const char *const run_columns[] = {
+    "engine", "workload", "model", "host", "seed", "iterations", "experiment_id", NULL,
+};
+
+/* DESIGN.md "What the numbers mean", the anomaly kinds. */
+static const char *const anomaly_kinds[] = {
+    "stale_read", "torn_read", "lost_update", "undetected_write", "mutual_exclusion", NULL,
+};
+
+typedef enum { Y_METRIC, Y_FORBIDDEN, Y_ANOMALY, Y_ANOMALY_KIND } y_kind;
+
+typedef struct point {
+  char *x, *by;       /* text as SQLite renders it; by NULL: unset */
+  double xnum, bynum;
+  int xnumeric, bynumeric;
+  double y, lo, hi;   /* NAN: undefined (0 iterations) */
+  int64_t runs, k, n; /* k, n: rates only */
+  int64_t first;      /* lowest run id at this point */
+} point;
+
+typedef struct series {
+  const char *by; /* NULL: unset */
+  double bynum;
+  int64_t first;
+} series;
+
+typedef struct figure {
+  const plot_opts *o;
+  y_kind yk;
+  const char *ykind; /* anomaly kind for Y_ANOMALY_KIND */
+  char *xexpr, *byexpr;
+  point *pts;
+  size_t npts;
+  series *ser;
+  size_t nser;
+  char **xs; /* distinct x values, in axis order (text x) */
+  size_t nxs;
+  int xnumeric, errbars, logx, nonneg;
+} figure;
+
+/* ---- 1. resolve ---- */
+
+static int is_run_column(const char *name) {
+  for (const char *const *c = run_columns; *c; c++)
+    if (!strcmp(*c, name)) return 1;
+  return 0;
+}
+
+static int exists(sqlite3 *h, const char *sql, const char *key, int *found) {
+  sqlite3_stmt *s = NULL;
+  int rc = sqlite3_prepare_v2(h, sql, -1, &s, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    *found = rc == SQLITE_ROW;
+    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+/* Appends up to `max` names from sql (one text column; ?1 bound to `near`)
+ * to buf. */
+static void list_names(sqlite3 *h, const char *sql, const char *near, char *buf, size_t n,
+                       int max) {
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK) return;
+  sqlite3_bind_text(s, 1, near, -1, SQLITE_STATIC);
+  int shown = 0, more = 0;
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    if (shown == max) {
+      more++;
+      continue;
+    }
+    size_t len = strlen(buf);
+    snprintf(buf + len, n - len, "%s%s", len ? ", " : "", sqlite3_column_text(s, 0));
+    shown++;
+  }
+  if (more) {
+    size_t len = strlen(buf);
+    snprintf(buf + len, n - len, " (and %d more)", more);
+  }
+  sqlite3_finalize(s);
+}
+
+/* SQL ordering names that share the wrong name's first dotted part first:
+ * for "cpu.modle" the cpu.* keys are the ones worth showing. */
+#define NEAR_FIRST(col)                                                        \
+  "(substr(" col ", 1, instr(" col " || '.', '.')) <> "                        \
+  "substr(?1, 1, instr(?1 || '.', '.')))"
+
+static int db_error(sqlite3 *h, const plot_opts *o, sim_err *err) {
+  return sim_errf(err, SIM_EDB, "%s: plot: %s", o->db_path, sqlite3_errmsg(h));
+}
+
+/* x or by: a runs column, or a params key some done run has. */
+static int resolve_axis(sqlite3 *h, const plot_opts *o, const char *role,
+                        const char *name, const char *bindname, char **expr,
+                        sim_err *err) {
+  if (is_run_column(name)) {
+    if (asprintf(expr, "r.%s", name) < 0) *expr = NULL;
+  } else {
+    int found = 0;
+    if (exists(h,
+               "SELECT 1 FROM params p JOIN runs r ON r.id = p.run_id "
+               "WHERE p.key = ?1 AND r.status = 'done' LIMIT 1",
+               name, &found) != SQLITE_OK)
+      return db_error(h, o, err);
+    if (!found) {
+      char names[360] = "engine, workload, model";
+      list_names(h,
+                 "SELECT DISTINCT p.key FROM params p JOIN runs r ON r.id = p.run_id "
+                 "WHERE r.status = 'done' ORDER BY " NEAR_FIRST("p.key") ", p.key",
+                 name, names, sizeof names, 8);
+      return sim_errf(err, SIM_EINVAL,
+                      "unknown %s '%s': no run has such a parameter; valid: %s",
+                      role, name, names);
+    }
+    if (asprintf(expr,
+                 "(SELECT p.value FROM params p WHERE p.run_id = r.id AND p.key = %s)",
+                 bindname) < 0)
+      *expr = NULL;
+  }
+  return *expr ? 0 : sim_errf(err, SIM_ENOMEM, "out of memory");
+}
+
+static int resolve_y(sqlite3 *h, figure *fg, sim_err *err) {
+  const char *y = fg->o->y;
+  if (!strcmp(y, "forbidden_rate")) {
+    fg->yk = Y_FORBIDDEN;
+    return 0;
+  }
+  if (!strcmp(y, "anomaly_rate")) {
+    fg->yk = Y_ANOMALY;
+    return 0;
+  }
+  int found = 0;
+  if (!strncmp(y, "anomaly_rate.", 13)) {
+    fg->yk = Y_ANOMALY_KIND;
+    fg->ykind = y + 13;
+    for (const char *const *k = anomaly_kinds; *k && !found; k++) found = !strcmp(*k, fg->ykind);
+    if (!found &&
+        exists(h, "SELECT 1 FROM outcomes WHERE anomaly = ?1 LIMIT 1", fg->ykind, &found) != SQLITE_OK)
+      return db_error(h, fg->o, err);
+    if (found) return 0;
+    return sim_errf(err, SIM_EINVAL,
+                    "unknown y '%s': no anomaly kind '%s'; kinds: stale_read, "
+                    "torn_read, lost_update, undetected_write, mutual_exclusion",
+                    y, fg->ykind);
+  }
+  fg->yk = Y_METRIC;
+  if (exists(h,
+             "SELECT 1 FROM metrics m JOIN runs r ON r.id = m.run_id "
+             "WHERE m.key = ?1 AND r.status = 'done' LIMIT 1",
+             y, &found) != SQLITE_OK)
+    return db_error(h, fg->o, err);
+  if (found) return 0;
+  char names[360] = "forbidden_rate, anomaly_rate, anomaly_rate.KIND";
+  list_names(h,
+             "SELECT DISTINCT m.key FROM metrics m JOIN runs r ON r.id = m.run_id "
+             "WHERE r.status = 'done' ORDER BY " NEAR_FIRST("m.key") ", m.key",
+             y, names, sizeof names, 8);
+  return sim_errf(err, SIM_EINVAL, "unknown y '%s': no run has such a metric; valid: %s",
+                  y, names);
+}
+
+/* ---- 2. gather ---- */
+
+static void wilson(int64_t k, int64_t n, double *p, double *lo, double *hi) {
+  if (n <= 0) {
+    *p = *lo = *hi = NAN;
+    return;
+  }
+  double z = WILSON_Z, z2 = z * z, nn = (double)n;
+  *p = (double)k / nn;
+  double den = 1.0 + z2 / nn;
+  double center = (*p + z2 / (2.0 * nn)) / den;
+  double half = z * sqrt(*p * (1.0 - *p) / nn + z2 / (4.0 * nn * nn)) / den;
+  /* Exact at the ends, as in the views (rounding leaves 1e-19 there). */
+  *lo = k == 0 ? 0.0 : fmax(0.0, center - half);
+  *hi = k == n ? 1.0 : fmin(1.0, center + half);
+}
+
+static char *query_sql(const figure *fg) {
+  const plot_opts *o = fg->o;
+  const char *where = o->where && *o->where ? o->where : "1";
+  const char *by = fg->byexpr ? fg->byexpr : "NULL";
+  char *sql = NULL;
+  int rc;
+  if (fg->yk == Y_METRIC) {
+    rc = asprintf(&sql,
+                  "SELECT xv, bv, avg(v), min(v), max(v), count(v), 0, 0, min(rid) FROM (\n"
+                  "  SELECT %s AS xv, %s AS bv, m.value AS v, r.id AS rid\n"
+                  "  FROM runs r JOIN metrics m ON m.run_id = r.id AND m.key = :y\n"
+                  "  WHERE r.status = 'done' AND (%s)\n"
+                  ") WHERE xv IS NOT NULL AND v IS NOT NULL GROUP BY bv, xv",
+                  fg->xexpr, by, where);
+  } else {
+    const char *k = fg->yk == Y_FORBIDDEN ? "rr.forbidden_count"
+                    : fg->yk == Y_ANOMALY ? "rr.anomaly_count"
+                                          : "coalesce((SELECT a.count FROM anomaly_rates a "
+                                            "WHERE a.run_id = r.id AND a.anomaly = :kind), 0)";
+    rc = asprintf(&sql,
+                  "SELECT xv, bv, 0, 0, 0, count(*), sum(k), sum(n), min(rid) FROM (\n"
+                  "  SELECT %s AS xv, %s AS bv, %s AS k, rr.iterations AS n, r.id AS rid\n"
+                  "  FROM runs r JOIN run_rates rr ON rr.run_id = r.id\n"
+                  "  WHERE r.status = 'done' AND (%s)\n"
+                  ") WHERE xv IS NOT NULL GROUP BY bv, xv",
+                  fg->xexpr, by, k, where);
+  }
+  return rc < 0 ? NULL : sql;
+}
+
+static char *col_strdup(sqlite3_stmt *s, int i) {
+  const unsigned char *t = sqlite3_column_text(s, i);
+  return t ? strdup((const char *)t) : NULL;
+}
+
+static int is_number(sqlite3_stmt *s, int i) {
+  int t = sqlite3_column_type(s, i);
+  return t == SQLITE_INTEGER || t == SQLITE_FLOAT;
+}
+
+static void bind_named(sqlite3_stmt *s, const char *name, const char *v) {
+  int i = sqlite3_bind_parameter_index(s, name);
+  if (i > 0) sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+static int gather(sqlite3 *h, figure *fg, sim_err *err) {
+  const plot_opts *o = fg->o;
+  char *sql = query_sql(fg);
+  if (!sql) return sim_errf(err, SIM_ENOMEM, "out of memory");
+  sqlite3_stmt *s = NULL;
+  int rc = sqlite3_prepare_v2(h, sql, -1, &s, NULL);
+  free(sql);
+  if (rc != SQLITE_OK) {
+    /* The only text we did not write is the user's where. */
+    if (o->where && *o->where)
+      rc = sim_errf(err, SIM_EINVAL, "where '%s': %s", o->where, sqlite3_errmsg(h));
+    else
+      rc = db_error(h, o, err);
+    sqlite3_finalize(s);
+    return rc;
+  }
+  bind_named(s, ":x", o->x);
+  bind_named(s, ":by", o->by);
+  bind_named(s, ":y", o->y);
+  bind_named(s, ":kind", fg->ykind);
+  size_t cap = 0;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    if (fg->npts == cap) {
+      cap = cap ? 2 * cap : 32;
+      point *p = realloc(fg->pts, cap * sizeof *p);
+      if (!p) goto nomem;
+      fg->pts = p;
+    }
+    point *p = &fg->pts[fg->npts];
+    memset(p, 0, sizeof *p);
+    p->x = col_strdup(s, 0);
+    p->xnumeric = is_number(s, 0);
+    p->xnum = sqlite3_column_double(s, 0);
+    p->by = col_strdup(s, 1);
+    p->bynumeric = is_number(s, 1);
+    p->bynum = sqlite3_column_double(s, 1);
+    p->runs = sqlite3_column_int64(s, 5);
+    p->first = sqlite3_column_int64(s, 8);
+    fg->npts++;
+    if (!p->x || (sqlite3_column_type(s, 1) != SQLITE_NULL && !p->by)) goto nomem;
+    if (fg->yk == Y_METRIC) {
+      p->y = sqlite3_column_double(s, 2);
+      p->lo = sqlite3_column_double(s, 3);
+      p->hi = sqlite3_column_double(s, 4);
+    } else {
+      p->k = sqlite3_column_int64(s, 6);
+      p->n = sqlite3_column_int64(s, 7);
+      wilson(p->k, p->n, &p->y, &p->lo, &p->hi);
+    }
+  }
+  if (rc != SQLITE_DONE) {
+    rc = o->where && *o->where
+             ? sim_errf(err, SIM_EINVAL, "where '%s': %s", o->where, sqlite3_errmsg(h))
+             : db_error(h, o, err);
+    sqlite3_finalize(s);
+    return rc;
+  }
+  sqlite3_finalize(s);
+  if (fg->npts == 0)
+    return sim_errf(err, SIM_EINVAL,
+                    "no done run has both x '%s' and y '%s'%s%s", o->x, o->y,
+                    o->where && *o->where ? " where " : "", o->where && *o->where ? o->where : "");
+  return 0;
+nomem:
+  sqlite3_finalize(s);
+  return sim_errf(err, SIM_ENOMEM, "out of memory");
+}
+
+/* ---- ordering ---- */
+
+static int same(const char *a, const char *b) {
+  return a == b || (a && b && !strcmp(a, b));
+}
+
+static int series_cmp_num(const void *a, const void *b) {
+  const series *x = a, *y = b;
+  return (x->bynum > y->bynum) - (x->bynum < y->bynum);
+}
+
+static int series_cmp_first(const void *a, const void *b) {
+  const series *x = a, *y = b;
+  return (x->first > y->first) - (x->first < y->first);
+}
+
+static int point_cmp_x(const void *a, const void *b) {
+  const point *x = a, *y = b;
+  return (x->xnum > y->xnum) - (x->xnum < y->xnum);
+}
+
+/* Series, x order and the drawing choices, from the gathered points. */
+static int arrange(figure *fg, sim_err *err) {
+  int bynumeric = 1;
+  double xmin = INFINITY, xmax = -INFINITY;
+  fg->xnumeric = 1;
+  fg->nonneg = 1;
+  fg->errbars = fg->yk != Y_METRIC;
+  fg->ser = calloc(fg->npts, sizeof *fg->ser);
+  fg->xs = calloc(fg->npts, sizeof *fg->xs);
+  int64_t *xfirst = calloc(fg->npts, sizeof *xfirst);
+  if (!fg->ser || !fg->xs || !xfirst) {
+    free(xfirst);
+    return sim_errf(err, SIM_ENOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < fg->npts; i++) {
+    const point *p = &fg->pts[i];
+    fg->xnumeric &= p->xnumeric;
+    if (p->by) bynumeric &= p->bynumeric;
+    if (p->runs > 1) fg->errbars = 1;
+    if (p->y < 0 || p->lo < 0) fg->nonneg = 0;
+    xmin = fmin(xmin, p->xnum);
+    xmax = fmax(xmax, p->xnum);
+    size_t j = 0;
+    while (j < fg->nser && !same(fg->ser[j].by, p->by)) j++;
+    if (j == fg->nser) fg->ser[fg->nser++] = (series){p->by, p->bynum, p->first};
+    else if (p->first < fg->ser[j].first) fg->ser[j].first = p->first;
+    j = 0;
+    while (j < fg->nxs && strcmp(fg->xs[j], p->x)) j++;
+    if (j == fg->nxs) fg->xs[fg->nxs] = p->x, xfirst[fg->nxs++] = p->first;
+    else if (p->first < xfirst[j]) xfirst[j] = p->first;
+  }
+  qsort(fg->ser, fg->nser, sizeof *fg->ser, bynumeric ? series_cmp_num : series_cmp_first);
+  if (fg->xnumeric) {
+    qsort(fg->pts, fg->npts, sizeof *fg->pts, point_cmp_x);
+    fg->logx = xmin > 0 && xmax / xmin >= 1000.0;
+  } else { /* insertion sort of x values by first appearance: few of them */
+    for (size_t i = 1; i < fg->nxs; i++)
+      for (size_t j = i; j > 0 && xfirst[j] < xfirst[j - 1]; j--) {
+        char *t = fg->xs[j];
+        fg->xs[j] = fg->xs[j - 1], fg->xs[j - 1] = t;
+        int64_t f = xfirst[j];
+        xfirst[j] = xfirst[j - 1], xfirst[j - 1] = f;
+      }
+  }
+  free(xfirst);
+  return 0;
+}
+
+/* ---- 3. write ---- */
+
+static const char *series_name(const series *s) { return s->by ? s->by : "(unset)"; }
+
+static void put_num(FILE *f, double v) {
+  if (isnan(v)) fputs(" ?", f);
+  else fprintf(f, " %.10g", v);
+}
+
+static void put_text(FILE *f, const char *s) { /* a quoted .dat string */
+  fputc('"', f);
+  for (; *s; s++) fputc(*s == '"' ? '\'' : (*s == '\n' ? ' ' : *s), f);
+  fputc('"', f);
+}
+
+static void dat_header(FILE *f, const figure *fg) {
+  const plot_opts *o = fg->o;
+  fprintf(f, "# mmsim plot data (%s)\n# db: ", fg->xnumeric ? "numeric x" : "text x");
+  plot__comment(f, o->db_path);
+  fputs("\n# x: ", f);
+  plot__comment(f, o->x);
+  fputs("   y: ", f);
+  plot__comment(f, o->y);
+  if (o->by) {
+    fputs("   by: ", f);
+    plot__comment(f, o->by);
+  }
+  if (o->where && *o->where) {
+    fputs("\n# where: ", f);
+    plot__comment(f, o->where);
+  }
+  fputs(fg->yk == Y_METRIC
+            ? "\n# y is the mean of the metric over the done runs at each point; bars min..max\n"
+            : "\n# y = k/n: k iterations of n, summed over the done runs at each point;\n"
+              "# y_lo, y_hi: Wilson 95% interval\n",
+        f);
+  const char *cols = fg->yk == Y_METRIC ? "y_mean y_min y_max runs" : "y y_lo y_hi runs k n";
+  if (fg->xnumeric) {
+    fprintf(f, "# one block per series (gnuplot index i), blocks separated by two blank lines\n"
+               "# columns: x %s\n", cols);
+  } else {
+    fputs("# one row per x; series i has columns 2+4i..5+4i: y y_lo y_hi runs ('?': none)\n# x", f);
+    for (size_t i = 0; i < fg->nser; i++) {
+      fprintf(f, " | %zu: ", i);
+      plot__comment(f, series_name(&fg->ser[i]));
+    }
+    fputc('\n', f);
+  }
+}
+
+static void write_dat(FILE *f, const figure *fg) {
+  dat_header(f, fg);
+  if (fg->xnumeric) {
+    for (size_t i = 0; i < fg->nser; i++) {
+      fprintf(f, "%s# series %zu: ", i ? "\n\n" : "", i);
+      if (fg->o->by) fprintf(f, "%s=", fg->o->by);
+      plot__comment(f, series_name(&fg->ser[i]));
+      fputc('\n', f);
+      for (size_t j = 0; j < fg->npts; j++) {
+        const point *p = &fg->pts[j];
+        if (!same(p->by, fg->ser[i].by)) continue;
+        fputs(p->x, f);
+        put_num(f, p->y);
+        put_num(f, p->lo);
+        put_num(f, p->hi);
+        fprintf(f, " %" PRId64, p->runs);
+        if (fg->yk != Y_METRIC) fprintf(f, " %" PRId64 " %" PRId64, p->k, p->n);
+        fputc('\n', f);
+      }
+    }
+    return;
+  }
+  for (size_t j = 0; j < fg->nxs; j++) {
+    put_text(f, fg->xs[j]);
+    for (size_t i = 0; i < fg->nser; i++) {
+      const point *p = NULL;
+      for (size_t k = 0; k < fg->npts && !p; k++)
+        if (!strcmp(fg->pts[k].x, fg->xs[j]) && same(fg->pts[k].by, fg->ser[i].by))
+          p = &fg->pts[k];
+      if (!p) {
+        fputs(" ? ? ? 0", f);
+        continue;
+      }
+      put_num(f, p->y);
+      put_num(f, p->lo);
+      put_num(f, p->hi);
+      fprintf(f, " %" PRId64, p->runs);
+    }
+    fputc('\n', f);
+  }
+}
+
+static void write_gp(FILE *f, const figure *fg, const plot__files *files) {
+  const plot_opts *o = fg->o;
+  char what[300];
+  snprintf(what, sizeof what, "%s vs %s%s%s", o->y, o->x, o->by ? " by " : "", o->by ? o->by : "");
+  plot__preamble(f, files, what, 0);
+
+  fputs("set title ", f);
+  plot__quote(f, o->title ? o->title : what);
+  if (!o->title && o->where && *o->where) {
+    fputs(" . \"\\n\" . ", f);
+    plot__quote(f, o->where);
+  }
+  fputs("\nset xlabel ", f);
+  plot__quote(f, o->x);
+  fputs("\nset ylabel ", f);
+  if (fg->yk == Y_METRIC) {
+    plot__quote(f, o->y);
+    if (fg->errbars) fputs(" . ' (mean; bars: min..max over runs)'", f);
+  } else {
+    plot__quote(f, o->y);
+    fputs(" . ' (per iteration; bars: Wilson 95%)'", f);
+  }
+  fputc('\n', f);
+  if (o->by) {
+    fputs("set key title ", f);
+    plot__quote(f, o->by);
+    fputc('\n', f);
+  }
+  if (fg->nonneg) fputs("set yrange [0:*]\n", f);
+  fputs("set offsets graph 0.04, graph 0.04, graph 0.08, 0\n", f);
+
+  if (fg->xnumeric) {
+    fputs("set autoscale xfix   # the data's own x range, padded by the offsets\n", f);
+    if (fg->logx) fputs("set logscale x\n", f);
+    fputs("plot ", f);
+    for (size_t i = 0; i < fg->nser; i++) {
+      if (i) fputs(", \\\n     ", f);
+      if (i) fputs("''", f);
+      else plot__quote(f, files->dat_base);
+      fprintf(f, " index %zu using %s with %s lt %zu ", i, fg->errbars ? "1:2:3:4" : "1:2",
+              fg->errbars ? "yerrorlines" : "linespoints", i % PLOT_NCOLORS + 1);
+      if (fg->nser == 1 && !o->by) {
+        fputs("notitle", f);
+      } else {
+        fputs("title ", f);
+        plot__quote(f, series_name(&fg->ser[i]));
+      }
+    }
+    fputc('\n', f);
+    return;
+  }
+  fputs("set style data histograms\n", f);
+  fputs(fg->errbars ? "set style histogram errorbars gap 1 lw 1\n"
+                    : "set style histogram clustered gap 1\n",
+        f);
+  fputs("set xtics scale 0\nset grid noxtics\n", f);
+  size_t longest = 0;
+  for (size_t j = 0; j < fg->nxs; j++)
+    if (strlen(fg->xs[j]) > longest) longest = strlen(fg->xs[j]);
+  if (longest * fg->nxs > 80) fputs("set xtics rotate by 30 right\n", f);
+  fputs("plot ", f);
+  for (size_t i = 0; i < fg->nser; i++) {
+    size_t c = 2 + 4 * i;
+    if (i) fputs(", \\\n     ''", f);
+    else plot__quote(f, files->dat_base);
+    if (fg->errbars) fprintf(f, " using %zu:%zu:%zu", c, c + 1, c + 2);
+    else fprintf(f, " using %zu", c);
+    if (i == 0) fputs(":xtic(1)", f);
+    fprintf(f, " lt %zu ", i % PLOT_NCOLORS + 1);
+    if (fg->nser == 1 && !o->by) {
+      fputs("notitle", f);
+    } else {
+      fputs("title ", f);
+      plot__quote(f, series_name(&fg->ser[i]));
+    }
+  }
+  fputc('\n', f);
+}
+
+static int write_file(const char *path, const figure *fg, const plot__files *files,
+                      int gp, sim_err *err) {
+  FILE *f = fopen(path, "w");
+  if (!f) return sim_errf(err, SIM_EIO, "cannot write %s: %s", path, strerror(errno));
+  if (gp) write_gp(f, fg, files);
+  else write_dat(f, fg);
+  int bad = ferror(f);
+  if (fclose(f) != 0) bad = 1;
+  return bad ? sim_errf(err, SIM_EIO, "writing %s failed", path) : 0;
+}
+
+/* ---- the figure ---- */
+
+static void figure_free(figure *fg) {
+  for (size_t i = 0; i < fg->npts; i++) {
+    free(fg->pts[i].x);
+    free(fg->pts[i].by);
+  }
+  free(fg->pts);
+  free(fg->ser);
+  free(fg->xs);
+  free(fg->xexpr);
+  free(fg->byexpr);
+}
+
+int plot_metric(const plot_opts *o, sim_err *err) {
+  if (!o || !o->db_path || !o->x || !o->y || !*o->x || !*o->y)
+    return sim_errf(err, SIM_EINVAL, "needs a database, --x and --y");
+  if (o->by && !*o->by) return sim_errf(err, SIM_EINVAL, "--by is empty");
+  plot__files files;
+  int rc = plot__files_init(&files, o->out, err);
+  if (rc) return rc;
+  figure fg = {.o = o};
+  sqlite3 *h = NULL;
+  if ((rc = plot__open_db(o->db_path, &h, err))) goto out;
+  if ((rc = resolve_axis(h, o, "x", o->x, ":x", &fg.xexpr, err))) goto out;
+  if (o->by && (rc = resolve_axis(h, o, "by", o->by, ":by", &fg.byexpr, err))) goto out;
+  if ((rc = resolve_y(h, &fg, err))) goto out;
+  if ((rc = gather(h, &fg, err))) goto out;
+  if ((rc = arrange(&fg, err))) goto out;
+  if ((rc = write_file(files.dat, &fg, &files, 0, err))) goto out;
+  if ((rc = write_file(files.gp, &fg, &files, 1, err))) goto out;
+  rc = plot__run(&files, err);
+out:
+  sqlite3_close(h);
+  figure_free(&fg);
+  plot__files_free(&files);
+  return rc;
+}

@@ -1,0 +1,225 @@
+/* results/query.c -- read-only looks at a results database, as tables.
+ *
+ * db_query_print runs the user's SQL (every statement of it, in order) and
+ * db_runs_print the canned list of runs; both print through one table
+ * printer: a header line, a dash line, one aligned line per row (numbers
+ * right-aligned, text left-aligned, NULL shown as NULL), then "(N rows)".
+ * The whole result is held in memory to size the columns, which is fine for
+ * what a person reads; scripts want db_export instead.
+ *
+ * Read-only (D2).  The CLI opens the file with db_open_readonly, so SQLite
+ * itself refuses any write ("attempt to write a readonly database") and we
+ * only prefix its message with the path.  Given a read-write handle,
+ * db_query_print still refuses statements that would write
+ * (sqlite3_stmt_readonly), so a query never changes a file however it was
+ * opened.
+ *
+ * Widths count UTF-8 code points, not bytes, so outcome strings and names
+ * with non-ASCII characters stay aligned; control characters in a cell are
+ * shown escaped (\n, \t) so one row stays one line.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_int.h"
+
+typedef struct cell {
+  char *text; /* NULL: SQL NULL */
+  int right;  /* a number: right-aligned */
+} cell;
+
+typedef struct table {
+  int ncols;
+  cell *cells; /* row-major, row 0 is the header */
+  size_t nrows, cap;
+} table;
+
+static void table_free(table *t) {
+  for (size_t i = 0; i < t->nrows * (size_t)t->ncols; i++) free(t->cells[i].text);
+  free(t->cells);
+}
+
+static int table_grow(table *t) {
+  if (t->nrows < t->cap) return 0;
+  size_t cap = t->cap ? 2 * t->cap : 16;
+  cell *c = realloc(t->cells, cap * (size_t)t->ncols * sizeof *c);
+  if (!c) return -1;
+  t->cells = c;
+  t->cap = cap;
+  return 0;
+}
+
+/* A copy of s with control characters escaped; NULL on no memory. */
+static char *escape(const char *s) {
+  size_t n = 0;
+  for (const char *p = s; *p; p++) n += (unsigned char)*p < 0x20 ? 4 : 1;
+  char *o = malloc(n + 1), *q = o;
+  if (!o) return NULL;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '\n') q += sprintf(q, "\\n");
+    else if (*p == '\t') q += sprintf(q, "\\t");
+    else if (*p < 0x20) q += sprintf(q, "\\x%02x", *p);
+    else *q++ = (char)*p;
+  }
+  *q = '\0';
+  return o;
+}
+
+static size_t width(const char *s) {
+  size_t w = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    w += (*p & 0xC0) != 0x80;
+  return w;
+}
+
+static int column_cell(sqlite3_stmt *s, int i, cell *c) {
+  c->right = 0;
+  c->text = NULL;
+  switch (sqlite3_column_type(s, i)) {
+  case SQLITE_NULL:
+    return 0;
+  case SQLITE_BLOB: {
+    char buf[48];
+    snprintf(buf, sizeof buf, "<blob %d bytes>", sqlite3_column_bytes(s, i));
+    c->text = strdup(buf);
+    break;
+  }
+  case SQLITE_INTEGER:
+  case SQLITE_FLOAT: /* SQLite's own rendering of numbers, as its CLI shows */
+    c->right = 1;
+    c->text = strdup((const char *)sqlite3_column_text(s, i));
+    break;
+  default:
+    c->text = escape((const char *)sqlite3_column_text(s, i));
+  }
+  return c->text ? 0 : -1;
+}
+
+static void print_table(const table *t, FILE *out) {
+  size_t *w = calloc((size_t)t->ncols, sizeof *w);
+  int *right = calloc((size_t)t->ncols, sizeof *right);
+  if (!w || !right) goto done;
+  for (int j = 0; j < t->ncols; j++) {
+    int any = 0, all = 1;
+    for (size_t i = 0; i < t->nrows; i++) {
+      const cell *c = &t->cells[i * (size_t)t->ncols + (size_t)j];
+      size_t cw = width(c->text ? c->text : "NULL");
+      if (cw > w[j]) w[j] = cw;
+      if (i > 0 && c->text) any = 1, all &= c->right;
+    }
+    right[j] = any && all; /* the header follows an all-number column */
+  }
+  for (size_t i = 0; i < t->nrows; i++) {
+    for (int j = 0; j < t->ncols; j++) {
+      const cell *c = &t->cells[i * (size_t)t->ncols + (size_t)j];
+      const char *txt = c->text ? c->text : "NULL";
+      int pad = (int)(w[j] - width(txt));
+      int r = i == 0 ? right[j] : c->right;
+      int last = j == t->ncols - 1;
+      if (r) fprintf(out, "%*s%s", pad, "", txt);
+      else fprintf(out, "%s%*s", txt, last ? 0 : pad, "");
+      fputs(last ? "\n" : "  ", out);
+    }
+    if (i == 0)
+      for (int j = 0; j < t->ncols; j++) {
+        for (size_t k = 0; k < w[j]; k++) fputc('-', out);
+        fputs(j == t->ncols - 1 ? "\n" : "  ", out);
+      }
+  }
+  fprintf(out, "(%zu row%s)\n", t->nrows - 1, t->nrows == 2 ? "" : "s");
+done:
+  free(w);
+  free(right);
+}
+
+/* Step s to the end, printing its rows as a table if it has columns. */
+static int print_stmt(db *d, sqlite3_stmt *s, FILE *out, const char *what,
+                      sim_err *err) {
+  table t = {.ncols = sqlite3_column_count(s)};
+  int rc, code = 0;
+  if (t.ncols > 0) {
+    if (table_grow(&t)) goto nomem;
+    memset(t.cells, 0, (size_t)t.ncols * sizeof *t.cells);
+    t.nrows = 1; /* the header; table_free frees what exists of it */
+    for (int j = 0; j < t.ncols; j++)
+      if (!(t.cells[j].text = escape(sqlite3_column_name(s, j) ? sqlite3_column_name(s, j) : "?")))
+        goto nomem;
+  }
+  while ((rc = db__step(d, s)) == SQLITE_ROW) {
+    if (t.ncols == 0) continue;
+    if (table_grow(&t)) goto nomem;
+    cell *row = &t.cells[t.nrows * (size_t)t.ncols];
+    int bad = 0;
+    for (int j = 0; j < t.ncols; j++)
+      if (bad) row[j].text = NULL;
+      else bad = column_cell(s, j, &row[j]);
+    t.nrows++;
+    if (bad) goto nomem;
+  }
+  if (rc != SQLITE_DONE) {
+    code = db__fail(d, err, rc, "%s", what);
+  } else if (t.ncols > 0) {
+    print_table(&t, out);
+    if (ferror(out))
+      code = sim_errf(err, SIM_EIO, "%s: %s: writing the result failed", d->path, what);
+  }
+  table_free(&t);
+  return code;
+nomem:
+  table_free(&t);
+  return sim_errf(err, SIM_ENOMEM, "%s: %s: out of memory", d->path, what);
+}
+
+int db_query_print(db *d, const char *sql, FILE *out, sim_err *err) {
+  if (!sql) return sim_errf(err, SIM_EINVAL, "%s: query: no SQL given", d->path);
+  const char *tail = sql;
+  int nstmts = 0;
+  while (*tail) {
+    sqlite3_stmt *s = NULL;
+    const char *head = tail;
+    int rc = sqlite3_prepare_v2(d->h, head, -1, &s, &tail);
+    if (rc != SQLITE_OK) return db__fail(d, err, rc, "query");
+    if (!s) continue; /* trailing whitespace or comment */
+    nstmts++;
+    if (!d->readonly && !sqlite3_stmt_readonly(s)) { /* D2 */
+      sqlite3_finalize(s);
+      return sim_errf(err, SIM_EDB,
+                      "%s: query: statement %d would write; queries are read-only",
+                      d->path, nstmts);
+    }
+    if (nstmts > 1) fputc('\n', out);
+    int code = print_stmt(d, s, out, "query", err);
+    sqlite3_finalize(s);
+    if (code) return code;
+  }
+  if (nstmts == 0) return sim_errf(err, SIM_EINVAL, "%s: query: no SQL statement", d->path);
+  return 0;
+}
+
+int db_runs_print(db *d, FILE *out, sim_err *err) {
+  /* Rates as "rate [lo, hi]" (Wilson 95%): DESIGN.md asks that every
+   * frequency be shown with its interval. */
+#define RATE(p)                                                              \
+  "CASE WHEN rr." p "_rate IS NULL THEN NULL ELSE printf('%.4g [%.4g, %.4g]', " \
+  "rr." p "_rate, rr." p "_lo, rr." p "_hi) END"
+  static const char sql[] =
+      "SELECT r.id AS id, e.name AS experiment, r.engine AS engine,\n"
+      "       r.workload AS workload, r.model AS model, r.seed AS seed,\n"
+      "       r.iterations AS iterations, r.status AS status,\n"
+      "       round(r.wall_s, 3) AS wall_s,\n"
+      "       rr.forbidden_count AS forbidden,\n"
+      "       " RATE("forbidden") " AS \"forbidden_rate [95% CI]\",\n"
+      "       rr.anomaly_count AS anomalies,\n"
+      "       " RATE("anomaly") " AS \"anomaly_rate [95% CI]\"\n"
+      "FROM runs r LEFT JOIN experiments e ON e.id = r.experiment_id\n"
+      "            LEFT JOIN run_rates rr ON rr.run_id = r.id\n"
+      "ORDER BY r.id";
+#undef RATE
+  sqlite3_stmt *s = NULL;
+  int rc = db__prepare(d, sql, &s);
+  if (rc != SQLITE_OK) return db__fail(d, err, rc, "listing runs");
+  int code = print_stmt(d, s, out, "listing runs", err);
+  sqlite3_finalize(s);
+  return code;
+}

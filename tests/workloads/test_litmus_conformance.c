@@ -1,0 +1,98 @@
+/* tests/workloads/test_litmus_conformance.c -- every shipped litmus test,
+ * under every model the simulator builds, against its own Result line.
+ *
+ * For each test: the SC outcomes are enumerated exhaustively (litmus_sc.c)
+ * and must agree with the test's sc expectation; then each model runs
+ * ITERATIONS iterations: a Never outcome must not appear, a Sometimes one
+ * must appear (and not always), an Always one must always hold; under sc no
+ * outcome outside the enumerated SC set may appear.  Prints one table row
+ * per test and model.
+ */
+#include <dirent.h>
+
+#include "../check.h"
+#include "sim/config.h"
+#include "workloads/litmus_report.h"
+#include "workloads/litmus_run.h"
+#include "workloads/litmus_sc.h"
+
+#define ITERATIONS 20000
+static const char *const models[] = {"sc", "tso"}; /* pso and weak: issue 4 */
+
+static int nfiles, nmismatch;
+
+static void check_file(const char *path) {
+  litmus_test *t;
+  sim_err err = {0, ""};
+  if (litmus_parse_file(path, &t, &err)) CHECK__FAIL("%s", err.msg);
+  nfiles++;
+  sim_hist *sc;
+  if (litmus_sc_outcomes(t, &sc, &err)) CHECK__FAIL("%s", err.msg);
+  uint64_t sat = 0;
+  for (size_t i = 0; i < hist_len(sc); i++) sat += litmus_cond_eval(t, hist_key(sc, i));
+  litmus_expect want_sc = litmus_expected(t, "sc");
+  if (!litmus_matches(want_sc, sat, hist_len(sc))) {
+    fprintf(stderr, "  %s: sc expectation %s, but %llu of %zu SC outcomes satisfy the condition\n",
+            path, litmus_expect_name(want_sc), (unsigned long long)sat, hist_len(sc));
+    nmismatch++;
+  }
+  for (size_t m = 0; m < sizeof models / sizeof *models; m++) {
+    cfg *c = cfg_new();
+    CHECK(cfg_set(c, "cpu.model", models[m], &err) == 0);
+    litmus_result r;
+    if (litmus_run_sim(t, c, 0, ITERATIONS, &r, &err)) CHECK__FAIL("%s", err.msg);
+    litmus_expect want = litmus_expected(t, models[m]);
+    CHECK(want != LITMUS_EXPECT_UNKNOWN);
+    bool ok = litmus_matches(want, r.positive, r.iterations);
+    printf("  %-44s %-5s %-9s observed %6llu of %d%s\n", litmus_name(t), models[m],
+           litmus_expect_name(want), (unsigned long long)r.positive, ITERATIONS,
+           ok ? "" : "   MISMATCH");
+    nmismatch += !ok;
+    if (strcmp(models[m], "sc") == 0)
+      for (size_t i = 0; i < hist_len(r.hist); i++)
+        if (hist_find(sc, hist_key(r.hist, i)) < 0) {
+          char buf[512];
+          litmus_outcome_format(t, hist_key(r.hist, i), buf, sizeof buf);
+          fprintf(stderr, "  %s: non-SC outcome under sc: %s\n", path, buf);
+          nmismatch++;
+        }
+    litmus_result_free(&r);
+    cfg_free(c);
+  }
+  hist_free(sc);
+  litmus_free(t);
+}
+
+static int by_name(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void check_dir(const char *dir) {
+  DIR *d = opendir(dir);
+  CHECK(d);
+  char *names[256];
+  int n = 0;
+  for (struct dirent *e; (e = readdir(d)) && n < 256;)
+    if (strstr(e->d_name, ".litmus")) names[n++] = strdup(e->d_name);
+  closedir(d);
+  qsort(names, (size_t)n, sizeof *names, by_name);
+  for (int i = 0; i < n; i++) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    check_file(path);
+    free(names[i]);
+  }
+}
+
+static void t_shipped(void) {
+  nfiles = nmismatch = 0;
+  check_dir(MMSIM_SOURCE_DIR "/litmus/x86");
+  check_dir(MMSIM_SOURCE_DIR "/litmus/c");
+  printf("  %d tests, %d mismatches\n", nfiles, nmismatch);
+  CHECK(nfiles >= 20);
+  CHECK_EQ_I64(nmismatch, 0);
+}
+
+static const check_case cases[] = {{"shipped", t_shipped}, {0, 0}};
+
+int main(int argc, char **argv) { return check_main(cases, argc, argv); }

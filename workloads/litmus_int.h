@@ -1,0 +1,362 @@
+/* workloads/litmus_int.h -- the layout of a parsed litmus test (folder-internal).
+ *
+ * Only workloads/litmus_*.c and the litmus unit tests include this; everyone
+ * else sees the opaque handle of litmus.h.
+ *
+ * Design.  Parsing compiles each thread into a flat array of instructions
+ * over resolved indices, so running one is a switch per instruction and
+ * nothing else: no string, no lookup, no allocation (litmus_thread_run runs
+ * millions of times a second).  Both dialects compile to the same small
+ * instruction set:
+ *   LOAD   reg <- [loc]                  mem_load  with a mem_order
+ *   STORE  [loc] <- expr                 mem_store with a mem_order
+ *   RMW    reg <- [loc] op= expr         mem_rmw   (reg may be none)
+ *   CAS    reg <- cas([loc], e1, e2)     mem_cas   (reg gets the old value)
+ *   FENCE                                mem_fence
+ *   SET    reg <- expr                   registers only
+ *   JZ     if expr == 0 goto target      C's if/else
+ *   JMP    goto target
+ * Expressions are trees in one array per test (children before parents, by
+ * index); they read registers only, because the C parser hoists every shared
+ * access out of an expression into an instruction that writes a hidden
+ * register (a "temporary"), in evaluation order.  An interpreter over a
+ * tree costs a few nanoseconds per test, far below one simulated micro-op.
+ *
+ * Rejected alternative: one closure or function pointer per instruction
+ * ("threaded code").  It saves a switch but makes the code unprintable and
+ * the checker blind; the switch is not where the time goes.
+ *
+ * Values.  A register holds an int64_t already narrowed (sign-extended) to its
+ * width: 4 bytes for X86's E?X and C's int, 8 for C's long/u64/...  A load
+ * sign-extends the location's raw value from the location's size, a store
+ * truncates to it.  So a 4-byte location holding 0xffffffff reads and prints
+ * as -1, as herd7 prints it.
+ *
+ * Invariants (checked by litmus__check()):
+ *   LI1  Every memory instruction names a location < nlocs, and its size is
+ *        that location's size; every dst is -1 or < its thread's nregs, and
+ *        dst_bytes is that register's width.
+ *   LI2  Every expression index is < nex and a node's children have smaller
+ *        indices (no cycles); a REG node names a register of the thread that
+ *        uses it.
+ *   LI3  Jump targets are <= the thread's ncode (ncode means "end").
+ *   LI4  Every observed variable names an existing register or location; every
+ *        condition atom names an observed variable (< nobs).
+ *   LI5  A location's init is truncated to its size; a register's init is
+ *        narrowed to its width; a condition atom's constant is normalised the
+ *        same way, so comparison is plain int64 equality.
+ */
+#ifndef MMSIM_WORKLOADS_LITMUS_INT_H
+#define MMSIM_WORKLOADS_LITMUS_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "litmus.h"
+
+#define LITMUS_NAME_MAX 32         /* register and location names, with the NUL */
+#define LITMUS_MAX_CODE 4096       /* instructions per thread */
+#define LITMUS_MAX_NODES 65536     /* expression and condition nodes per test */
+#define LITMUS_NMODELS 4
+
+typedef enum { LITMUS_DIALECT_X86, LITMUS_DIALECT_C } litmus_dialect;
+
+/* --- Locations -------------------------------------------------------- */
+
+typedef struct litmus_loc {
+  char name[LITMUS_NAME_MAX];
+  uint8_t size;     /* bytes: 1, 2, 4 or 8; 4 unless a type said otherwise */
+  bool typed;       /* the size came from a declaration (init or C parameter) */
+  bool initialised; /* named in the init block with a value */
+  uint64_t init;    /* LI5: truncated to size once parsing ends */
+} litmus_loc;
+
+/* --- Expressions ------------------------------------------------------ */
+
+#define LITMUS_EXPRS(X)                                                  \
+  X(CONST, "const") X(REG, "reg")                                        \
+  X(NEG, "-") X(NOT, "!") X(BNOT, "~")                                   \
+  X(ADD, "+") X(SUB, "-") X(MUL, "*")                                    \
+  X(AND, "&") X(OR, "|") X(XOR, "^")                                     \
+  X(EQ, "==") X(NE, "!=") X(LT, "<") X(LE, "<=") X(GT, ">") X(GE, ">=") \
+  X(LAND, "&&") X(LOR, "||")
+
+typedef enum {
+#define X(n, s) LX_##n,
+  LITMUS_EXPRS(X)
+#undef X
+  LX_N
+} litmus_xkind;
+
+typedef struct litmus_expr {
+  uint8_t kind; /* litmus_xkind */
+  uint8_t reg;  /* LX_REG */
+  uint32_t a, b;
+  int64_t val; /* LX_CONST */
+} litmus_expr;
+
+/* The value of a unary (b ignored) or binary operator.  Arithmetic wraps, as
+ * the hardware's does, and is done unsigned so it is never undefined. */
+static inline int64_t litmus__apply(unsigned kind, int64_t a, int64_t b) {
+  uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
+  switch (kind) {
+  case LX_NEG: return (int64_t)(0 - ua);
+  case LX_NOT: return !a;
+  case LX_BNOT: return (int64_t)~ua;
+  case LX_ADD: return (int64_t)(ua + ub);
+  case LX_SUB: return (int64_t)(ua - ub);
+  case LX_MUL: return (int64_t)(ua * ub);
+  case LX_AND: return (int64_t)(ua & ub);
+  case LX_OR: return (int64_t)(ua | ub);
+  case LX_XOR: return (int64_t)(ua ^ ub);
+  case LX_EQ: return a == b;
+  case LX_NE: return a != b;
+  case LX_LT: return a < b;
+  case LX_LE: return a <= b;
+  case LX_GT: return a > b;
+  case LX_GE: return a >= b;
+  case LX_LAND: return a && b; /* operands have no side effects: see C parser */
+  case LX_LOR: return a || b;
+  }
+  return 0;
+}
+
+/* Sign-extend the low `bytes` bytes of v (the width of a location or register). */
+static inline int64_t litmus__sext(uint64_t v, unsigned bytes) {
+  switch (bytes) {
+  case 1: return (int8_t)v;
+  case 2: return (int16_t)v;
+  case 4: return (int32_t)v;
+  default: return (int64_t)v;
+  }
+}
+
+/* --- Instructions ----------------------------------------------------- */
+
+#define LITMUS_INSNS(X)                                                  \
+  X(LOAD, "load") X(STORE, "store") X(RMW, "rmw") X(CAS, "cas")          \
+  X(FENCE, "fence") X(SET, "set") X(JZ, "jz") X(JMP, "jmp")
+
+typedef enum {
+#define X(n, s) LI_##n,
+  LITMUS_INSNS(X)
+#undef X
+  LI_N
+} litmus_iop;
+
+typedef struct litmus_insn {
+  uint8_t op;        /* litmus_iop */
+  uint8_t sub;       /* LOAD/STORE: mem_order; RMW: mem_rmw_op; FENCE: mem_fence_kind */
+  uint8_t loc;       /* memory instructions */
+  uint8_t size;      /* LI1: access bytes == the location's size */
+  int8_t dst;        /* register written, or -1 */
+  uint8_t dst_bytes; /* LI1: its width */
+  uint8_t ret_new;   /* RMW: dst gets the new value (atomic_add_return) */
+  uint16_t target;   /* JZ/JMP: next instruction when taken */
+  uint32_t e1, e2;   /* STORE/RMW/SET: e1 value; JZ: e1 condition; CAS: e1 expected, e2 desired */
+  uint32_t line, col; /* source position, for litmus__insn_str */
+} litmus_insn;
+
+/* --- Threads ---------------------------------------------------------- */
+
+typedef struct litmus_reg {
+  char name[LITMUS_NAME_MAX];
+  uint8_t bytes; /* 4 or 8 (1, 2 for C char/short) */
+  bool hidden;   /* a temporary of the C parser: never observable */
+} litmus_reg;
+
+typedef struct litmus_thread {
+  litmus_insn *code;
+  unsigned ncode, capcode;
+  unsigned nregs;
+  litmus_reg reg[LITMUS_MAX_REGS];
+  int64_t reg_init[LITMUS_MAX_REGS]; /* LI5 */
+} litmus_thread;
+
+/* --- Outcome and condition -------------------------------------------- */
+
+typedef struct litmus_obs {
+  bool is_reg;
+  uint8_t tid;                        /* is_reg */
+  uint8_t idx;                        /* register of thread tid, or location */
+  char name[LITMUS_NAME_MAX + 8];     /* "0:EAX", "1:r0", "x" */
+} litmus_obs;
+
+#define LITMUS_PROPS(X)                                                  \
+  X(TRUE, "true") X(FALSE, "false") X(EQ, "=") X(NE, "!=")               \
+  X(NOT, "~") X(AND, "/\\") X(OR, "\\/") X(IMP, "=>")
+
+typedef enum {
+#define X(n, s) LP_##n,
+  LITMUS_PROPS(X)
+#undef X
+  LP_N
+} litmus_pkind;
+
+typedef struct litmus_prop {
+  uint8_t kind; /* litmus_pkind */
+  uint8_t obs;  /* LP_EQ, LP_NE */
+  uint32_t a, b;
+  int64_t val; /* LI5: normalised to the observed variable's width */
+} litmus_prop;
+
+/* --- The test --------------------------------------------------------- */
+
+struct litmus_test {
+  char *path, *name, *cond_str;
+  litmus_dialect dialect;
+
+  unsigned nthreads;
+  litmus_thread th[LITMUS_MAX_THREADS];
+
+  unsigned nlocs;
+  litmus_loc loc[LITMUS_MAX_LOCS];
+
+  litmus_expr *ex;
+  unsigned nex, capex;
+
+  unsigned nobs;
+  litmus_obs obs[LITMUS_MAX_OBS];
+  litmus_prop *pr;
+  unsigned npr, cappr;
+  uint32_t cond_root;
+  litmus_quant quant;
+
+  litmus_expect expect[LITMUS_NMODELS]; /* in litmus__model_name order */
+};
+
+/* "sc", "tso", "pso", "weak": the order of litmus_test.expect. */
+extern const char *const litmus__model_name[LITMUS_NMODELS];
+
+/* --- Building a test (litmus_test.c) ----------------------------------- */
+
+litmus_test *litmus__new(const char *path); /* NULL when out of memory */
+int litmus__loc_find(const litmus_test *t, const char *name, size_t len);
+int litmus__reg_find(const litmus_thread *th, const char *name, size_t len);
+/* Truncate inits and normalise sizes once every declaration is known (LI5). */
+void litmus__finalize(litmus_test *t);
+
+/* Debug */
+bool litmus__check(const litmus_test *t); /* use as assert(litmus__check(t)) */
+/* "load r0 <- x relaxed" (one instruction, for traces and tests). */
+const char *litmus__insn_str(const litmus_test *t, unsigned tid, unsigned pc, char *buf, size_t n);
+
+/* --- The parser's shared state (litmus_lex.c, litmus_parse.c, litmus_x86.c,
+ *     litmus_c.c) ------------------------------------------------------- */
+
+typedef enum {
+  LT_EOF, LT_IDENT, LT_NUM, LT_STRING,
+  LT_LBRACE, LT_RBRACE, LT_LPAREN, LT_RPAREN, LT_LBRACK, LT_RBRACK,
+  LT_SEMI, LT_COMMA, LT_BAR, LT_COLON, LT_DOLLAR,
+  LT_ASSIGN, LT_EQ, LT_NE, LT_LT, LT_LE, LT_GT, LT_GE,
+  LT_PLUS, LT_MINUS, LT_STAR, LT_AMP, LT_CARET, LT_TILDE, LT_BANG,
+  LT_ANDAND, LT_OROR, LT_CONJ, LT_DISJ, LT_IMPL,
+  LT_BAD,    /* a character no token starts with, or a number too large */
+  LT_UNTERM, /* an unterminated comment or string */
+  LT_N
+} litmus_tk;
+
+typedef struct litmus_tok {
+  litmus_tk kind;
+  const char *s; /* into the source text */
+  unsigned len;
+  unsigned line, col; /* 1-based; columns count bytes */
+  uint64_t num;       /* LT_NUM: the magnitude */
+} litmus_tok;
+
+typedef struct litmus_lex {
+  const char *src, *p;
+  unsigned line, col;
+  /* Inside a C thread: C comments, && and ||, and "(*" is not a comment
+   * (READ_ONCE(*x) would be one).  Elsewhere herd's nested (* *) comments. */
+  bool c_code;
+} litmus_lex;
+
+/* Comments seen by litmus__lex_skip_blank: text without the delimiters. */
+typedef int (*litmus_comment_fn)(void *ctx, const char *s, size_t len);
+
+void litmus__lex_init(litmus_lex *lx, const char *src);
+/* Skip blanks and comments, calling fn (may be NULL) on each comment; stops
+ * before an unterminated comment so that the next token reports it.
+ * Returns 0 or what fn returned. */
+int litmus__lex_skip_blank(litmus_lex *lx, litmus_comment_fn fn, void *ctx);
+void litmus__lex_next(litmus_lex *lx, litmus_tok *tok);
+void litmus__lex_peek(const litmus_lex *lx, litmus_tok *tok);
+void litmus__lex_peek2(const litmus_lex *lx, litmus_tok *tok); /* the token after */
+void litmus__lex_skip_line(litmus_lex *lx);
+/* Where a pointer into the source is (for errors inside comments). */
+void litmus__lex_where(const litmus_lex *lx, const char *at, unsigned *line, unsigned *col);
+bool litmus__tok_is(const litmus_tok *tok, const char *word);     /* exact IDENT */
+bool litmus__tok_iis(const litmus_tok *tok, const char *word);    /* IDENT, any case */
+
+typedef struct litmus_rinit {
+  unsigned tid, line, col;
+  char name[LITMUS_NAME_MAX];
+  int64_t val;
+} litmus_rinit;
+
+typedef struct litmus_param {
+  char name[LITMUS_NAME_MAX];
+  uint8_t loc;
+} litmus_param;
+
+typedef struct litmus_ps {
+  litmus_lex lx;
+  litmus_test *t;
+  const char *fname;
+  sim_err *err;
+  bool have_result;
+
+  /* Register inits of the init block, applied once the threads exist. */
+  litmus_rinit rinit[LITMUS_MAX_THREADS * LITMUS_MAX_REGS];
+  unsigned nrinit;
+
+  /* The C thread being parsed. */
+  unsigned tid;
+  litmus_param param[LITMUS_MAX_LOCS];
+  unsigned nparam;
+  uint8_t temp[LITMUS_MAX_REGS]; /* its hidden registers, reused by each statement */
+  unsigned ntemp, temp_used;
+  bool pure_only; /* right operand of && or ||: no shared access allowed */
+} litmus_ps;
+
+/* Errors: "file:line:col: " then the message; return the code. */
+int litmus__err_at(litmus_ps *ps, unsigned line, unsigned col, int code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+int litmus__err_tok(litmus_ps *ps, const litmus_tok *tok, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* ESYNTAX "expected WHAT but found 'TOKEN'". */
+int litmus__expected(litmus_ps *ps, const litmus_tok *tok, const char *what);
+/* Consume a token of kind k or fail with litmus__expected(what). */
+int litmus__expect(litmus_ps *ps, litmus_tk k, const char *what, litmus_tok *out);
+/* An optionally negative integer: ['-'] NUM. */
+int litmus__int(litmus_ps *ps, int64_t *v);
+
+/* Building, with limits checked against the input (SIM_EUNSUP) and memory. */
+int litmus__loc_get(litmus_ps *ps, const litmus_tok *name, int *loc); /* find or add */
+int litmus__reg_add(litmus_ps *ps, unsigned tid, const litmus_tok *at, const char *name,
+                    unsigned bytes, bool hidden, int *reg);
+int litmus__emit(litmus_ps *ps, unsigned tid, const litmus_insn *in, unsigned *pc);
+int litmus__expr(litmus_ps *ps, const litmus_tok *at, litmus_expr e, uint32_t *idx);
+int litmus__prop(litmus_ps *ps, const litmus_tok *at, litmus_prop p, uint32_t *idx);
+
+/* Sizes of C and herd type names ("int" 4, "u64" 8, ...); 0 if not a type
+ * word.  litmus__type parses a run of them ("unsigned long", "volatile int"). */
+unsigned litmus__type_bytes(const litmus_tok *tok);
+int litmus__type(litmus_ps *ps, unsigned *bytes);
+/* Find or add location `name` and give it a declared size (an error if it
+ * was declared with another). */
+int litmus__loc_declare(litmus_ps *ps, const litmus_tok *name, unsigned bytes, int *loc);
+/* The canonical spelling ("EAX") of an X86 register name in any case, or NULL. */
+const char *litmus__x86_reg(const litmus_tok *tok);
+/* Spell the condition into t->cond_str (litmus_cond.c); SIM_ENOMEM or 0. */
+int litmus__cond_render(litmus_test *t);
+
+/* The dialects' code sections (after the init block, before the condition). */
+int litmus__parse_x86(litmus_ps *ps);
+int litmus__parse_c(litmus_ps *ps);
+/* True at the start of the final section (exists, ~, forall, locations, filter). */
+bool litmus__at_final(const litmus_ps *ps);
+
+#endif

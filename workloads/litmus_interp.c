@@ -1,0 +1,83 @@
+/* workloads/litmus_interp.c -- runs one thread of a parsed litmus test.
+ *
+ * The hot path of every litmus run: the simulator calls litmus_thread_run
+ * once per thread per iteration, millions of times a second.  Everything was
+ * resolved at parse time (litmus_int.h), so a run is a loop over a flat
+ * instruction array with one switch per instruction; registers live in the
+ * caller's array; there is no allocation, no lookup and no string.
+ *
+ * L1: every shared access goes through the port (mem_load, mem_store,
+ * mem_rmw, mem_cas, mem_fence), in program order (M2); `loc` only supplies
+ * the addresses and is never dereferenced here.  Register arithmetic is
+ * local and costs no micro-op: the cores are in-order, so local work between
+ * accesses changes no ordering this simulator models.
+ *
+ * Widths: a loaded or returned value is sign-extended from the location's
+ * size, then narrowed to the destination register's width; a stored value is
+ * truncated to the location's size (mem.h M1).
+ */
+#include <assert.h>
+#include <string.h>
+
+#include "litmus_int.h"
+
+static int64_t eval(const litmus_expr *ex, uint32_t i, const int64_t *regs) {
+  const litmus_expr *e = &ex[i];
+  switch (e->kind) {
+  case LX_CONST: return e->val;
+  case LX_REG: return regs[e->reg];
+  case LX_NEG:
+  case LX_NOT:
+  case LX_BNOT: return litmus__apply(e->kind, eval(ex, e->a, regs), 0);
+  default: return litmus__apply(e->kind, eval(ex, e->a, regs), eval(ex, e->b, regs));
+  }
+}
+
+/* v (raw, `size` bytes) as the destination register holds it. */
+static inline int64_t to_reg(uint64_t v, const litmus_insn *in) {
+  return litmus__sext(v, in->size < in->dst_bytes ? in->size : in->dst_bytes);
+}
+
+void litmus_thread_run(const litmus_test *t, unsigned tid, mem_port *p, void *const *loc, int64_t *regs) {
+  assert(tid < t->nthreads);
+  const litmus_thread *th = &t->th[tid];
+  const litmus_insn *code = th->code;
+  const litmus_expr *ex = t->ex;
+  const unsigned n = th->ncode;
+  if (th->nregs) memcpy(regs, th->reg_init, th->nregs * sizeof *regs);
+
+  for (unsigned pc = 0; pc < n;) {
+    const litmus_insn *in = &code[pc++];
+    switch ((litmus_iop)in->op) {
+    case LI_LOAD: {
+      uint64_t v = mem_load(p, loc[in->loc], in->size, (mem_order)in->sub);
+      if (in->dst >= 0) regs[in->dst] = to_reg(v, in);
+      break;
+    }
+    case LI_STORE:
+      mem_store(p, loc[in->loc], mem_trunc((uint64_t)eval(ex, in->e1, regs), in->size), in->size,
+                (mem_order)in->sub);
+      break;
+    case LI_RMW: {
+      uint64_t v = mem_trunc((uint64_t)eval(ex, in->e1, regs), in->size);
+      uint64_t old = mem_rmw(p, loc[in->loc], (mem_rmw_op)in->sub, v, in->size);
+      if (in->dst >= 0) regs[in->dst] = to_reg(in->ret_new ? mem_rmw_apply((mem_rmw_op)in->sub, old, v) : old, in);
+      break;
+    }
+    case LI_CAS: {
+      uint64_t expected = mem_trunc((uint64_t)eval(ex, in->e1, regs), in->size);
+      uint64_t desired = mem_trunc((uint64_t)eval(ex, in->e2, regs), in->size);
+      mem_cas(p, loc[in->loc], &expected, desired, in->size); /* expected becomes the old value */
+      if (in->dst >= 0) regs[in->dst] = to_reg(expected, in);
+      break;
+    }
+    case LI_FENCE: mem_fence(p, (mem_fence_kind)in->sub); break;
+    case LI_SET: regs[in->dst] = litmus__sext((uint64_t)eval(ex, in->e1, regs), in->dst_bytes); break;
+    case LI_JZ:
+      if (eval(ex, in->e1, regs) == 0) pc = in->target;
+      break;
+    case LI_JMP: pc = in->target; break;
+    case LI_N: assert(!"litmus: bad instruction"); break;
+    }
+  }
+}
