@@ -24,6 +24,7 @@ struct cpu_core {
   void *entry_arg;
 
   core_wait wait;
+  bool issuing;     /* inside issue(): completions must not recurse */
   uop cur;          /* the uop in flight (CO1) */
   uint64_t result;  /* its value, read by the thread on resume */
   uint64_t old;     /* CAS: the value found */
@@ -66,11 +67,17 @@ static void ev_resume(sim_engine *sim, void *ctx, uint64_t arg) {
   issue(c);
 }
 
-/* The uop has its value: the thread continues after `delay` cycles. */
+/* The uop has its value: the thread continues after `delay` cycles.  With
+ * no delay, from a memory callback, the thread resumes at once inside the
+ * current event: the same cycle, one event fewer.  From issue() itself it
+ * must not (a run of zero-cycle uops would recurse without bound). */
 static void complete(cpu_core *c, uint64_t value, uint64_t delay) {
   c->result = value;
   c->wait = W_RUN;
-  sim_schedule(c->sim, delay, ev_resume, c, 0, "core.resume");
+  if (delay == 0 && !c->issuing)
+    ev_resume(c->sim, c, 0);
+  else
+    sim_schedule(c->sim, delay, ev_resume, c, 0, "core.resume");
 }
 
 /* A load binds its value now: count the stores it overtook. */
@@ -115,7 +122,15 @@ static bool must_drain_first(cpu_core *c) {
   return true;
 }
 
+static void issue_uop(cpu_core *c);
+
 static void issue(cpu_core *c) {
+  c->issuing = true;
+  issue_uop(c);
+  c->issuing = false;
+}
+
+static void issue_uop(cpu_core *c) {
   const uop *u = &c->cur;
   uint64_t v;
   switch (u->kind) {

@@ -18,10 +18,7 @@ void sim_engine_reset(sim_engine *sim) {
 
 size_t sim_run(sim_engine *sim, uint64_t until) {
   sim_event ev;
-  for (;;) {
-    const sim_event *next = eventq_peek(&sim->q);
-    if (!next || next->cycle > until) break;
-    eventq_pop(&sim->q, &ev);
+  while (eventq_pop(&sim->q, until, &ev)) {
     assert(ev.cycle >= sim->now); /* E1 */
     sim->now = ev.cycle;
     sim->events++;

@@ -483,6 +483,8 @@ static int stmt(litmus_ps *ps) {
   default:
     return litmus__expected(ps, &tok, "a statement");
   }
+  if (litmus__tok_is(&tok, "exists") || litmus__tok_is(&tok, "forall") || litmus__tok_is(&tok, "locations"))
+    return litmus__expected(ps, &tok, "'}'"); /* the thread was never closed */
   if (litmus__tok_is(&tok, "if")) return if_stmt(ps);
   if (litmus__tok_is(&tok, "else")) return litmus__err_tok(ps, &tok, SIM_ESYNTAX, "'else' without 'if'");
   if (is_unsupported_kw(&tok))

@@ -266,11 +266,12 @@ static int parse_header(litmus_ps *ps) {
   return 0;
 }
 
-static int expect_word(litmus_ps *ps, const char *w, size_t n) {
-  static const char *const names[] = {"Never", "Sometimes", "Always"};
-  for (int i = 0; i < 3; i++)
-    if (strlen(names[i]) == n && memcmp(names[i], w, n) == 0) return LITMUS_EXPECT_NEVER + i;
-  (void)ps;
+/* "Never", "Sometimes", "Always" (w is not NUL-terminated), else UNKNOWN. */
+static litmus_expect expect_word(const char *w, size_t n) {
+  for (int e = LITMUS_EXPECT_NEVER; e <= LITMUS_EXPECT_ALWAYS; e++) {
+    const char *name = litmus_expect_name((litmus_expect)e);
+    if (strlen(name) == n && memcmp(name, w, n) == 0) return (litmus_expect)e;
+  }
   return LITMUS_EXPECT_UNKNOWN;
 }
 
@@ -308,13 +309,13 @@ static int parse_result(litmus_ps *ps, const char *p, const char *eol) {
     if (seen[m])
       return litmus__err_at(ps, line, col, SIM_ESYNTAX, "model '%s' appears twice", litmus__model_name[m]);
     seen[m] = true;
-    int e = expect_word(ps, eq + 1, (size_t)(p - eq - 1));
+    litmus_expect e = expect_word(eq + 1, (size_t)(p - eq - 1));
     if (e == LITMUS_EXPECT_UNKNOWN) {
       litmus__lex_where(&ps->lx, eq + 1, &line, &col);
       return litmus__err_at(ps, line, col, SIM_ESYNTAX, "expected Never, Sometimes or Always but found '%.*s'",
                             (int)(p - eq - 1), eq + 1);
     }
-    ps->t->expect[m] = (litmus_expect)e;
+    ps->t->expect[m] = e;
   }
   if (!pairs) {
     litmus__lex_where(&ps->lx, eol, &line, &col);
@@ -724,9 +725,12 @@ static int parse_final(litmus_ps *ps) {
     if (litmus__tok_is(&tok, "locations")) {
       litmus__lex_next(&ps->lx, &tok);
       if ((rc = litmus__expect(ps, LT_LBRACK, "'['", NULL))) return rc;
-      for (;;) {
+      for (;;) { /* [x; 0:r1;] or [x; 0:r1] */
         litmus__lex_peek(&ps->lx, &tok);
-        if (tok.kind == LT_RBRACK) break;
+        if (tok.kind == LT_RBRACK) {
+          litmus__lex_next(&ps->lx, &tok);
+          break;
+        }
         if (npend >= LITMUS_MAX_OBS)
           return litmus__err_tok(ps, &tok, SIM_EUNSUP, "more than %d observed variables", LITMUS_MAX_OBS);
         if ((rc = parse_var(ps, &pend[npend++]))) return rc;
@@ -734,7 +738,6 @@ static int parse_final(litmus_ps *ps) {
         if (tok.kind == LT_RBRACK) break;
         if (tok.kind != LT_SEMI) return litmus__expected(ps, &tok, "';' or ']'");
       }
-      litmus__lex_next(&ps->lx, &tok);
       continue;
     }
     if (litmus__tok_is(&tok, "filter"))

@@ -60,12 +60,13 @@ static void t_heap_random(void) {
   uint64_t x = 12345, last_cycle = 0, last_seq = 0;
   for (int i = 0; i < 5000; i++) {
     x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-    eventq_push(&q, (x >> 33) % 100, NULL, NULL, 0, "r");
+    /* spread across the wheel, the horizon and far beyond it */
+    eventq_push(&q, (x >> 33) % (i % 3 ? 100 : 5 * EVENTQ_WHEEL), NULL, NULL, 0, "r");
   }
   CHECK(eventq_check(&q));
   sim_event ev;
   int n = 0;
-  while (eventq_pop(&q, &ev)) {
+  while (eventq_pop(&q, UINT64_MAX, &ev)) {
     CHECK(ev.cycle > last_cycle || (ev.cycle == last_cycle && (n == 0 || ev.seq > last_seq)));
     last_cycle = ev.cycle;
     last_seq = ev.seq;
