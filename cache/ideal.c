@@ -49,7 +49,7 @@ static void perform(sim_engine *sim, void *ctx, uint64_t arg) {
 
 static void submit(memsys *base, sim_engine *sim, mem_req *r) {
   ideal *m = (ideal *)base;
-  uint64_t delay = m->p.latency + sim_rng_upto(&m->jitter[r->core], m->p.jitter);
+  uint64_t delay = r->delay + m->p.latency + sim_rng_upto(&m->jitter[r->core], m->p.jitter);
   sim_schedule(sim, delay, perform, m, (uint64_t)(uintptr_t)r, "ideal.perform");
 }
 

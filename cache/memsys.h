@@ -11,7 +11,8 @@
  * memory system reads or writes it.
  *
  * Invariants:
- *   MS1  A request's done callback runs exactly once, at its perform cycle.
+ *   MS1  A request's done callback runs exactly once, at its perform cycle,
+ *        which is at least r->delay cycles after access() was called.
  *   MS2  peek returns the value a load would bind if it performed now and no
  *        request were in flight (the coherent value): for outcomes, not timing.
  */
@@ -39,6 +40,7 @@ struct mem_req {
   uint64_t expected; /* cas */
   mem_rmw_op op;
   bool success;      /* out: cas */
+  uint64_t delay;    /* cycles before the request leaves the core (0: now) */
   mem_req_done done;
   void *owner;
 };

@@ -108,6 +108,7 @@ static void send(cpu_core *c, mem_req_kind kind) {
   r->value = c->cur.value;
   r->expected = c->cur.expected;
   r->op = c->cur.op;
+  r->delay = 0;
   r->done = mem_done;
   r->owner = c;
   c->wait = W_MEM;
@@ -195,26 +196,23 @@ static void drain_done(sim_engine *sim, mem_req *r) {
   }
 }
 
-static void ev_drain(sim_engine *sim, void *ctx, uint64_t arg) {
-  cpu_core *c = ctx;
-  (void)sim, (void)arg;
+/* The oldest entry goes to memory once its drain delay has passed; the
+ * request carries that wait itself, which saves an event per store. */
+static void start_drain(cpu_core *c) {
+  if (c->draining || sb_empty(&c->sb)) return;
+  c->draining = true;
   const sb_entry *e = sb_at(&c->sb, 0);
+  uint64_t now = sim_now(c->sim);
   mem_req *r = &c->drain_req;
   r->kind = REQ_STORE;
   r->core = c->id;
   r->addr = e->addr;
   r->size = e->size;
   r->value = e->value;
+  r->delay = e->ready_at > now ? e->ready_at - now : 0;
   r->done = drain_done;
   r->owner = c;
   c->mem->ops->access(c->mem, c->sim, r);
-}
-
-static void start_drain(cpu_core *c) {
-  if (c->draining || sb_empty(&c->sb)) return;
-  c->draining = true;
-  uint64_t now = sim_now(c->sim), ready = sb_at(&c->sb, 0)->ready_at;
-  sim_schedule(c->sim, ready > now ? ready - now : 0, ev_drain, c, 0, "core.drain");
 }
 
 /* --- Lifetime ------------------------------------------------------------ */
