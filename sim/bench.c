@@ -2,11 +2,11 @@
 #include "bench.h"
 
 #include <stdlib.h>
-#include <time.h>
 
 #include "../workloads/litmus_run.h"
 #include "config.h"
 #include "machine.h"
+#include "wallclock.h"
 
 /* The SB test is embedded so bench runs from any folder. */
 static const char sb_text[] =
@@ -33,12 +33,6 @@ static void uops_thread(void *arg, unsigned tid) {
   }
 }
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
@@ -56,10 +50,10 @@ static int bench_uops(cfg *c, double *rate, sim_err *err) {
   if (!x.m) return err->code;
   x.line[0] = sim_machine_alloc(x.m, 64, 64);
   x.line[1] = sim_machine_alloc(x.m, 64, 64);
-  double t0 = now_s();
+  double t0 = wallclock_s();
   int rc = 0;
   for (uint64_t k = 0; k < 200 && !rc; k++) rc = sim_machine_iteration(x.m, k, uops_thread, &x, err);
-  double dt = now_s() - t0;
+  double dt = wallclock_s() - t0;
   *rate = (double)sim_machine_mem_uops(x.m) / dt;
   sim_machine_free(x.m);
   return rc;

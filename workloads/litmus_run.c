@@ -2,9 +2,9 @@
 #include "litmus_run.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "../sim/machine.h"
+#include "../sim/wallclock.h"
 
 #define LINE_BYTES 64
 
@@ -18,12 +18,6 @@ typedef struct litmus_ctx {
 static void thread_entry(void *arg, unsigned tid) {
   litmus_ctx *x = arg;
   litmus_thread_run(x->t, tid, sim_machine_port(x->m, tid), x->loc, x->regs[tid]);
-}
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 int litmus_run_sim(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
@@ -45,7 +39,7 @@ int litmus_run_sim(const litmus_test *t, const cfg *c, uint64_t first, uint64_t 
   uint64_t mem[LITMUS_MAX_LOCS];
   for (unsigned i = 0; i < nthreads; i++) regp[i] = x.regs[i];
   int rc = 0;
-  double t0 = now_s();
+  double t0 = wallclock_s();
   for (uint64_t k = first; k < first + count; k++) {
     for (unsigned i = 0; i < nlocs; i++) /* the initial state, before time 0 */
       memsys_put(x.loc[i], litmus_loc_size(t, i), litmus_loc_init(t, i));
@@ -60,7 +54,7 @@ int litmus_run_sim(const litmus_test *t, const cfg *c, uint64_t first, uint64_t 
     r->positive += litmus_cond_eval(t, vals);
     r->iterations++;
   }
-  r->wall_s = now_s() - t0;
+  r->wall_s = wallclock_s() - t0;
   r->sim_cycles = sim_machine_cycles(x.m);
   r->mem_uops = sim_machine_mem_uops(x.m);
   sim_machine_metrics(x.m, metrics_set, &r->metrics);
