@@ -73,6 +73,26 @@ static int check__failed;
                   check_h_ ? check_h_ : "(null)");                   \
   } while (0)
 
+/* A scratch folder for a test file's outputs: made before the cases run,
+ * removed after they all pass, kept (and named) after a failure or when
+ * MMSIM_KEEP_TEST_FILES is set, so a failure can be looked at. */
+static inline int check_tmpdir_make(char *dir, size_t n, const char *name) {
+  snprintf(dir, n, "/tmp/mmsim_%s.XXXXXX", name);
+  if (mkdtemp(dir)) return 0;
+  perror("mkdtemp");
+  return 1;
+}
+
+static inline void check_tmpdir_done(const char *dir, int rc) {
+  if (rc == 0 && !getenv("MMSIM_KEEP_TEST_FILES")) {
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+  } else {
+    fprintf(stderr, "files kept in %s\n", dir);
+  }
+}
+
 /* setjmp lives in its own frame so no local of the loop can be clobbered. */
 static int check__run(const check_case *c) {
   check__failed = 0;

@@ -660,18 +660,8 @@ static const check_case cases[] = {
 };
 
 int main(int argc, char **argv) {
-  snprintf(tmpdir, sizeof tmpdir, "/tmp/mmsim_test_db.XXXXXX");
-  if (!mkdtemp(tmpdir)) {
-    perror("mkdtemp");
-    return 1;
-  }
+  if (check_tmpdir_make(tmpdir, sizeof tmpdir, "test_db")) return 1;
   int rc = check_main(cases, argc, argv);
-  if (rc == 0 && !getenv("MMSIM_KEEP_TEST_FILES")) {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
-  } else {
-    fprintf(stderr, "files kept in %s\n", tmpdir);
-  }
+  check_tmpdir_done(tmpdir, rc);
   return rc;
 }

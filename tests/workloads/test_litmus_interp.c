@@ -7,13 +7,13 @@
  * port) and its register and memory results.  Running the threads of a test
  * one after the other, in every order, gives the thread-atomic SC
  * executions: a sanity check on every shipped test's condition. */
-#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../../workloads/litmus.h"
 #include "../../workloads/litmus_int.h" /* litmus__check, litmus__insn_str */
 #include "../check.h"
+#include "../litmus_files.h"
 
 /* --- A sequential backend ------------------------------------------------ */
 
@@ -474,17 +474,10 @@ static unsigned perms(unsigned n, int out[][LITMUS_MAX_THREADS + 1]) {
 
 static void check_sequential(const char *sub) {
   static int order[40320][LITMUS_MAX_THREADS + 1];
-  char dir[1024];
-  snprintf(dir, sizeof dir, "%s/litmus/%s", MMSIM_SOURCE_DIR, sub);
-  DIR *d = opendir(dir);
-  CHECK(d != NULL);
-  unsigned files = 0;
-  struct dirent *de;
-  while ((de = readdir(d))) {
-    size_t len = strlen(de->d_name);
-    if (len < 8 || strcmp(de->d_name + len - 7, ".litmus") != 0) continue;
-    char path[2048];
-    snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+  litmus_files f;
+  CHECK(litmus_files_list(sub, &f));
+  for (size_t i = 0; i < f.n; i++) {
+    const char *path = f.path[i];
     world w;
     memset(&w, 0, sizeof w);
     sim_err err = {0};
@@ -503,10 +496,9 @@ static void check_sequential(const char *sub) {
       CHECK(!(sc == LITMUS_EXPECT_ALWAYS && !holds));
     }
     litmus_free(w.t);
-    files++;
   }
-  closedir(d);
-  CHECK(files > 0);
+  CHECK(f.n > 0);
+  litmus_files_free(&f);
 }
 
 static void t_shipped_sequential_x86(void) { check_sequential("x86"); }

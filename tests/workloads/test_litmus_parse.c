@@ -2,13 +2,13 @@
  * litmus_parse.c, litmus_x86.c, litmus_c.c) through the public API: shapes,
  * conditions, expectations, errors with their positions, refusals, and
  * every shipped file under litmus/. */
-#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../../workloads/litmus.h"
 #include "../../workloads/litmus_int.h" /* litmus__check: the deep checker of LI1-LI5 */
 #include "../check.h"
+#include "../litmus_files.h"
 
 static litmus_test *parse_ok(const char *text) {
   litmus_test *t = NULL;
@@ -374,17 +374,10 @@ static void t_io_error(void) {
 /* Every shipped test parses, is named after its file, is in its dialect's
  * folder, and states an expectation for every model. */
 static void check_shipped(const char *sub, const char *arch, unsigned min_files) {
-  char dir[1024];
-  snprintf(dir, sizeof dir, "%s/litmus/%s", MMSIM_SOURCE_DIR, sub);
-  DIR *d = opendir(dir);
-  CHECK(d != NULL);
-  unsigned n = 0;
-  struct dirent *de;
-  while ((de = readdir(d))) {
-    size_t len = strlen(de->d_name);
-    if (len < 8 || strcmp(de->d_name + len - 7, ".litmus") != 0) continue;
-    char path[2048];
-    snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+  litmus_files f;
+  CHECK(litmus_files_list(sub, &f));
+  for (size_t i = 0; i < f.n; i++) {
+    const char *path = f.path[i], *file = strrchr(path, '/') + 1;
     litmus_test *t = NULL;
     sim_err err = {0};
     int rc = litmus_parse_file(path, &t, &err);
@@ -394,7 +387,7 @@ static void check_shipped(const char *sub, const char *arch, unsigned min_files)
     CHECK_EQ_STR(litmus_arch(t), arch);
     char want[300];
     snprintf(want, sizeof want, "%s.litmus", litmus_name(t));
-    CHECK_EQ_STR(de->d_name, want);
+    CHECK_EQ_STR(file, want);
     static const char *const models[] = {"sc", "tso", "pso", "weak"};
     for (int m = 0; m < 4; m++) {
       if (litmus_expected(t, models[m]) == LITMUS_EXPECT_UNKNOWN)
@@ -402,11 +395,10 @@ static void check_shipped(const char *sub, const char *arch, unsigned min_files)
       CHECK(litmus_expected(t, models[m]) != LITMUS_EXPECT_UNKNOWN);
     }
     litmus_free(t);
-    n++;
   }
-  closedir(d);
-  if (n < min_files) fprintf(stderr, "  %s: %u files\n", dir, n);
-  CHECK(n >= min_files);
+  if (f.n < min_files) fprintf(stderr, "  litmus/%s: %zu files\n", sub, f.n);
+  CHECK(f.n >= min_files);
+  litmus_files_free(&f);
 }
 
 static void t_shipped_x86(void) { check_shipped("x86", "X86", 25); }
