@@ -83,7 +83,7 @@ static void complete(cpu_core *c, uint64_t value, uint64_t delay) {
 /* A load binds its value now: count the stores it overtook. */
 static void load_performed(cpu_core *c) {
   c->n.loads++;
-  if (!sb_empty(&c->sb)) c->n.reorder_store_load++;
+  if (!sb_empty(&c->sb)) c->n.reorder[CPU_REORDER_store_load]++;
 }
 
 static void mem_done(sim_engine *sim, mem_req *r) {

@@ -61,13 +61,25 @@ typedef struct cpu_params {
   X(fences, "fences")                                              \
   X(sb_forwards, "loads forwarded from the store buffer")          \
   X(sb_full_stalls, "stores that waited for a free SB entry")      \
-  X(sb_drain_waits, "uops that waited for the SB to empty")        \
-  X(reorder_store_load, "loads that performed before an older store")
+  X(sb_drain_waits, "uops that waited for the SB to empty")
+
+/* Reorder events (DESIGN.md), named older_younger: store_load is a load that
+ * performed before an older store.  Reported as reorder.KIND and
+ * reorder.KIND.per_kop; pso and weak add their kinds here (issue 4). */
+#define CPU_REORDERS(X) X(store_load)
+
+typedef enum {
+#define X(k) CPU_REORDER_##k,
+  CPU_REORDERS(X)
+#undef X
+  CPU_NREORDERS
+} cpu_reorder;
 
 typedef struct cpu_counters {
 #define X(n, d) uint64_t n;
   CPU_COUNTERS(X)
 #undef X
+  uint64_t reorder[CPU_NREORDERS];
 } cpu_counters;
 
 typedef struct cpu_core cpu_core;

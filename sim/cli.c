@@ -225,9 +225,8 @@ static int cmd_config(int argc, char **argv, sim_err *err) {
 
 /* --- query, runs, export ------------------------------------------------- */
 
-static int open_ro(const char *cmd, int argc, char **argv, int want_args, db **d, sim_err *err) {
+static int open_ro(const char *cmd, int argc, char **argv, db **d, sim_err *err) {
   if (argc < 2 || argv[1][0] == '-') return usage_error(err, cmd, "expected DB");
-  (void)want_args;
   return db_open_readonly(argv[1], d, err);
 }
 
@@ -235,7 +234,7 @@ static int cmd_query(int argc, char **argv, sim_err *err) {
   if (argc >= 2 && strcmp(argv[1], "--help") == 0) return print_usage(&commands[3]), 0;
   if (argc > 3) return usage_error(err, "query", "expected DB and at most one SQL statement");
   db *d;
-  int rc = open_ro("query", argc, argv, 1, &d, err);
+  int rc = open_ro("query", argc, argv, &d, err);
   if (rc) return rc;
   const char *sql = argc == 3 ? argv[2]
                               : "SELECT type, name FROM sqlite_schema WHERE name NOT LIKE "
@@ -249,7 +248,7 @@ static int cmd_runs(int argc, char **argv, sim_err *err) {
   if (argc >= 2 && strcmp(argv[1], "--help") == 0) return print_usage(&commands[4]), 0;
   if (argc != 2) return usage_error(err, "runs", "expected DB");
   db *d;
-  int rc = open_ro("runs", argc, argv, 0, &d, err);
+  int rc = open_ro("runs", argc, argv, &d, err);
   if (rc) return rc;
   rc = db_runs_print(d, stdout, err);
   db_close(d);

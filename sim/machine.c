@@ -151,14 +151,25 @@ void sim_machine_metrics(sim_machine *m, sim_metric_fn fn, void *ctx) {
 #define X(n, d) sum.n += c->n;
     CPU_COUNTERS(X)
 #undef X
+    for (int k = 0; k < CPU_NREORDERS; k++) sum.reorder[k] += c->reorder[k];
   }
 #define X(n, d) fn(ctx, "cpu." #n, (double)sum.n);
   CPU_COUNTERS(X)
 #undef X
   uint64_t mem_uops = sum.loads + sum.stores + sum.rmws;
-  fn(ctx, "reorder.store_load", (double)sum.reorder_store_load);
-  fn(ctx, "reorder.store_load.per_kop",
-     mem_uops ? 1000.0 * (double)sum.reorder_store_load / (double)mem_uops : 0.0);
+  static const char *const kind[] = {
+#define X(k) #k,
+      CPU_REORDERS(X)
+#undef X
+  };
+  for (int k = 0; k < CPU_NREORDERS; k++) {
+    char key[64];
+    double n = (double)sum.reorder[k];
+    snprintf(key, sizeof key, "reorder.%s", kind[k]);
+    fn(ctx, key, n);
+    snprintf(key, sizeof key, "reorder.%s.per_kop", kind[k]);
+    fn(ctx, key, mem_uops ? 1000.0 * n / (double)mem_uops : 0.0);
+  }
   fn(ctx, "sim.cycles", (double)m->cycles);
   m->mem->ops->metrics(m->mem, fn, ctx);
 }

@@ -67,7 +67,7 @@ static void t_tso_store_load(void) {
   mini_run(&m, sb_thread, 2, 1);
   CHECK_EQ_I64(m.r[0], 0);
   CHECK_EQ_I64(m.r[1], 0);
-  CHECK_EQ_U64(cpu_core_counters(m.core[0])->reorder_store_load, 1);
+  CHECK_EQ_U64(cpu_core_counters(m.core[0])->reorder[CPU_REORDER_store_load], 1);
   CHECK_EQ_U64(m.mem->ops->peek(m.mem, 0, 4), 1); /* drained by the end */
   CHECK_EQ_U64(m.mem->ops->peek(m.mem, 64, 4), 1);
   mini_free(&m);
@@ -83,7 +83,7 @@ static void t_sc_and_fence(void) {
       CHECK(m.r[0] == 1 || m.r[1] == 1);
       m.data[0] = m.data[64] = 0;
     }
-    CHECK_EQ_U64(cpu_core_counters(m.core[0])->reorder_store_load, 0);
+    CHECK_EQ_U64(cpu_core_counters(m.core[0])->reorder[CPU_REORDER_store_load], 0);
     mini_free(&m);
   }
 }
