@@ -44,7 +44,7 @@ static void report(FILE *out, const char *what, double *v, unsigned n, const cha
           v[n - 1], n);
 }
 
-static int bench_uops(cfg *c, double *rate, sim_err *err) {
+__attribute__((noinline)) static int bench_uops(cfg *c, double *rate, sim_err *err) {
   uops_ctx x;
   x.m = sim_machine_new(c, 2, 256, err);
   if (!x.m) return err->code;

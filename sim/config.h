@@ -96,7 +96,9 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
   X(RUN_START_SKEW, "run.start_skew", CFG_INT, 0, 100000, "32", NULL,                \
     "each thread starts after a delay drawn uniformly from [0, skew] cycles")        \
   X(RUN_MAX_CYCLES, "run.max_cycles", CFG_INT, 1000, INT64_MAX, "10000000", NULL,    \
-    "an iteration still running after this many cycles is a deadlock (error)")
+    "an iteration still running after this many cycles is a deadlock (error)")       \
+  X(RUN_FAST_FORWARD, "run.fast_forward", CFG_BOOL, 0, 0, "true", NULL,              \
+    "skip events nobody else could interleave with (results are identical either way)")
 
 typedef enum {
 #define X(id, path, type, min, max, def, choices, doc) CK_##id,

@@ -6,6 +6,8 @@
 void sim_engine_init(sim_engine *sim) {
   sim->now = 0;
   sim->events = 0;
+  sim->until = 0;
+  sim->fast_forward = false;
   eventq_init(&sim->q);
 }
 
@@ -18,6 +20,7 @@ void sim_engine_reset(sim_engine *sim) {
 
 size_t sim_run(sim_engine *sim, uint64_t until) {
   sim_event ev;
+  sim->until = until;
   while (eventq_pop(&sim->q, until, &ev)) {
     assert(ev.cycle >= sim->now); /* E1 */
     sim->now = ev.cycle;

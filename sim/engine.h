@@ -11,6 +11,7 @@
 #ifndef MMSIM_SIM_ENGINE_H
 #define MMSIM_SIM_ENGINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "eventq.h"
@@ -18,7 +19,9 @@
 struct sim_engine {
   uint64_t now;
   sim_eventq q;
-  uint64_t events; /* events run, for speed figures */
+  uint64_t events;   /* events run, for speed figures */
+  uint64_t until;    /* the bound of the sim_run in progress */
+  bool fast_forward; /* sim_can_skip_to may say yes (run.fast_forward) */
 };
 
 void sim_engine_init(sim_engine *sim);
@@ -31,6 +34,14 @@ static inline uint64_t sim_now(const sim_engine *sim) { return sim->now; }
 static inline void sim_schedule(sim_engine *sim, uint64_t delay, sim_handler fn,
                                 void *ctx, uint64_t arg, const char *name) {
   eventq_push(&sim->q, sim->now + delay, fn, ctx, arg, name);
+}
+
+/* May a part move time to `cycle` itself, without an event, and carry on?
+ * Only when no event is due at or before it: then the skipped event would
+ * have been the next one popped, so results are the same bit for bit, and
+ * run.fast_forward=false (which makes this always say no) checks that. */
+static inline bool sim_can_skip_to(const sim_engine *sim, uint64_t cycle) {
+  return sim->fast_forward && cycle <= sim->until && eventq_next_cycle(&sim->q) > cycle;
 }
 
 /* Run events until none is left or the next one lies beyond `until`.

@@ -86,20 +86,20 @@ static uint32_t node_alloc(sim_eventq *q) {
   return q->pool_len++;
 }
 
-/* Put ev in its slot: appended, or by seq when it comes from the heap (Q1). */
-static void wheel_put(sim_eventq *q, const sim_event *ev) {
+/* Put ev at the end of its slot.  That keeps each slot in seq order (Q1)
+ * without a search: a push's seq is the largest yet, and a far event moves
+ * in from the heap (in heap order) on the very pop that brings the cursor
+ * within reach of its cycle, before any push can target that cycle. */
+static inline void wheel_append(sim_eventq *q, const sim_event *ev) {
   uint32_t i = node_alloc(q), s = (uint32_t)(ev->cycle & MASK);
   q->pool[i].ev = *ev;
+  q->pool[i].next = 0;
   q->wheel_len++;
-  q->busy[s / 64] |= UINT64_C(1) << (s % 64);
-  uint32_t *link = &q->head[s];
-  if (q->tail[s] && q->pool[q->tail[s] - 1].ev.seq > ev->seq)
-    while (*link && q->pool[*link - 1].ev.seq < ev->seq) link = &q->pool[*link - 1].next;
-  else if (q->tail[s])
-    link = &q->pool[q->tail[s] - 1].next;
-  q->pool[i].next = *link;
-  if (!*link) q->tail[s] = i + 1;
-  *link = i + 1;
+  if (q->tail[s])
+    q->pool[q->tail[s] - 1].next = i + 1;
+  else
+    q->head[s] = i + 1, q->busy[s / 64] |= UINT64_C(1) << (s % 64);
+  q->tail[s] = i + 1;
 }
 
 void eventq_push(sim_eventq *q, uint64_t cycle, sim_handler fn, void *ctx,
@@ -107,7 +107,7 @@ void eventq_push(sim_eventq *q, uint64_t cycle, sim_handler fn, void *ctx,
   sim_event ev = {cycle, q->next_seq++, fn, ctx, arg, name};
   if (cycle < q->cursor) sim_panic("event %s scheduled in the past", name);
   if (cycle - q->cursor < EVENTQ_WHEEL)
-    wheel_put(q, &ev);
+    wheel_append(q, &ev);
   else
     heap_push(q, &ev); /* Q2 */
 }
@@ -129,21 +129,20 @@ static uint64_t first_busy(const sim_eventq *q) {
   sim_panic("event queue: wheel count %zu but no busy slot", q->wheel_len);
 }
 
-/* The cycle of the next event (queue not empty); moves nothing. */
-static uint64_t next_cycle(const sim_eventq *q) {
+uint64_t eventq_next_cycle(const sim_eventq *q) {
   uint64_t c = q->wheel_len ? first_busy(q) : UINT64_MAX;
   return q->heap_len && q->heap[0].cycle < c ? q->heap[0].cycle : c;
 }
 
 bool eventq_pop(sim_eventq *q, uint64_t until, sim_event *out) {
   if (!eventq_len(q)) return false;
-  uint64_t next = next_cycle(q);
+  uint64_t next = eventq_next_cycle(q);
   if (next > until) return false;
   q->cursor = next; /* every event lies at or after it */
   while (q->heap_len && q->heap[0].cycle - q->cursor < EVENTQ_WHEEL) {
     sim_event ev; /* Q2: far events join the wheel as it reaches them */
     heap_pop(q, &ev);
-    wheel_put(q, &ev);
+    wheel_append(q, &ev);
   }
   uint32_t s = (uint32_t)(next & MASK), i = q->head[s] - 1;
   *out = q->pool[i].ev;

@@ -11,8 +11,8 @@
  * for the rare event further out.  Almost every delay in the simulator is a
  * few to a few hundred cycles, so push is an append and pop a bitmap scan.
  * The binary heap alone cost about 65 instructions per push and per pop
- * (callgrind, mmsim bench: a third of all instructions); the wheel costs
- * about 20.  Events live in a pool of nodes linked by index; the pool and the
+ * (callgrind, mmsim bench: a third of all instructions); the wheel takes
+ * well under half of that.  Events live in a pool of nodes linked by index; the pool and the
  * heap only grow, so a run reaches its peak in its first iterations and then
  * schedules with no allocation at all.
  *
@@ -65,6 +65,8 @@ void eventq_free(sim_eventq *q);
 void eventq_clear(sim_eventq *q); /* drop every event; keeps the memory */
 void eventq_push(sim_eventq *q, uint64_t cycle, sim_handler fn, void *ctx,
                  uint64_t arg, const char *name);
+/* The cycle of the next event, UINT64_MAX when there is none. */
+uint64_t eventq_next_cycle(const sim_eventq *q);
 /* Remove the next event into *out, unless the queue is empty or the next
  * event lies beyond `until` (then false, and nothing moves). */
 bool eventq_pop(sim_eventq *q, uint64_t until, sim_event *out);

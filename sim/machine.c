@@ -49,6 +49,7 @@ sim_machine *sim_machine_new(const cfg *c, unsigned nthreads, size_t mem_bytes, 
   sim_machine *m = calloc(1, sizeof *m);
   if (!m) goto nomem;
   sim_engine_init(&m->sim);
+  m->sim.fast_forward = cfg_int(c, CK_RUN_FAST_FORWARD) != 0;
   m->ncores = cores;
   m->nthreads = nthreads;
   m->seed = (uint64_t)cfg_int(c, CK_RUN_SEED);

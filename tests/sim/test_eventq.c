@@ -76,7 +76,33 @@ static void t_heap_random(void) {
   eventq_free(&q);
 }
 
-static const check_case cases[] = {
-    {"order", t_order}, {"until", t_until}, {"heap_random", t_heap_random}, {0, 0}};
+/* Q1/Q2: an event scheduled beyond the wheel's horizon still runs before a
+ * same-cycle event scheduled later, once time has come close to both. */
+static void t_far_then_near(void) {
+  sim_eventq q;
+  eventq_init(&q);
+  uint64_t far = 3 * EVENTQ_WHEEL + 5;
+  eventq_push(&q, far, NULL, NULL, 1, "far");     /* to the overflow heap */
+  eventq_push(&q, far - 10, NULL, NULL, 2, "hop"); /* also far */
+  sim_event ev;
+  CHECK(eventq_pop(&q, UINT64_MAX, &ev));
+  CHECK_EQ_U64(ev.arg, 2);                         /* cursor now near `far` */
+  eventq_push(&q, far, NULL, NULL, 3, "near");     /* straight into the wheel */
+  eventq_push(&q, far, NULL, NULL, 4, "near2");
+  CHECK(eventq_check(&q));
+  for (uint64_t want = 1; want <= 3; want += 1) {
+    CHECK(eventq_pop(&q, UINT64_MAX, &ev));
+    CHECK_EQ_U64(ev.arg, want == 1 ? 1 : want + 1);
+    CHECK_EQ_U64(ev.cycle, far);
+  }
+  CHECK(!eventq_pop(&q, UINT64_MAX, &ev));
+  eventq_free(&q);
+}
+
+static const check_case cases[] = {{"order", t_order},
+                                   {"until", t_until},
+                                   {"heap_random", t_heap_random},
+                                   {"far_then_near", t_far_then_near},
+                                   {0, 0}};
 
 int main(int argc, char **argv) { return check_main(cases, argc, argv); }
