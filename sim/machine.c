@@ -20,17 +20,25 @@ struct sim_machine {
   uint64_t seed, start_skew, max_cycles, cycles;
 };
 
+memsys *sim_memsys_new(const cfg *c, unsigned cores, uint8_t *data, size_t size, sim_err *err) {
+  if (strcmp(cfg_str(c, CK_MEMORY_KIND), "ideal") != 0) {
+    sim_errf(err, SIM_EUNSUP, "memory.kind: \"%s\" is not built yet; use \"ideal\"",
+             cfg_str(c, CK_MEMORY_KIND));
+    return NULL;
+  }
+  memsys_params mp = {cores, (uint64_t)cfg_int(c, CK_MEMORY_LATENCY),
+                      (uint64_t)cfg_int(c, CK_NET_JITTER)};
+  memsys *m = memsys_ideal_new(&mp, data, size);
+  if (!m) sim_errf(err, SIM_ENOMEM, "out of memory building the memory system");
+  return m;
+}
+
 sim_machine *sim_machine_new(const cfg *c, unsigned nthreads, size_t mem_bytes, sim_err *err) {
   unsigned cores = (unsigned)cfg_int(c, CK_CPU_CORES);
   if (cores == 0) cores = nthreads;
   if (cores < nthreads) {
     sim_errf(err, SIM_ECONFIG, "cpu.cores: %u is fewer than the workload's %u threads", cores,
              nthreads);
-    return NULL;
-  }
-  if (strcmp(cfg_str(c, CK_MEMORY_KIND), "ideal") != 0) {
-    sim_errf(err, SIM_EUNSUP, "memory.kind: \"%s\" is not built yet; use \"ideal\"",
-             cfg_str(c, CK_MEMORY_KIND));
     return NULL;
   }
   int model = cpu_model_find(cfg_str(c, CK_CPU_MODEL));
@@ -61,10 +69,11 @@ sim_machine *sim_machine_new(const cfg *c, unsigned nthreads, size_t mem_bytes, 
   m->ports = calloc(cores, sizeof *m->ports);
   if (!m->data || !m->cores || !m->ports) goto nomem;
   memset(m->data, 0, mem_bytes);
-  memsys_params mp = {cores, (uint64_t)cfg_int(c, CK_MEMORY_LATENCY),
-                      (uint64_t)cfg_int(c, CK_NET_JITTER)};
-  m->mem = memsys_ideal_new(&mp, m->data, mem_bytes);
-  if (!m->mem) goto nomem;
+  m->mem = sim_memsys_new(c, cores, m->data, mem_bytes, err);
+  if (!m->mem) {
+    sim_machine_free(m);
+    return NULL;
+  }
   for (unsigned i = 0; i < cores; i++) {
     m->cores[i] = cpu_core_new(i, &cp, &m->sim, m->mem);
     if (!m->cores[i]) goto nomem;

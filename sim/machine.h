@@ -29,6 +29,10 @@ typedef struct sim_machine sim_machine;
 
 typedef void (*sim_metric_fn)(void *ctx, const char *key, double value);
 
+/* The memory system that memory.kind names, for `cores` cores over the
+ * simulated memory data[0, size).  NULL + err on a config it cannot build. */
+memsys *sim_memsys_new(const cfg *c, unsigned cores, uint8_t *data, size_t size, sim_err *err);
+
 /* Lifetime.  nthreads: the workload's threads (cpu.cores 0 = as many). */
 sim_machine *sim_machine_new(const cfg *c, unsigned nthreads, size_t mem_bytes, sim_err *err);
 void sim_machine_free(sim_machine *m);
