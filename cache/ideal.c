@@ -76,7 +76,16 @@ static void destroy(memsys *base) {
   free(m);
 }
 
-static const memsys_ops ideal_ops = {submit, peek, reset, metrics, destroy};
+static void quiesce(memsys *base) { (void)base; /* no caches: memory is always current */ }
+
+static void warm(memsys *base, uint64_t addr, uint64_t bytes, uint64_t iter_seed) {
+  (void)base, (void)addr, (void)bytes, (void)iter_seed; /* nothing to warm */
+}
+
+static const memsys_ops ideal_ops = {
+    .access = submit, .peek = peek, .reset = reset, .quiesce = quiesce, .warm = warm,
+    .metrics = metrics, .free = destroy,
+};
 
 memsys *memsys_ideal_new(const memsys_params *p, uint8_t *data, size_t size) {
   ideal *m = calloc(1, sizeof *m);

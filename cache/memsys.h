@@ -10,6 +10,15 @@
  * their shared state there before an iteration starts; afterwards only the
  * memory system reads or writes it.
  *
+ * Between iterations (after quiesce, before the next access) main memory
+ * holds every value and no cache holds a line: the workload may read and
+ * write `data` directly then, and every iteration starts from the same
+ * hardware state, which is what lets iteration K be replayed alone.
+ *
+ * A protocol bug found while running (an impossible transition, a broken
+ * invariant) is recorded in `fault` and stops the engine (sim->stop); the
+ * caller turns it into an error, with the seed, instead of an abort.
+ *
  * Invariants:
  *   MS1  A request's done callback runs exactly once, at its perform cycle,
  *        which is at least r->delay cycles after access() was called.
@@ -25,6 +34,7 @@
 #include <string.h>
 
 #include "../sim/engine.h"
+#include "../sim/err.h"
 #include "../workloads/mem.h"
 
 typedef enum { REQ_LOAD, REQ_STORE, REQ_RMW, REQ_CAS } mem_req_kind;
@@ -43,6 +53,9 @@ struct mem_req {
   uint64_t delay;    /* cycles before the request leaves the core (0: now) */
   mem_req_done done;
   void *owner;
+  /* Owned by the memory system while the request is in it. */
+  uint64_t issued; /* cycle it reached the memory system, for latencies */
+  mem_req *next;   /* its wait lists */
 };
 
 typedef struct memsys memsys;
@@ -53,7 +66,11 @@ typedef void (*memsys_metric_fn)(void *ctx, const char *key, double value);
 typedef struct memsys_ops {
   void (*access)(memsys *m, sim_engine *sim, mem_req *r); /* MS1 */
   uint64_t (*peek)(memsys *m, uint64_t addr, unsigned size); /* MS2 */
-  void (*reset)(memsys *m, uint64_t iter_seed); /* between iterations */
+  void (*reset)(memsys *m, uint64_t iter_seed); /* before an iteration */
+  void (*quiesce)(memsys *m); /* after one: write every line back, empty caches */
+  /* After reset: let the lines of [addr, addr + bytes) start in caches, as a
+   * previous iteration would have left them (cache.initial=random). */
+  void (*warm)(memsys *m, uint64_t addr, uint64_t bytes, uint64_t iter_seed);
   void (*metrics)(memsys *m, memsys_metric_fn fn, void *ctx);
   void (*free)(memsys *m);
 } memsys_ops;
@@ -62,7 +79,12 @@ struct memsys {
   const memsys_ops *ops;
   uint8_t *data; /* main memory */
   size_t size;
+  sim_err fault; /* code 0, or the first protocol fault of the run */
 };
+
+/* Record a protocol fault (the first one wins) and stop the engine. */
+void memsys_fault(memsys *m, sim_engine *sim, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Little-endian bytes <-> value, for every implementation.  Simulated
  * memory is little-endian, like the hosts we run on, so a memcpy of the

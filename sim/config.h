@@ -57,8 +57,8 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
     "cycles for a load satisfied by store-to-load forwarding")                       \
   X(CPU_ORDER_ADDR_DEPS, "cpu.order_address_deps", CFG_BOOL, 0, 0, "true", NULL,    \
     "a load whose address came from an earlier load waits for it; false under weak: Alpha") \
-  X(MEMORY_KIND, "memory.kind", CFG_ENUM, 0, 0, "ideal", "ideal|mesi",               \
-    "memory below the cores: ideal (one shared store) or the MESI hierarchy")        \
+  X(MEMORY_KIND, "memory.kind", CFG_ENUM, 0, 0, "mesi", "ideal|mesi",                \
+    "memory below the cores: the MESI hierarchy, or ideal (one shared store)")       \
   X(MEMORY_LATENCY, "memory.latency", CFG_INT, 0, 100000, "20", NULL,                \
     "cycles for main memory (and the ideal memory) to serve an access")              \
   X(CACHE_LINE_BYTES, "cache.line_bytes", CFG_INT, 8, 4096, "64", NULL,              \
@@ -69,6 +69,12 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
     "ways of each L1 set")                                                           \
   X(CACHE_L1_LATENCY, "cache.l1.latency", CFG_INT, 0, 100000, "1", NULL,             \
     "cycles for an L1 hit")                                                          \
+  X(CACHE_L2_SETS, "cache.l2.sets", CFG_INT, 0, 1048576, "0", NULL,                  \
+    "sets of each core's private L2, a power of two; 0 = no L2")                     \
+  X(CACHE_L2_WAYS, "cache.l2.ways", CFG_INT, 1, 64, "8", NULL,                       \
+    "ways of each L2 set")                                                           \
+  X(CACHE_L2_LATENCY, "cache.l2.latency", CFG_INT, 0, 100000, "4", NULL,             \
+    "extra cycles for an access that misses the L1 and hits the L2")                 \
   X(CACHE_LLC_SETS, "cache.llc.sets", CFG_INT, 1, 1048576, "1024", NULL,             \
     "sets of the shared last-level cache (with its directory), a power of two")      \
   X(CACHE_LLC_WAYS, "cache.llc.ways", CFG_INT, 1, 64, "16", NULL,                    \
@@ -79,6 +85,12 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
     "base cycles for one interconnect message")                                      \
   X(NET_JITTER, "net.jitter", CFG_INT, 0, 100000, "32", NULL,                         \
     "extra cycles drawn uniformly from [0, jitter] per message (seeded)")            \
+  X(NET_LINK_CYCLES, "net.link_cycles", CFG_INT, 0, 100000, "1", NULL,               \
+    "cycles each message holds its link: 1 = one message per link per cycle")       \
+  X(CACHE_INITIAL, "cache.initial", CFG_ENUM, 0, 0, "random", "random|memory",     \
+    "where lines start each iteration: random (memory, shared or owned, seeded) or memory") \
+  X(CACHE_CHECK, "cache.check", CFG_BOOL, 0, 0, "false", NULL,                       \
+    "check the coherence invariants after every protocol step (slow; on in tests)")  \
   X(WORKLOAD_KIND, "workload.kind", CFG_ENUM, 0, 0, "litmus", "litmus|map|coherence-test", \
     "what the threads run")                                                          \
   X(WORKLOAD_LITMUS, "workload.litmus", CFG_STR, 0, 0, "", NULL,                     \

@@ -22,6 +22,7 @@ struct sim_engine {
   uint64_t events;   /* events run, for speed figures */
   uint64_t until;    /* the bound of the sim_run in progress */
   bool fast_forward; /* sim_can_skip_to may say yes (run.fast_forward) */
+  bool stop;         /* a part found a fault: sim_run returns at once */
 };
 
 void sim_engine_init(sim_engine *sim);

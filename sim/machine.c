@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cache/mesi.h"
 #include "../workloads/mem_sim.h"
 #include "rng.h"
 
@@ -18,19 +19,43 @@ struct sim_machine {
   uint8_t *data;
   size_t size, used;
   uint64_t seed, start_skew, max_cycles, cycles;
+  bool warm; /* cache.initial = random */
 };
 
+static bool pow2(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
+
 memsys *sim_memsys_new(const cfg *c, unsigned cores, uint8_t *data, size_t size, sim_err *err) {
-  if (strcmp(cfg_str(c, CK_MEMORY_KIND), "ideal") != 0) {
-    sim_errf(err, SIM_EUNSUP, "memory.kind: \"%s\" is not built yet; use \"ideal\"",
-             cfg_str(c, CK_MEMORY_KIND));
-    return NULL;
+  memsys *m;
+  if (strcmp(cfg_str(c, CK_MEMORY_KIND), "ideal") == 0) {
+    memsys_params mp = {cores, (uint64_t)cfg_int(c, CK_MEMORY_LATENCY),
+                        (uint64_t)cfg_int(c, CK_NET_JITTER)};
+    if (!(m = memsys_ideal_new(&mp, data, size)))
+      sim_errf(err, SIM_ENOMEM, "out of memory building the memory system");
+    return m;
   }
-  memsys_params mp = {cores, (uint64_t)cfg_int(c, CK_MEMORY_LATENCY),
-                      (uint64_t)cfg_int(c, CK_NET_JITTER)};
-  memsys *m = memsys_ideal_new(&mp, data, size);
-  if (!m) sim_errf(err, SIM_ENOMEM, "out of memory building the memory system");
-  return m;
+  static const cfg_key_id must_pow2[] = {CK_CACHE_LINE_BYTES, CK_CACHE_L1_SETS,
+                                         CK_CACHE_L2_SETS, CK_CACHE_LLC_SETS};
+  for (size_t i = 0; i < sizeof must_pow2 / sizeof *must_pow2; i++) {
+    int64_t v = cfg_int(c, must_pow2[i]);
+    if (!pow2(v) && !(must_pow2[i] == CK_CACHE_L2_SETS && v == 0)) {
+      sim_errf(err, SIM_ECONFIG, "%s: %" PRId64 " is not a power of two",
+               cfg_key_at(must_pow2[i])->path, v);
+      return NULL;
+    }
+  }
+#define LEVEL(L) {(unsigned)cfg_int(c, CK_CACHE_##L##_SETS), (unsigned)cfg_int(c, CK_CACHE_##L##_WAYS), \
+                  (uint64_t)cfg_int(c, CK_CACHE_##L##_LATENCY)}
+  mesi_params p = {
+      .cores = cores, .line_bytes = (unsigned)cfg_int(c, CK_CACHE_LINE_BYTES),
+      .l1 = LEVEL(L1), .l2 = LEVEL(L2), .llc = LEVEL(LLC),
+      .mem_latency = (uint64_t)cfg_int(c, CK_MEMORY_LATENCY),
+      .net_latency = (uint64_t)cfg_int(c, CK_NET_LATENCY),
+      .net_jitter = (uint64_t)cfg_int(c, CK_NET_JITTER),
+      .link_cycles = (uint64_t)cfg_int(c, CK_NET_LINK_CYCLES),
+      .check = cfg_int(c, CK_CACHE_CHECK) != 0,
+  };
+#undef LEVEL
+  return memsys_mesi_new(&p, data, size, err);
 }
 
 sim_machine *sim_machine_new(const cfg *c, unsigned nthreads, size_t mem_bytes, sim_err *err) {
@@ -63,6 +88,7 @@ sim_machine *sim_machine_new(const cfg *c, unsigned nthreads, size_t mem_bytes, 
   m->seed = (uint64_t)cfg_int(c, CK_RUN_SEED);
   m->start_skew = (uint64_t)cfg_int(c, CK_RUN_START_SKEW);
   m->max_cycles = (uint64_t)cfg_int(c, CK_RUN_MAX_CYCLES);
+  m->warm = strcmp(cfg_str(c, CK_CACHE_INITIAL), "random") == 0;
   m->size = mem_bytes;
   m->data = aligned_alloc(64, (mem_bytes + 63) & ~(size_t)63);
   m->cores = calloc(cores, sizeof *m->cores);
@@ -127,18 +153,28 @@ int sim_machine_iteration(sim_machine *m, uint64_t k, cpu_entry entry, void *arg
   sim_rng_derive(&skew, iter_seed, "run.start_skew", 0);
   sim_engine_reset(&m->sim);
   m->mem->ops->reset(m->mem, iter_seed);
+  if (m->warm) m->mem->ops->warm(m->mem, 0, m->used, iter_seed);
   for (unsigned i = 0; i < m->nthreads; i++)
     cpu_core_start(m->cores[i], entry, arg, i, sim_rng_upto(&skew, m->start_skew));
   size_t left = sim_run(&m->sim, m->max_cycles);
   m->cycles += m->sim.now;
+  if (m->mem->fault.code) {
+    int n = sim_errf(err, SIM_EVIOLATION, "iteration %" PRIu64 " (run.seed %" PRIu64 "): %s", k,
+                     m->seed, m->mem->fault.msg);
+    m->mem->ops->quiesce(m->mem);
+    sim_engine_reset(&m->sim);
+    return n;
+  }
   if (left || !all_quiet(m)) { /* MA2 */
     char buf[512];
     int n = sim_errf(err, SIM_EVIOLATION,
                      "iteration %" PRIu64 ": no end after %" PRIu64 " cycles (run.max_cycles); %s",
                      k, m->max_cycles, cpu_core_str(m->cores[0], buf, sizeof buf));
+    m->mem->ops->quiesce(m->mem);
     sim_engine_reset(&m->sim); /* abandoned coroutines restart next time */
     return n;
   }
+  m->mem->ops->quiesce(m->mem); /* memory holds every value again (memsys.h) */
   return 0;
 }
 
