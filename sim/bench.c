@@ -1,6 +1,7 @@
 /* sim/bench.c -- see bench.h. */
 #include "bench.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "../workloads/litmus_run.h"
@@ -17,19 +18,29 @@ static const char sb_text[] =
     " MOV EAX,[y] | MOV EAX,[x] ;\n"
     "exists (0:EAX=0 /\\ 1:EAX=0)\n";
 
-#define UOPS_PER_THREAD 1000
+#define UOPS_PER_THREAD 1200
+#define PRIVATE_LINES 4
+#define SHARED_LINES 8
 
+/* The access pattern, the same per thread at every core count: stores and
+ * loads to the thread's own lines and loads from lines every thread reads,
+ * a third each (private data plus read-shared tables, the common case of a
+ * parallel program).  Every thread misses on first touch, then mostly hits:
+ * what the figure measures is the simulator's cost per micro-op, which
+ * should not grow with the number of cores. */
 typedef struct uops_ctx {
   sim_machine *m;
-  uint64_t *line[2];
+  uint64_t *priv[64][PRIVATE_LINES];
+  uint64_t *shared[SHARED_LINES];
 } uops_ctx;
 
 static void uops_thread(void *arg, unsigned tid) {
   uops_ctx *x = arg;
   mem_port *p = sim_machine_port(x->m, tid);
-  for (unsigned i = 0; i < UOPS_PER_THREAD / 2; i++) {
-    mem_store(p, x->line[tid], i, 8, MO_RELAXED);
-    (void)mem_load(p, x->line[!tid], 8, MO_RELAXED);
+  for (unsigned i = 0; i < UOPS_PER_THREAD / 3; i++) {
+    mem_store(p, x->priv[tid][i % PRIVATE_LINES], i, 8, MO_RELAXED);
+    (void)mem_load(p, x->priv[tid][(i + 1) % PRIVATE_LINES], 8, MO_RELAXED);
+    (void)mem_load(p, x->shared[i % SHARED_LINES], 8, MO_RELAXED);
   }
 }
 
@@ -38,56 +49,81 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-static void report(FILE *out, const char *what, double *v, unsigned n, const char *unit) {
+static double report(FILE *out, const char *what, double *v, unsigned n, const char *unit) {
   qsort(v, n, sizeof *v, cmp_double);
-  fprintf(out, "%-34s %12.0f %-10s (min %.0f, max %.0f, %u reps)\n", what, v[n / 2], unit, v[0],
+  fprintf(out, "%-40s %12.0f %-7s (min %.0f, max %.0f, %u reps)\n", what, v[n / 2], unit, v[0],
           v[n - 1], n);
+  return v[n / 2];
 }
 
-__attribute__((noinline)) static int bench_uops(cfg *c, double *rate, sim_err *err) {
+/* About 480,000 micro-ops per measurement at every core count. */
+__attribute__((noinline)) static int bench_uops(cfg *c, unsigned cores, double *rate,
+                                                sim_err *err) {
   uops_ctx x;
-  x.m = sim_machine_new(c, 2, 256, err);
+  size_t bytes = (size_t)(cores * PRIVATE_LINES + SHARED_LINES + 1) * 64;
+  x.m = sim_machine_new(c, cores, bytes, err);
   if (!x.m) return err->code;
-  x.line[0] = sim_machine_alloc(x.m, 64, 64);
-  x.line[1] = sim_machine_alloc(x.m, 64, 64);
+  for (unsigned t = 0; t < cores; t++)
+    for (unsigned l = 0; l < PRIVATE_LINES; l++) x.priv[t][l] = sim_machine_alloc(x.m, 64, 64);
+  for (unsigned l = 0; l < SHARED_LINES; l++) x.shared[l] = sim_machine_alloc(x.m, 64, 64);
+  uint64_t iters = 400 / cores;
   double t0 = wallclock_s();
   int rc = 0;
-  for (uint64_t k = 0; k < 200 && !rc; k++) rc = sim_machine_iteration(x.m, k, uops_thread, &x, err);
+  for (uint64_t k = 0; k < iters && !rc; k++)
+    rc = sim_machine_iteration(x.m, k, uops_thread, &x, err);
   double dt = wallclock_s() - t0;
   *rate = (double)sim_machine_mem_uops(x.m) / dt;
   sim_machine_free(x.m);
   return rc;
 }
 
+static const unsigned bench_cores[] = {2, 8, 64};
+#define NCORES (sizeof bench_cores / sizeof *bench_cores)
+
 int bench_main(FILE *out, unsigned reps, sim_err *err) {
-  double *uops = calloc(reps, sizeof *uops), *iters = calloc(reps, sizeof *iters),
-         *wits = calloc(reps, sizeof *wits);
-  cfg *c = cfg_new();
+  double *v = calloc((NCORES + 4) * reps, sizeof *v);
+  double *uops = v, *ideal = v + NCORES * reps, *iters = ideal + reps, *wits = iters + reps,
+         *iters_ideal = wits + reps;
+  cfg *c = cfg_new(), *ci = cfg_new();
   litmus_test *sb = NULL;
   int rc = 0;
-  if (!uops || !iters || !wits || !c) {
+  if (!v || !c || !ci) {
     rc = sim_errf(err, SIM_ENOMEM, "out of memory");
     goto done;
   }
+  if ((rc = cfg_set(ci, "memory.kind", "ideal", err))) goto done;
   if ((rc = litmus_parse_string("bench:SB", sb_text, &sb, err))) goto done;
-  fprintf(out, "mmsim bench: model %s, memory %s, median of %u\n", cfg_str(c, CK_CPU_MODEL),
-          cfg_str(c, CK_MEMORY_KIND), reps);
+  fprintf(out, "mmsim bench: model %s, median of %u\n", cfg_str(c, CK_CPU_MODEL), reps);
   for (unsigned r = 0; r < reps && !rc; r++) {
-    if ((rc = bench_uops(c, &uops[r], err))) break;
+    for (unsigned k = 0; k < NCORES && !rc; k++)
+      rc = bench_uops(c, bench_cores[k], &uops[k * reps + r], err);
+    if (rc || (rc = bench_uops(ci, 2, &ideal[r], err))) break;
     litmus_result res;
     if ((rc = litmus_run_sim(sb, c, 0, 100000, &res, err))) break;
     iters[r] = (double)res.iterations / res.wall_s;
     wits[r] = (double)res.positive / res.wall_s;
     litmus_result_free(&res);
+    if ((rc = litmus_run_sim(sb, ci, 0, 100000, &res, err))) break;
+    iters_ideal[r] = (double)res.iterations / res.wall_s;
+    litmus_result_free(&res);
   }
   if (!rc) {
-    report(out, "simulated memory micro-ops/s", uops, reps, "uops/s");
-    report(out, "SB iterations/s", iters, reps, "iter/s");
-    report(out, "SB witnesses/s", wits, reps, "witn/s");
+    double med[NCORES];
+    for (unsigned k = 0; k < NCORES; k++) {
+      char what[64];
+      snprintf(what, sizeof what, "micro-ops/s, mesi, %u cores", bench_cores[k]);
+      med[k] = report(out, what, &uops[k * reps], reps, "uops/s");
+    }
+    report(out, "micro-ops/s, ideal memory, 2 cores", ideal, reps, "uops/s");
+    report(out, "SB iterations/s, mesi", iters, reps, "iter/s");
+    report(out, "SB witnesses/s, mesi", wits, reps, "witn/s");
+    report(out, "SB iterations/s, ideal memory", iters_ideal, reps, "iter/s");
+    fprintf(out, "%-40s %12.2f\n", "cost per micro-op, 64 cores / 2 cores", med[0] / med[NCORES - 1]);
   }
 done:
   litmus_free(sb);
   cfg_free(c);
-  free(uops), free(iters), free(wits);
+  cfg_free(ci);
+  free(v);
   return rc;
 }
