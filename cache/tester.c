@@ -46,6 +46,12 @@ static const char *const rmw_name[] = {
 
 typedef struct tester tester;
 
+typedef struct tester_writer {
+  uint64_t cycle;
+  uint32_t core; /* UINT32_MAX: the initial value */
+  uint32_t kind;
+} tester_writer;
+
 typedef struct treq {
   mem_req r; /* first: done hands back &r, which is the treq */
   tester *t;
@@ -69,6 +75,7 @@ struct tester {
   sim_rng *rng; /* one per requester (T2) */
   tslot *slots; /* requester c's are [c * outstanding, (c + 1) * outstanding) */
   uint8_t *shadow;
+  tester_writer *writer; /* per shadow byte: who wrote it last, for reports */
   uint64_t issued, inflight, last_done, loc_spacing, weight_sum;
   tester_result *res;
   sim_err *err;
@@ -195,7 +202,7 @@ __attribute__((format(printf, 3, 4))) static void fail(tester *t, bool deadlock,
     t->res->deadlocks++;
   else
     t->res->violations++;
-  char what[400];
+  char what[480];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(what, sizeof what, fmt, ap);
@@ -275,10 +282,26 @@ static bool unchanged(const mem_req *r, const mem_req *s) {
 /* The old value an RMW, CAS or load returned must be the shadow's. */
 static bool check_old(tester *t, const treq *q, uint64_t want) {
   if (q->r.value == want) return true;
-  char buf[256];
-  fail(t, false, "cycle %" PRIu64 ": %s returned %#" PRIx64 ", expected %#" PRIx64,
-       sim_now(&t->sim), req_str(q, buf, sizeof buf), q->r.value, want);
+  char buf[256], who[96] = "the initial value";
+  unsigned b = 0;
+  while (b + 1 < q->r.size && ((q->r.value ^ want) >> (8 * b) & 0xff) == 0)
+    b++;
+  const tester_writer *w = &t->writer[q->shadow_at + b];
+  if (w->core != UINT32_MAX)
+    snprintf(who, sizeof who, "core %u's %s at cycle %" PRIu64, w->core, tester_kind_name[w->kind],
+             w->cycle);
+  fail(t, false,
+       "cycle %" PRIu64 ": %s returned %#" PRIx64 ", expected %#" PRIx64
+       " (byte %u last written by %s)",
+       sim_now(&t->sim), req_str(q, buf, sizeof buf), q->r.value, want, b, who);
   return false;
+}
+
+/* Apply a performed write to the shadow. */
+static void shadow_write(tester *t, const treq *q, uint64_t v) {
+  memsys_put(t->shadow + q->shadow_at, q->r.size, v);
+  for (unsigned b = 0; b < q->r.size; b++)
+    t->writer[q->shadow_at + b] = (tester_writer){sim_now(&t->sim), q->r.core, (uint32_t)q->kind};
 }
 
 static void on_done(sim_engine *sim, mem_req *r) {
@@ -305,16 +328,15 @@ static void on_done(sim_engine *sim, mem_req *r) {
          sim_now(sim), req_str(q, buf, sizeof buf));
     return;
   }
-  uint8_t *sh = t->shadow + q->shadow_at;
-  uint64_t old = memsys_get(sh, r->size);
+  uint64_t old = memsys_get(t->shadow + q->shadow_at, r->size);
   switch (q->kind) {
   case TESTER_LOAD:
     if (!check_old(t, q, old)) return;
     break;
-  case TESTER_STORE: memsys_put(sh, r->size, q->sent.value); break;
+  case TESTER_STORE: shadow_write(t, q, q->sent.value); break;
   case TESTER_RMW:
     if (!check_old(t, q, old)) return;
-    memsys_put(sh, r->size, mem_rmw_apply(r->op, old, q->sent.value));
+    shadow_write(t, q, mem_rmw_apply(r->op, old, q->sent.value));
     break;
   case TESTER_CAS: {
     if (!check_old(t, q, old)) return;
@@ -324,7 +346,7 @@ static void on_done(sim_engine *sim, mem_req *r) {
            req_str(q, buf, sizeof buf), old, (int)r->success);
       return;
     }
-    if (ok) memsys_put(sh, r->size, q->sent.value);
+    if (ok) shadow_write(t, q, q->sent.value);
     t->res->cas_ok += ok;
     break;
   }
@@ -362,10 +384,14 @@ static void check_final(tester *t) {
 
 static void deadlock(tester *t, const char *why) {
   char buf[256] = "";
-  for (size_t s = 0; s < (size_t)t->p->cores * t->p->outstanding && !buf[0]; s++)
-    for (int i = 0; i < 2 && !buf[0]; i++)
-      if (t->slots[s].req[i].busy) req_str(&t->slots[s].req[i], buf, sizeof buf);
-  fail(t, true, "cycle %" PRIu64 ": %s; %" PRIu64 " request(s) in flight, the oldest slot's: %s",
+  const treq *oldest = NULL;
+  for (size_t s = 0; s < (size_t)t->p->cores * t->p->outstanding; s++)
+    for (int i = 0; i < 2; i++) {
+      const treq *q = &t->slots[s].req[i];
+      if (q->busy && (!oldest || q->issued_at < oldest->issued_at)) oldest = q;
+    }
+  if (oldest) req_str(oldest, buf, sizeof buf);
+  fail(t, true, "cycle %" PRIu64 ": %s; %" PRIu64 " request(s) in flight, the oldest: %s",
        sim_now(&t->sim), why, t->inflight, buf);
 }
 
@@ -401,6 +427,7 @@ static void tester_free(tester *t) {
   free(t->rng);
   free(t->slots);
   free(t->shadow);
+  free(t->writer);
 }
 
 int tester_run(const tester_params *p, memsys *m, tester_result *res, sim_err *err) {
@@ -418,7 +445,8 @@ int tester_run(const tester_params *p, memsys *m, tester_result *res, sim_err *e
   t.rng = calloc(p->cores, sizeof *t.rng);
   t.slots = calloc(nslots, sizeof *t.slots);
   t.shadow = malloc((size_t)p->lines * p->line_bytes);
-  if (!t.rng || !t.slots || !t.shadow) {
+  t.writer = malloc((size_t)p->lines * p->line_bytes * sizeof *t.writer);
+  if (!t.rng || !t.slots || !t.shadow || !t.writer) {
     tester_free(&t);
     return sim_errf(err, SIM_ENOMEM, "tester: out of memory for %zu requests", nslots);
   }
@@ -435,6 +463,8 @@ int tester_run(const tester_params *p, memsys *m, tester_result *res, sim_err *e
   for (unsigned l = 0; l < p->lines; l++)
     for (unsigned b = 0; b < p->line_bytes; b++)
       t.shadow[l * p->line_bytes + b] = (uint8_t)m->ops->peek(m, line_addr(p, l) + b, 1);
+  for (size_t i = 0; i < (size_t)p->lines * p->line_bytes; i++)
+    t.writer[i] = (tester_writer){0, UINT32_MAX, 0};
   /* Slot k of every requester before slot k + 1 of any, so the first
    * requests of all requesters interleave. */
   for (unsigned k = 0; k < p->outstanding; k++)
