@@ -10,6 +10,7 @@ void sim_cohtest_params(const cfg *c, tester_params *p) {
   tester_params_default(p);
   if (cfg_int(c, CK_CPU_CORES)) p->cores = (unsigned)cfg_int(c, CK_CPU_CORES);
   p->seed = (uint64_t)cfg_int(c, CK_RUN_SEED);
+  p->outstanding = (unsigned)cfg_int(c, CK_WORKLOAD_OUTSTANDING);
   p->line_bytes = (unsigned)cfg_int(c, CK_CACHE_LINE_BYTES);
   p->stride = (uint64_t)cfg_int(c, CK_CACHE_LLC_SETS) * p->line_bytes;
   if (p->locs > p->line_bytes / 8) p->locs = p->line_bytes / 8;

@@ -22,9 +22,9 @@
 #include "err.h"
 
 /* Tester defaults for config c: cores from cpu.cores (0: 4), seed from
- * run.seed, line_bytes from cache.line_bytes, stride cache.llc.sets *
- * cache.line_bytes, so every line maps to one set of the LLC and (as L1
- * sets divide LLC sets) of each L1. */
+ * run.seed, outstanding from workload.outstanding, line_bytes from cache.line_bytes, stride
+ * cache.llc.sets * cache.line_bytes, so every line maps to one set of the LLC and (as L1 sets
+ * divide LLC sets) of each L1. */
 void sim_cohtest_params(const cfg *c, tester_params *p);
 
 /* p->ops split over `seeds` seeds from p->seed (CT1); totals summed into

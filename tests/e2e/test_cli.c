@@ -240,6 +240,21 @@ static void t_test_coherence(void) {
   CHECK_EQ_I64(cli("test-coherence --set cache.line_bytes=48"), 2);
   CHECK(cli("test-coherence missing.json") != 0);
   CHECK_CONTAINS(cli_out, "missing.json");
+  /* workload.kind coherence-test under mmsim run: one stored run, the
+   * tester's totals as metrics; iteration K replays seed run.seed + K. */
+  cli_write("coh.json", "{\"workload\": {\"kind\": \"coherence-test\", \"ops\": 2000},\n"
+                        " \"cpu\": {\"cores\": 4}, \"run\": {\"iterations\": 5, \"seed\": 3}}\n");
+  CHECK_EQ_I64(cli("run coh.json"), 0);
+  CHECK_EQ_I64(cli_sql_int("results.db", "SELECT value FROM metrics WHERE key='tester.ops'"), 10000);
+  CHECK_EQ_I64(cli_sql_int("results.db", "SELECT value FROM metrics WHERE key='tester.violations'"), 0);
+  CHECK_EQ_I64(cli_sql_int("results.db", "SELECT iterations FROM runs WHERE workload='coherence-test'"), 5);
+  CHECK_EQ_I64(cli("run coh.json --iteration 2"), 0);
+  const char *cyc = strstr(cli_out, " ops, ");
+  CHECK(cyc);
+  char cycles[48];
+  snprintf(cycles, sizeof cycles, "%.*s", (int)strcspn(cyc + 6, ","), cyc + 6);
+  CHECK_EQ_I64(cli("test-coherence --cores 4 --ops 2000 --seed 5"), 0);
+  CHECK_CONTAINS(cli_out, cycles);
 }
 
 static const check_case cases[] = {{"help", t_help},
