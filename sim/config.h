@@ -101,6 +101,10 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
     "map variant")                                                                   \
   X(WORKLOAD_THREADS, "workload.threads", CFG_INT, 1, 64, "2", NULL,                 \
     "threads of a map scenario")                                                     \
+  X(WORKLOAD_OPS, "workload.ops", CFG_INT, 1, 1000000000, "10000", NULL,            \
+    "coherence-test: requests per iteration (one tester run on a fresh memory)")     \
+  X(WORKLOAD_OUTSTANDING, "workload.outstanding", CFG_INT, 1, 64, "2", NULL,         \
+    "coherence-test: requests each core keeps in flight")                            \
   X(RUN_ITERATIONS, "run.iterations", CFG_INT, 1, 10000000000LL, "10000", NULL,      \
     "iterations: executions from the initial state")                                 \
   X(RUN_SEED, "run.seed", CFG_INT, 0, INT64_MAX, "1", NULL,                          \

@@ -212,6 +212,51 @@ static void t_bad_db(void) {
   CHECK_EQ_I64(cli_sql_int("results.db", "SELECT count(*) FROM runs"), 1);
 }
 
+/* The random coherence tester: passes on the configured (ideal) memory,
+ * repeats itself for a seed, refuses bad flags with exit 2. */
+static void t_test_coherence(void) {
+  cli_tmpdir();
+  CHECK_EQ_I64(cli("test-coherence --cores 4 --ops 20000"), 0);
+  CHECK_CONTAINS(cli_out, ": 20000 ops (");
+  CHECK_CONTAINS(cli_out, " 0 violations, 0 deadlocks");
+  const char *d = strstr(cli_out, "digest ");
+  CHECK(d);
+  char digest[32];
+  snprintf(digest, sizeof digest, "%.23s", d);
+  CHECK_EQ_I64(cli("test-coherence --cores 4 --ops 20000"), 0);
+  CHECK_CONTAINS(cli_out, digest);
+  CHECK_EQ_I64(cli("test-coherence --cores 8 --outstanding 4 --ops 40000 --seeds 4 --seed 9"), 0);
+  CHECK_CONTAINS(cli_out, "seeds 9..12: 40000 ops");
+  cli_write("c.json", "{\"cpu\": {\"cores\": 3}, \"cache\": {\"line_bytes\": 32}}\n");
+  CHECK_EQ_I64(cli("test-coherence c.json --ops 1000 --set net.jitter=0"), 0);
+  CHECK_CONTAINS(cli_out, "3 cores");
+  CHECK_EQ_I64(cli("test-coherence --help"), 0);
+  CHECK_CONTAINS(cli_out, "--outstanding");
+  CHECK_EQ_I64(cli("test-coherence --cores 0"), 2);
+  CHECK_CONTAINS(cli_out, "cores");
+  CHECK_EQ_I64(cli("test-coherence --seeds 0"), 2);
+  CHECK_EQ_I64(cli("test-coherence --ops ten"), 2);
+  CHECK_CONTAINS(cli_out, "--ops");
+  CHECK_EQ_I64(cli("test-coherence --set cache.line_bytes=48"), 2);
+  CHECK(cli("test-coherence missing.json") != 0);
+  CHECK_CONTAINS(cli_out, "missing.json");
+  /* workload.kind coherence-test under mmsim run: one stored run, the
+   * tester's totals as metrics; iteration K replays seed run.seed + K. */
+  cli_write("coh.json", "{\"workload\": {\"kind\": \"coherence-test\", \"ops\": 2000},\n"
+                        " \"cpu\": {\"cores\": 4}, \"run\": {\"iterations\": 5, \"seed\": 3}}\n");
+  CHECK_EQ_I64(cli("run coh.json"), 0);
+  CHECK_EQ_I64(cli_sql_int("results.db", "SELECT value FROM metrics WHERE key='tester.ops'"), 10000);
+  CHECK_EQ_I64(cli_sql_int("results.db", "SELECT value FROM metrics WHERE key='tester.violations'"), 0);
+  CHECK_EQ_I64(cli_sql_int("results.db", "SELECT iterations FROM runs WHERE workload='coherence-test'"), 5);
+  CHECK_EQ_I64(cli("run coh.json --iteration 2"), 0);
+  const char *cyc = strstr(cli_out, " ops, ");
+  CHECK(cyc);
+  char cycles[48];
+  snprintf(cycles, sizeof cycles, "%.*s", (int)strcspn(cyc + 6, ","), cyc + 6);
+  CHECK_EQ_I64(cli("test-coherence --cores 4 --ops 2000 --seed 5"), 0);
+  CHECK_CONTAINS(cli_out, cycles);
+}
+
 static const check_case cases[] = {{"help", t_help},
                                    {"sb_tso", t_sb_tso},
                                    {"determinism", t_determinism},
@@ -221,6 +266,7 @@ static const check_case cases[] = {{"help", t_help},
                                    {"bad_config", t_bad_config},
                                    {"bad_litmus", t_bad_litmus},
                                    {"bad_db", t_bad_db},
+                                   {"test_coherence", t_test_coherence},
                                    {0, 0}};
 
 int main(int argc, char **argv) { return check_main(cases, argc, argv); }
