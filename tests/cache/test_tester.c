@@ -216,7 +216,12 @@ static void b_reset(memsys *m, uint64_t seed) {
 static void b_metrics(memsys *m, memsys_metric_fn fn, void *ctx) {}
 static void b_free(memsys *m) {}
 
-static const memsys_ops broken_ops = {b_access, b_peek, b_reset, b_metrics, b_free};
+static void b_quiesce(memsys *m) { (void)m; }
+static void b_warm(memsys *m, uint64_t a, uint64_t n, uint64_t s) { (void)m, (void)a, (void)n, (void)s; }
+
+static const memsys_ops broken_ops = {.access = b_access, .peek = b_peek, .reset = b_reset,
+                                      .quiesce = b_quiesce, .warm = b_warm,
+                                      .metrics = b_metrics, .free = b_free};
 
 static char log_text[1 << 16];
 
