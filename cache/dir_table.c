@@ -4,6 +4,13 @@
  * from memory before the dir can serve it (NP -> NI_D -> I), and evicting a
  * line that cores still hold recalls it first (SN_A, MN_D).
  *
+ * A race the Primer's table does not meet, because its requester never
+ * evicts before the directory has the owner's data: here the requester of a
+ * Fwd-GetS gets its data from the owner on one link while the owner's copy
+ * to the dir travels on another, so the requester can fill, evict and Put
+ * before the dir leaves S_D.  When the last sharer puts in S_D, the line
+ * goes to I_D and then to I, never to an S with no sharers.
+ *
  * Conventions the dispatcher (dir.c) adds:
  *   - the requester of GetS/GetM is the message's sender; the acks of a
  *     GetM go to the requester, those of a recall to the dir;
@@ -52,8 +59,14 @@ const proto_cell dir_table[DIR_NSTATES][DIR_NEVENTS] = {
   [DIR_S_D ][DIRE_GETS]         = STALL,
   [DIR_S_D ][DIRE_GETM]         = STALL,
   [DIR_S_D ][DIRE_PUTS]         = GO(DIR_S_D,  DIRA_REMOVE_SHARER, DIRA_PUT_ACK),
+  [DIR_S_D ][DIRE_PUTS_LAST]    = GO(DIR_I_D,  DIRA_REMOVE_SHARER, DIRA_PUT_ACK),
   [DIR_S_D ][DIRE_PUT_STALE]    = GO(DIR_S_D,  DIRA_PUT_ACK),
   [DIR_S_D ][DIRE_DATA_DIR]     = GO(DIR_S,    DIRA_COPY_DATA, DIRA_WAKE),
+
+  [DIR_I_D ][DIRE_GETS]         = STALL,
+  [DIR_I_D ][DIRE_GETM]         = STALL,
+  [DIR_I_D ][DIRE_PUT_STALE]    = GO(DIR_I_D,  DIRA_PUT_ACK),
+  [DIR_I_D ][DIRE_DATA_DIR]     = GO(DIR_I,    DIRA_COPY_DATA, DIRA_WAKE),
 
   [DIR_NI_D][DIRE_GETS]         = STALL,
   [DIR_NI_D][DIRE_GETM]         = STALL,
@@ -86,4 +99,5 @@ const char *const net_msg_name[MSG_NTYPES] = {NET_MSGS(X)};
 const char *const dir_state_doc[DIR_NSTATES] = {DIR_STATES(X)};
 const char *const dir_event_doc[DIR_NEVENTS] = {DIR_EVENTS(X)};
 const char *const dir_action_doc[DIR_NACTIONS] = {DIR_ACTIONS(X)};
+const char *const net_msg_doc[MSG_NTYPES] = {NET_MSGS(X)};
 #undef X

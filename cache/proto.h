@@ -39,7 +39,7 @@ typedef enum {
 #undef X
   MSG_NTYPES
 } net_msg_type;
-extern const char *const net_msg_name[MSG_NTYPES];
+extern const char *const net_msg_name[MSG_NTYPES], *const net_msg_doc[MSG_NTYPES];
 
 /* --- Cells ---------------------------------------------------------------- */
 
@@ -136,6 +136,7 @@ extern const char *const l1_action_name[L1_NACTIONS], *const l1_action_doc[L1_NA
   X(S,     "shared by the cores in the sharer vector")                    \
   X(EM,    "one owner in E or M (E->M is silent, so the dir can't tell)") \
   X(S_D,   "EM->S: Fwd-GetS sent, waiting for the owner's data")          \
+  X(I_D,   "S_D whose sharers have all put the line: ->I, waiting for data") \
   X(NI_D,  "NP->I: read from memory, waiting for the data")               \
   X(SN_A,  "S->NP: LLC eviction, Invs sent, waiting for acks")            \
   X(MN_D,  "EM->NP: LLC eviction, Recall sent, waiting for data")
@@ -206,5 +207,19 @@ extern const char *const dir_action_name[DIR_NACTIONS], *const dir_action_doc[DI
  * request can be served in it (dir); the others are transient. */
 static inline int l1_stable(unsigned s) { return s <= L1_M; }
 static inline int dir_stable(unsigned s) { return s <= DIR_EM; }
+
+/* --- Printing (proto_print.c): `mmsim protocol` ------------------------- */
+
+#include <stdio.h>
+
+typedef struct proto_counts {
+  uint64_t l1[L1_NSTATES][L1_NEVENTS];
+  uint64_t dir[DIR_NSTATES][DIR_NEVENTS];
+} proto_counts;
+
+/* Add a run's metric "proto.l1.STATE.EVENT" or "proto.dir..." to c. */
+void proto_counts_add(proto_counts *c, const char *key, double value);
+/* Both tables, one line per possible cell; with fired, each cell's count. */
+void proto_print(FILE *out, const proto_counts *fired);
 
 #endif

@@ -404,6 +404,10 @@ static void run_windows(tester *t) {
     uint64_t bound = sat_add(t->last_done, dc);
     size_t left = sim_run(&t->sim, bound);
     if (t->failed) return;
+    if (t->m->fault.code) { /* the memory system stopped the run (memsys.h) */
+      fail(t, false, "%s", t->m->fault.msg);
+      return;
+    }
     if (!left) {
       if (t->inflight) deadlock(t, "no event left to run");
       return;

@@ -62,6 +62,11 @@ int db_run_write(db *d, int64_t experiment_id, const db_run *r, int64_t *run_id,
 /* Reading (D2).  Tables are printed aligned with a header line. */
 int db_query_print(db *d, const char *sql, FILE *out, sim_err *err);
 int db_runs_print(db *d, FILE *out, sim_err *err);
+/* fn(ctx, key, value) for each metric of run_id whose key starts with
+ * prefix, in key order; SIM_EINVAL naming the run when it does not exist. */
+int db_metrics_each(db *d, int64_t run_id, const char *prefix,
+                    void (*fn)(void *ctx, const char *key, double value), void *ctx,
+                    sim_err *err);
 typedef enum { DB_CSV, DB_JSON } db_format;
 int db_export(db *d, db_format f, FILE *out, sim_err *err);
 

@@ -197,6 +197,30 @@ int db_query_print(db *d, const char *sql, FILE *out, sim_err *err) {
   return 0;
 }
 
+int db_metrics_each(db *d, int64_t run_id, const char *prefix,
+                    void (*fn)(void *ctx, const char *key, double value), void *ctx,
+                    sim_err *err) {
+  sqlite3_stmt *s = NULL;
+  int rc = db__prepare(d, "SELECT (SELECT count(*) FROM runs WHERE id = ?1), key, value "
+                          "FROM (SELECT 1) LEFT JOIN metrics ON run_id = ?1 "
+                          "AND substr(key, 1, length(?2)) = ?2 ORDER BY key", &s);
+  if (rc != SQLITE_OK) return db__fail(d, err, rc, "metrics of run %" PRId64, run_id);
+  sqlite3_bind_int64(s, 1, run_id);
+  sqlite3_bind_text(s, 2, prefix, -1, SQLITE_STATIC);
+  int code = 0;
+  while ((rc = db__step(d, s)) == SQLITE_ROW) {
+    if (sqlite3_column_int64(s, 0) == 0) {
+      code = sim_errf(err, SIM_EINVAL, "%s: no run %" PRId64, d->path, run_id);
+      break;
+    }
+    if (sqlite3_column_type(s, 1) != SQLITE_NULL)
+      fn(ctx, (const char *)sqlite3_column_text(s, 1), sqlite3_column_double(s, 2));
+  }
+  if (!code && rc != SQLITE_DONE) code = db__fail(d, err, rc, "metrics of run %" PRId64, run_id);
+  sqlite3_finalize(s);
+  return code;
+}
+
 int db_runs_print(db *d, FILE *out, sim_err *err) {
   /* Rates as "rate [lo, hi]" (Wilson 95%): DESIGN.md asks that every
    * frequency be shown with its interval. */

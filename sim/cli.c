@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cache/proto.h"
 #include "../plots/plot.h"
 #include "../results/db.h"
 #include "../workloads/litmus.h"
@@ -438,6 +439,47 @@ done:
   return rc;
 }
 
+/* --- protocol ------------------------------------------------------------ */
+
+static void add_count(void *ctx, const char *key, double value) {
+  proto_counts_add(ctx, key, value);
+}
+
+/* The MESI tables as the simulator runs them; with --run, each cell's count
+ * in that stored run (its proto.* metrics). */
+static int cmd_protocol(int argc, char **argv, sim_err *err) {
+  const char *path = DEFAULT_DB;
+  uint64_t run = 0;
+  bool have_run = false;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--help") == 0) return print_usage(&commands[9]), 0;
+    if (i + 1 < argc && strcmp(argv[i], "--db") == 0) {
+      path = argv[++i];
+    } else if (i + 1 < argc && strcmp(argv[i], "--run") == 0) {
+      if (parse_u64("protocol", "--run", argv[++i], &run, err)) return err->code;
+      have_run = true;
+    } else {
+      return usage_error(err, "protocol", "expected [--run ID [--db F]]");
+    }
+  }
+  if (!have_run) {
+    proto_print(stdout, NULL);
+    return 0;
+  }
+  db *d = NULL;
+  proto_counts *counts = calloc(1, sizeof *counts);
+  if (!counts) return sim_errf(err, SIM_ENOMEM, "out of memory");
+  int rc = db_open_readonly(path, &d, err);
+  if (!rc) rc = db_metrics_each(d, (int64_t)run, "proto.", add_count, counts, err);
+  if (!rc) {
+    printf("Cells fired in run %" PRIu64 " of %s\n\n", run, path);
+    proto_print(stdout, counts);
+  }
+  if (d) db_close(d);
+  free(counts);
+  return rc;
+}
+
 /* --- dispatch ------------------------------------------------------------ */
 
 static const command commands[] = {
@@ -502,6 +544,12 @@ static const command commands[] = {
      "  --deadlock-cycles N  no completion for N cycles while busy is a deadlock (default 100000)\n"
      "  --set key=value      override a config key (memory.kind=mesi, cache.l1.ways=2, ...)",
      cmd_test_coherence},
+    {"protocol", "protocol [--run ID [--db F]]",
+     "The MESI controllers' state x event tables, printed from the arrays the\n"
+     "simulator runs: one line per possible cell (next state and actions).\n"
+     "  --run ID   also show how often each cell fired in that stored run\n"
+     "  --db F     the database holding the run (default " DEFAULT_DB ")",
+     cmd_protocol},
     {0, 0, 0, 0}};
 
 static void print_help(void) {
