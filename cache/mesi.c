@@ -28,13 +28,20 @@ void cache__wait_free(mesi *m, cache_wait *w) {
   m->wait_free = w;
 }
 
+/* A callback may let its core run ahead in time (fast forward) only when
+ * it is the last thing this event does; before another completion it must
+ * not, or that completion would happen at the advanced time. */
 void cache__complete(mesi *m) {
+  sim_engine *sim = m->sim;
+  bool ff = sim->fast_forward;
   while (m->done) {
     mem_req *r = m->done;
     m->done = r->next;
     if (!m->done) m->done_tail = &m->done;
-    r->done(m->sim, r);
+    sim->fast_forward = ff && !m->done;
+    r->done(sim, r);
   }
+  sim->fast_forward = ff;
 }
 
 /* --- memsys entry points ----------------------------------------------------- */
