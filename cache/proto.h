@@ -8,11 +8,13 @@
  * as an X-macro; the enums and the name tables are expansions of it.
  *
  * The tables themselves are in l1_table.c and dir_table.c; `mmsim protocol`
- * prints them from the same arrays the simulator runs.
+ * prints them from the same arrays the simulator runs, and proto_check.c
+ * checks them as data.
  */
 #ifndef MMSIM_CACHE_PROTO_H
 #define MMSIM_CACHE_PROTO_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* --- Messages on the interconnect ---------------------------------------- */
@@ -206,5 +208,18 @@ extern const char *const dir_action_name[DIR_NACTIONS], *const dir_action_doc[DI
  * request can be served in it (dir); the others are transient. */
 static inline int l1_stable(unsigned s) { return s <= L1_M; }
 static inline int dir_stable(unsigned s) { return s <= DIR_EM; }
+
+/* --- Checking the tables as data (proto_check.c) --------------------------- */
+
+/* Check two tables shaped like l1_table and dir_table (row-major, from their
+ * first cell): unused actions, unreachable states, transient states that
+ * never settle, WAKE/STALL/QUEUE where the dispatchers do not expect them
+ * (PC1..PC7 in proto_check.c).  Returns the number of problems and
+ * describes each on one line in buf (cut short to n bytes, NUL-terminated
+ * when n > 0; the count stays exact).  Taking the tables as arguments lets a
+ * test check a deliberately broken copy. */
+int cache_proto_check_tables(const proto_cell *l1, const proto_cell *dir, char *buf, size_t n);
+/* The same for the tables the simulator runs. */
+int cache_proto_check(char *buf, size_t n);
 
 #endif
