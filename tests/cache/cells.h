@@ -61,29 +61,29 @@ static int cell_bad;        /* its failed expectations */
     }                                                            \
   } while (0)
 
-static void pattern(uint8_t *p, uint8_t base) {
+static inline void pattern(uint8_t *p, uint8_t base) {
   for (unsigned i = 0; i < LINE; i++) p[i] = (uint8_t)(base + i);
 }
 
 /* Does line p hold pattern(base), with STORE_VAL at OFF if `stored`? */
-static int holds(const uint8_t *p, uint8_t base, int stored) {
+static inline int holds(const uint8_t *p, uint8_t base, int stored) {
   uint8_t want[LINE];
   pattern(want, base);
   if (stored) memsys_put(want + OFF, 8, STORE_VAL);
   return memcmp(p, want, LINE) == 0;
 }
 
-static uint64_t pattern_word(uint8_t base) {
+static inline uint64_t pattern_word(uint8_t base) {
   uint8_t l[LINE];
   pattern(l, base);
   return memsys_get(l + OFF, 8);
 }
 
-static int carries_data(unsigned type) {
+static inline int carries_data(unsigned type) {
   return type == MSG_DATA || type == MSG_DATA_E || type == MSG_DATA_DIR || type == MSG_PUTM;
 }
 
-static void tap(void *ctx, const net_msg *msg, uint64_t arrival) {
+static inline void tap(void *ctx, const net_msg *msg, uint64_t arrival) {
   bench *b = ctx;
   (void)arrival;
   if (b->nsent == MAX_SENT) return;
@@ -95,7 +95,7 @@ static void tap(void *ctx, const net_msg *msg, uint64_t arrival) {
 }
 
 /* A machine with empty caches: 4 cores, 2x2 L1s, a 4x2 LLC, no checker. */
-static int bench_open(bench *b) {
+static inline int bench_open(bench *b) {
   memset(b, 0, sizeof *b);
   for (unsigned i = 0; i < MEM_BYTES; i++) b->mem[i] = (uint8_t)(PAT_MEM + i % LINE);
   sim_engine_init(&b->sim);
@@ -118,13 +118,13 @@ static int bench_open(bench *b) {
 
 /* Messages still scheduled are freed with the net (it frees every message
  * it allocated); stalled ones go back to its pool when the memsys quiesces. */
-static void bench_close(bench *b) {
+static inline void bench_close(bench *b) {
   b->m->base.ops->free(&b->m->base);
   sim_engine_free(&b->sim);
 }
 
 /* Compare the log with want (ended by type 0).  from: the sender. */
-static void expect_sent(const bench *b, const want_msg *want, unsigned from) {
+static inline void expect_sent(const bench *b, const want_msg *want, unsigned from) {
   unsigned n = 0;
   while (n < 4 && want[n].type) n++;
   int same = b->nsent == n;
@@ -149,7 +149,7 @@ static void expect_sent(const bench *b, const want_msg *want, unsigned from) {
 }
 
 /* Is the wait list's last node this request or message? */
-static int waits_last(const cache_line *ln, const mem_req *r, const net_msg *msg) {
+static inline int waits_last(const cache_line *ln, const mem_req *r, const net_msg *msg) {
   const cache_wait *w = ln ? ln->wait : NULL;
   while (w && w->next) w = w->next;
   return w && w->req == r && w->msg == msg;
@@ -157,7 +157,7 @@ static int waits_last(const cache_line *ln, const mem_req *r, const net_msg *msg
 
 /* Print the GO and STALL cells of a table no spec fired; returns how many.
  * cells and covered are row-major, nstates x nevents. */
-static int report_uncovered(const char *table, const proto_cell *cells, const unsigned char *covered,
+static inline int report_uncovered(const char *table, const proto_cell *cells, const unsigned char *covered,
                             unsigned nstates, unsigned nevents, const char *const *sname,
                             const char *const *ename) {
   int go = 0, missed = 0;
