@@ -17,6 +17,13 @@
  *     a Fwd-GetS counts here, its data is already on its way), or neither
  *     (PUT_STALE: it lost the line to a forwarded request or an Inv while
  *     its Put was in flight); and INV_ACK/INV_ACK_LAST by the ack counter.
+ *   - S_D can meet the last sharer's Put: the old owner's PutM (sent before
+ *     the Fwd-GetS reached it) removes it, and the reader, already served
+ *     by the old owner, evicts its S copy; that PutS, on its own link, may
+ *     overtake the old owner's data.  No copy is left, so the line waits in
+ *     I_D for the data and settles in I (S with no sharers would break D1,
+ *     and a later recall of it would wait for acks nobody sends).
+ *     tests/cache/test_races.c scripts this order.
  * A GetS or GetM for a line not in the LLC takes a frame first; when the set
  * has none free the dispatcher evicts (REPL) and the request waits for the
  * frame.
@@ -52,8 +59,14 @@ const proto_cell dir_table[DIR_NSTATES][DIR_NEVENTS] = {
   [DIR_S_D ][DIRE_GETS]         = STALL,
   [DIR_S_D ][DIRE_GETM]         = STALL,
   [DIR_S_D ][DIRE_PUTS]         = GO(DIR_S_D,  DIRA_REMOVE_SHARER, DIRA_PUT_ACK),
+  [DIR_S_D ][DIRE_PUTS_LAST]    = GO(DIR_I_D,  DIRA_REMOVE_SHARER, DIRA_PUT_ACK),
   [DIR_S_D ][DIRE_PUT_STALE]    = GO(DIR_S_D,  DIRA_PUT_ACK),
   [DIR_S_D ][DIRE_DATA_DIR]     = GO(DIR_S,    DIRA_COPY_DATA, DIRA_WAKE),
+
+  [DIR_I_D ][DIRE_GETS]         = STALL,
+  [DIR_I_D ][DIRE_GETM]         = STALL,
+  [DIR_I_D ][DIRE_PUT_STALE]    = GO(DIR_I_D,  DIRA_PUT_ACK),
+  [DIR_I_D ][DIRE_DATA_DIR]     = GO(DIR_I,    DIRA_COPY_DATA, DIRA_WAKE),
 
   [DIR_NI_D][DIRE_GETS]         = STALL,
   [DIR_NI_D][DIRE_GETM]         = STALL,

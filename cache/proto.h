@@ -140,7 +140,8 @@ extern const char *const l1_action_name[L1_NACTIONS], *const l1_action_doc[L1_NA
   X(S_D,   "EM->S: Fwd-GetS sent, waiting for the owner's data")          \
   X(NI_D,  "NP->I: read from memory, waiting for the data")               \
   X(SN_A,  "S->NP: LLC eviction, Invs sent, waiting for acks")            \
-  X(MN_D,  "EM->NP: LLC eviction, Recall sent, waiting for data")
+  X(MN_D,  "EM->NP: LLC eviction, Recall sent, waiting for data")        \
+  X(I_D,   "S_D after every sharer left: ->I, waiting for the owner's data")
 
 #define DIR_EVENTS(X)                                                     \
   X(GETS,         "GetS")                                                 \

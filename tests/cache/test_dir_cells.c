@@ -79,11 +79,19 @@ static const dir_spec specs[] = {
     STALLS(S_D, GETM, GETM, THIRD, .sharers = BIT(ME) | BIT(PEER), .sharers2 = BIT(ME) | BIT(PEER)),
     CELL(S_D, PUTS, S_D, PUTM, PEER, .sharers = BIT(ME) | BIT(PEER), .sharers2 = BIT(ME),
          .out = {TO(PUT_ACK, PEER, PEER)}), /* the old owner's PutM: its data is on its way */
+    CELL(S_D, PUTS_LAST, I_D, PUTS, ME, .sharers = BIT(ME), /* the old owner's PutM came first */
+         .out = {TO(PUT_ACK, ME, ME)}),
     CELL(S_D, PUT_STALE, S_D, PUTS, THIRD, .sharers = BIT(ME) | BIT(PEER),
          .sharers2 = BIT(ME) | BIT(PEER), .out = {TO(PUT_ACK, THIRD, THIRD)}),
     CELL(S_D, DATA_DIR, S, DATA_DIR, PEER, .sharers = BIT(ME) | BIT(PEER),
          .sharers2 = BIT(ME) | BIT(PEER) | BIT(THIRD), .dirty2 = 1, .data2 = PAT_MSG,
          .waiter = 1 + THIRD, .out = {TO(DATA, THIRD, THIRD, .data = PAT_MSG)}),
+
+    STALLS(I_D, GETS, GETS, THIRD),
+    STALLS(I_D, GETM, GETM, THIRD),
+    CELL(I_D, PUT_STALE, I_D, PUTS, THIRD, .out = {TO(PUT_ACK, THIRD, THIRD)}),
+    CELL(I_D, DATA_DIR, I, DATA_DIR, PEER, FIN(DIR_EM), .own2 = THIRD, .dirty2 = 1,
+         .data2 = PAT_MSG, .waiter = 1 + THIRD, .out = {TO(DATA_E, THIRD, THIRD, .data = PAT_MSG)}),
 
     STALLS(NI_D, GETS, GETS, THIRD, .data2 = PAT_ANY),
     STALLS(NI_D, GETM, GETM, THIRD, .data2 = PAT_ANY),
