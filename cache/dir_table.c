@@ -4,13 +4,6 @@
  * from memory before the dir can serve it (NP -> NI_D -> I), and evicting a
  * line that cores still hold recalls it first (SN_A, MN_D).
  *
- * A race the Primer's table does not meet, because its requester never
- * evicts before the directory has the owner's data: here the requester of a
- * Fwd-GetS gets its data from the owner on one link while the owner's copy
- * to the dir travels on another, so the requester can fill, evict and Put
- * before the dir leaves S_D.  When the last sharer puts in S_D, the line
- * goes to I_D and then to I, never to an S with no sharers.
- *
  * Conventions the dispatcher (dir.c) adds:
  *   - the requester of GetS/GetM is the message's sender; the acks of a
  *     GetM go to the requester, those of a recall to the dir;
@@ -24,6 +17,13 @@
  *     a Fwd-GetS counts here, its data is already on its way), or neither
  *     (PUT_STALE: it lost the line to a forwarded request or an Inv while
  *     its Put was in flight); and INV_ACK/INV_ACK_LAST by the ack counter.
+ *   - S_D can meet the last sharer's Put: the old owner's PutM (sent before
+ *     the Fwd-GetS reached it) removes it, and the reader, already served
+ *     by the old owner, evicts its S copy; that PutS, on its own link, may
+ *     overtake the old owner's data.  No copy is left, so the line waits in
+ *     I_D for the data and settles in I (S with no sharers would break D1,
+ *     and a later recall of it would wait for acks nobody sends).
+ *     tests/cache/test_races.c scripts this order.
  * A GetS or GetM for a line not in the LLC takes a frame first; when the set
  * has none free the dispatcher evicts (REPL) and the request waits for the
  * frame.

@@ -8,11 +8,13 @@
  * as an X-macro; the enums and the name tables are expansions of it.
  *
  * The tables themselves are in l1_table.c and dir_table.c; `mmsim protocol`
- * prints them from the same arrays the simulator runs.
+ * prints them from the same arrays the simulator runs, and proto_check.c
+ * checks them as data.
  */
 #ifndef MMSIM_CACHE_PROTO_H
 #define MMSIM_CACHE_PROTO_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* --- Messages on the interconnect ---------------------------------------- */
@@ -136,10 +138,10 @@ extern const char *const l1_action_name[L1_NACTIONS], *const l1_action_doc[L1_NA
   X(S,     "shared by the cores in the sharer vector")                    \
   X(EM,    "one owner in E or M (E->M is silent, so the dir can't tell)") \
   X(S_D,   "EM->S: Fwd-GetS sent, waiting for the owner's data")          \
-  X(I_D,   "S_D whose sharers have all put the line: ->I, waiting for data") \
   X(NI_D,  "NP->I: read from memory, waiting for the data")               \
   X(SN_A,  "S->NP: LLC eviction, Invs sent, waiting for acks")            \
-  X(MN_D,  "EM->NP: LLC eviction, Recall sent, waiting for data")
+  X(MN_D,  "EM->NP: LLC eviction, Recall sent, waiting for data")        \
+  X(I_D,   "S_D after every sharer left: ->I, waiting for the owner's data")
 
 #define DIR_EVENTS(X)                                                     \
   X(GETS,         "GetS")                                                 \
@@ -221,5 +223,18 @@ typedef struct proto_counts {
 void proto_counts_add(proto_counts *c, const char *key, double value);
 /* Both tables, one line per possible cell; with fired, each cell's count. */
 void proto_print(FILE *out, const proto_counts *fired);
+
+/* --- Checking the tables as data (proto_check.c) --------------------------- */
+
+/* Check two tables shaped like l1_table and dir_table (row-major, from their
+ * first cell): unused actions, unreachable states, transient states that
+ * never settle, WAKE/STALL/QUEUE where the dispatchers do not expect them
+ * (PC1..PC7 in proto_check.c).  Returns the number of problems and
+ * describes each on one line in buf (cut short to n bytes, NUL-terminated
+ * when n > 0; the count stays exact).  Taking the tables as arguments lets a
+ * test check a deliberately broken copy. */
+int cache_proto_check_tables(const proto_cell *l1, const proto_cell *dir, char *buf, size_t n);
+/* The same for the tables the simulator runs. */
+int cache_proto_check(char *buf, size_t n);
 
 #endif
