@@ -178,14 +178,21 @@ static cache_line *take_frame(l1_ctl *c, uint64_t line, mem_req *r) {
   return NULL;
 }
 
-static void retry(sim_engine *sim, void *ctx, uint64_t arg) {
+static void request(l1_ctl *c, mem_req *r, bool first, bool from_l2);
+
+/* The L2 hit's second lookup: it goes on even if another access has taken
+ * the L1 way meanwhile (the data came from the L2); looking at the L1 tags
+ * again let two lines that share one L1 way evict each other for ever. */
+static void l2_done(sim_engine *sim, void *ctx, uint64_t arg) {
   l1_ctl *c = ctx;
   (void)sim;
-  l1_request(c, (mem_req *)(uintptr_t)arg, false);
+  request(c, (mem_req *)(uintptr_t)arg, false, true);
   cache__complete(c->m);
 }
 
-void l1_request(l1_ctl *c, mem_req *r, bool first) {
+void l1_request(l1_ctl *c, mem_req *r, bool first) { request(c, r, first, false); }
+
+static void request(l1_ctl *c, mem_req *r, bool first, bool from_l2) {
   mesi *m = c->m;
   uint64_t line = cache_line_addr(&c->arr, r->addr);
   if ((r->addr & (m->p.line_bytes - 1)) + r->size > m->p.line_bytes) {
@@ -196,12 +203,12 @@ void l1_request(l1_ctl *c, mem_req *r, bool first) {
   }
   l1_event ev = r->kind == REQ_LOAD ? L1E_LOAD : L1E_STORE;
   cache_line *ln = cache_find(&c->arr, line);
-  if (ln && c->has_l2) {
+  if (ln && c->has_l2 && !from_l2) {
     cache_line *t = cache_find(&c->l1tags, line);
     if (!t) { /* an L2 hit: into the L1, then look again */
       if (first) c->n.l2_hits++;
       tags_insert(c, line);
-      sim_schedule(m->sim, m->p.l2.latency, retry, c, (uint64_t)(uintptr_t)r, "l2.hit");
+      sim_schedule(m->sim, m->p.l2.latency, l2_done, c, (uint64_t)(uintptr_t)r, "l2.hit");
       return;
     }
     cache_touch(&c->l1tags, t);

@@ -27,7 +27,11 @@ const proto_cell l1_table[L1_NSTATES][L1_NEVENTS] = {
   [L1_S    ][L1E_LOAD]      = GO(L1_S,     L1A_HIT),
   [L1_S    ][L1E_STORE]     = GO(L1_SM_AD, L1A_SEND_GETM, L1A_QUEUE),
   [L1_S    ][L1E_REPL]      = GO(L1_SI_A,  L1A_SEND_PUTS),
+#ifndef MMSIM_BREAK_PROTOCOL
   [L1_S    ][L1E_INV]       = GO(L1_I,     L1A_SEND_INV_ACK),
+#else /* the test build mmsim_broken: ack the Inv, keep the stale copy */
+  [L1_S    ][L1E_INV]       = GO(L1_S,     L1A_SEND_INV_ACK),
+#endif
 
   [L1_E    ][L1E_LOAD]      = GO(L1_E,     L1A_HIT),
   [L1_E    ][L1E_STORE]     = GO(L1_M,     L1A_HIT),
