@@ -152,6 +152,33 @@ done:
   return rc;
 }
 
+/* --- native -------------------------------------------------------------- */
+
+static int cmd_native(int argc, char **argv, sim_err *err) {
+  run_flags f;
+  int rc = parse_run_flags("native", argc, argv, &f, err);
+  if (rc == -1) return print_usage(&commands[8]), 0;
+  if (rc) return rc;
+  if (f.model || f.replay || f.check)
+    return usage_error(err, "native", "--model, --iteration and --check are for the simulator");
+  if (optind != argc - 1) return usage_error(err, "native", "expected one CONFIG.json");
+  cfg *c = cfg_new();
+  run_session *s = NULL;
+  char *src = NULL;
+  if (!c) return sim_errf(err, SIM_ENOMEM, "out of memory");
+  if ((rc = cfg_load_file(c, argv[optind], err)) || (rc = apply_flags(c, &f, NULL, err)))
+    goto done;
+  src = cfg_source_json(c);
+  run_opts o = {.db_path = f.db, .experiment = cfg_name(c) ? cfg_name(c) : argv[optind],
+                .config_json = src, .out = stdout};
+  if (!(rc = run_session_open(&s, &o, err))) rc = run_native_config(s, c, err);
+done:
+  run_session_close(s);
+  free(src);
+  cfg_free(c);
+  return rc;
+}
+
 /* --- litmus -------------------------------------------------------------- */
 
 static int cmd_litmus(int argc, char **argv, sim_err *err) {
@@ -376,6 +403,12 @@ static const command commands[] = {
      "Speed: simulated memory micro-ops per host second, SB iterations and\n"
      "witnesses per second; the median of N repetitions (default 5).",
      cmd_bench},
+    {"native", "native CONFIG.json [--db F] [--seed N] [--iterations N] [--set key=value]...",
+     "Run a map scenario (workload.kind map) on the host's real cores with pthreads:\n"
+     "the same map code and oracle as the simulator, relaxed atomics and real fences.\n"
+     "Stored as a run with engine native; see native.* in mmsim config --defaults.\n"
+     "  options as for mmsim run",
+     cmd_native},
     {0, 0, 0, 0}};
 
 static void print_help(void) {
