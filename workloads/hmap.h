@@ -102,7 +102,13 @@ typedef struct hmap_bucket {
 } hmap_bucket;
 
 typedef struct hmap_hdr {
-  uint64_t count, flags, B, noverflow, hash0;
+  /* count has a line of its own (Go keeps it beside flags): len polls it,
+   * and a write's count store then misses on its own line instead of
+   * riding on the ownership that the hashWriting store took at the start,
+   * so it lingers in a store buffer as a lone flag store would. */
+  uint64_t count;
+  uint8_t count_line[56];
+  uint64_t flags, B, noverflow, hash0;
   uint64_t buckets, oldbuckets, nevacuate; /* pointers as integers */
   uint64_t lock;                           /* locked variant */
 } hmap_hdr;

@@ -8,52 +8,54 @@ static inline unsigned piece(mem_port *p, unsigned size) {
   return size > w ? w : size;
 }
 
-static int order_of(mem_order o, bool store) {
-  switch (o) {
-  case MO_ACQUIRE: return store ? __ATOMIC_RELAXED : __ATOMIC_ACQUIRE;
-  case MO_RELEASE: return store ? __ATOMIC_RELEASE : __ATOMIC_RELAXED;
-  case MO_SEQ_CST: return __ATOMIC_SEQ_CST;
-  /* consume: the address dependency orders it on every host we run on;
-   * GCC would promote __ATOMIC_CONSUME to acquire anyway. */
-  default: return __ATOMIC_RELAXED;
+/* The memory order must be a constant at each builtin: GCC treats a
+ * run-time order as seq_cst (a store would become XCHG, a full fence). */
+#define LOAD_AS(T, a, o)                                                   \
+  ((o) == MO_ACQUIRE   ? __atomic_load_n((const T *)(a), __ATOMIC_ACQUIRE) \
+   : (o) == MO_SEQ_CST ? __atomic_load_n((const T *)(a), __ATOMIC_SEQ_CST) \
+                       : __atomic_load_n((const T *)(a), __ATOMIC_RELAXED))
+#define STORE_AS(T, a, v, o)                                               \
+  do {                                                                     \
+    if ((o) == MO_RELEASE) __atomic_store_n((T *)(a), (T)(v), __ATOMIC_RELEASE); \
+    else if ((o) == MO_SEQ_CST) __atomic_store_n((T *)(a), (T)(v), __ATOMIC_SEQ_CST); \
+    else __atomic_store_n((T *)(a), (T)(v), __ATOMIC_RELAXED);             \
+  } while (0)
+
+/* consume loads are relaxed: the address dependency orders them on every
+ * host we run on (GCC would promote __ATOMIC_CONSUME to acquire anyway). */
+static uint64_t load1(const void *a, unsigned size, mem_order o) {
+  switch (size) {
+  case 1: return LOAD_AS(uint8_t, a, o);
+  case 2: return LOAD_AS(uint16_t, a, o);
+  case 4: return LOAD_AS(uint32_t, a, o);
+  default: return LOAD_AS(uint64_t, a, o);
   }
 }
 
-static uint64_t load1(const void *a, unsigned size, int mo) {
+static void store1(void *a, uint64_t v, unsigned size, mem_order o) {
   switch (size) {
-  case 1: return __atomic_load_n((const uint8_t *)a, mo);
-  case 2: return __atomic_load_n((const uint16_t *)a, mo);
-  case 4: return __atomic_load_n((const uint32_t *)a, mo);
-  default: return __atomic_load_n((const uint64_t *)a, mo);
-  }
-}
-
-static void store1(void *a, uint64_t v, unsigned size, int mo) {
-  switch (size) {
-  case 1: __atomic_store_n((uint8_t *)a, (uint8_t)v, mo); break;
-  case 2: __atomic_store_n((uint16_t *)a, (uint16_t)v, mo); break;
-  case 4: __atomic_store_n((uint32_t *)a, (uint32_t)v, mo); break;
-  default: __atomic_store_n((uint64_t *)a, v, mo); break;
+  case 1: STORE_AS(uint8_t, a, v, o); break;
+  case 2: STORE_AS(uint16_t, a, v, o); break;
+  case 4: STORE_AS(uint32_t, a, v, o); break;
+  default: STORE_AS(uint64_t, a, v, o); break;
   }
 }
 
 static uint64_t load(mem_port *p, const void *addr, unsigned size, mem_order o) {
   unsigned w = piece(p, size);
-  int mo = order_of(o, false);
   BARRIER();
   uint64_t v = 0;
   for (unsigned off = 0; off < size; off += w)
-    v |= load1((const uint8_t *)addr + off, w, mo) << (8 * off);
+    v |= load1((const uint8_t *)addr + off, w, o) << (8 * off);
   BARRIER();
   return v;
 }
 
 static void store(mem_port *p, void *addr, uint64_t v, unsigned size, mem_order o) {
   unsigned w = piece(p, size);
-  int mo = order_of(o, true);
   BARRIER();
   for (unsigned off = 0; off < size; off += w)
-    store1((uint8_t *)addr + off, mem_trunc(v >> (8 * off), w), w, mo);
+    store1((uint8_t *)addr + off, mem_trunc(v >> (8 * off), w), w, o);
   BARRIER();
 }
 

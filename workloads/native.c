@@ -107,6 +107,7 @@ static void *thread_main(void *arg) {
     barrier_wait(&n->bar, &sense);
     if (n->failed) break;
     for (uint64_t j = 0; j < count; j++) {
+      if (n->r->s->warm) n->r->s->warm(&n->inst[j], &port.base, tid);
       if (!n->perpetual) barrier_wait(&n->bar, &sense);
       for (uint64_t s = sim_rng_upto(&skew, n->skew); s; s--) cpu_relax();
       n->r->s->thread(&n->inst[j], &port.base, tid);

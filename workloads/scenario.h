@@ -84,6 +84,12 @@ typedef struct wl_scenario {
   size_t (*arena_bytes)(const wl_params *prm);
   int (*setup)(wl_inst *x, mem_port *p);             /* HMAP_OK or HMAP_ENOMEM */
   void (*thread)(wl_inst *x, mem_port *p, unsigned tid);
+  /* Optional, native runs only: loads each thread makes before the
+   * iteration's barrier, so the lines it will read are in its cache and the
+   * race is between fast loads and slow stores, as in a warmed-up program.
+   * (The ideal memory has no caches; with memory.kind mesi the simulator
+   * may want the same.) */
+  void (*warm)(wl_inst *x, mem_port *p, unsigned tid);
   void (*observe)(wl_inst *x, mem_port *p, int64_t *out); /* p may only load */
   const char *(*classify)(const wl_params *prm, const int64_t *o, bool *forbidden);
 } wl_scenario;
