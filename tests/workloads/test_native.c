@@ -61,7 +61,19 @@ static void must_not_show(const char *scenario, const char *variant, const char 
 
 static void t_lost_update(void) { must_show("refcount-lost-update", "20000"); }
 static void t_tear(void) { must_show("refcount-tear", "20000"); }
-static void t_dekker(void) { must_show("dekker-flags", "100000"); }
+/* Under AddressSanitizer every access runs instrumentation between the
+ * store and the load: the store commits first, and the window that the
+ * native code has is not there to measure.  The run still has to work. */
+static void t_dekker(void) {
+#if defined(__SANITIZE_ADDRESS__)
+  uint64_t n, a = native("dekker-flags", "unsafe", "20000", &n);
+  CHECK(a != UINT64_MAX);
+  CHECK_EQ_U64(n, 20000);
+  printf("  sanitizer build: dekker-flags' window is not measured\n");
+#else
+  must_show("dekker-flags", "100000");
+#endif
+}
 static void t_publish_flag(void) { must_not_show("publish-flag", "unsafe", "50000"); }
 static void t_overflow_publish(void) { must_not_show("overflow-publish", "unsafe", "20000"); }
 static void t_dekker_fixed(void) {
