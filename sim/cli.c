@@ -55,6 +55,13 @@ static void print_usage(const command *c) {
   printf("usage: mmsim %s\n\n%s\n", c->usage, c->doc);
 }
 
+/* Print the usage of the command called `name` (by name: the table's order
+ * is free to change). */
+static void usage_of(const char *name) {
+  for (const command *c = commands; c->name; c++)
+    if (strcmp(c->name, name) == 0) print_usage(c);
+}
+
 /* Options shared by run and litmus: shorthands for config keys. */
 typedef struct run_flags {
   const char *db, *model;
@@ -132,7 +139,7 @@ static int apply_flags(cfg *c, const run_flags *f, const char *model, sim_err *e
 static int cmd_run(int argc, char **argv, sim_err *err) {
   run_flags f;
   int rc = parse_run_flags("run", argc, argv, &f, err);
-  if (rc == -1) return print_usage(&commands[0]), 0;
+  if (rc == -1) return usage_of("run"), 0;
   if (rc) return rc;
   if (optind != argc - 1) return usage_error(err, "run", "expected one CONFIG.json");
   cfg *c = cfg_new();
@@ -155,12 +162,39 @@ done:
   return rc;
 }
 
+/* --- native -------------------------------------------------------------- */
+
+static int cmd_native(int argc, char **argv, sim_err *err) {
+  run_flags f;
+  int rc = parse_run_flags("native", argc, argv, &f, err);
+  if (rc == -1) return usage_of("native"), 0;
+  if (rc) return rc;
+  if (f.model || f.replay || f.check)
+    return usage_error(err, "native", "--model, --iteration and --check are for the simulator");
+  if (optind != argc - 1) return usage_error(err, "native", "expected one CONFIG.json");
+  cfg *c = cfg_new();
+  run_session *s = NULL;
+  char *src = NULL;
+  if (!c) return sim_errf(err, SIM_ENOMEM, "out of memory");
+  if ((rc = cfg_load_file(c, argv[optind], err)) || (rc = apply_flags(c, &f, NULL, err)))
+    goto done;
+  src = cfg_source_json(c);
+  run_opts o = {.db_path = f.db, .experiment = cfg_name(c) ? cfg_name(c) : argv[optind],
+                .config_json = src, .out = stdout};
+  if (!(rc = run_session_open(&s, &o, err))) rc = run_native_config(s, c, err);
+done:
+  run_session_close(s);
+  free(src);
+  cfg_free(c);
+  return rc;
+}
+
 /* --- litmus -------------------------------------------------------------- */
 
 static int cmd_litmus(int argc, char **argv, sim_err *err) {
   run_flags f;
   int rc = parse_run_flags("litmus", argc, argv, &f, err);
-  if (rc == -1) return print_usage(&commands[1]), 0;
+  if (rc == -1) return usage_of("litmus"), 0;
   if (rc) return rc;
   if (optind >= argc) return usage_error(err, "litmus", "expected at least one FILE.litmus");
   char models[256];
@@ -211,7 +245,7 @@ static int cmd_config(int argc, char **argv, sim_err *err) {
     cfg_print_defaults(stdout);
     return 0;
   }
-  if (argc == 2 && strcmp(argv[1], "--help") == 0) return print_usage(&commands[2]), 0;
+  if (argc == 2 && strcmp(argv[1], "--help") == 0) return usage_of("config"), 0;
   if (argc != 2) return usage_error(err, "config", "expected --defaults or CONFIG.json");
   cfg *c = cfg_new();
   if (!c) return sim_errf(err, SIM_ENOMEM, "out of memory");
@@ -234,7 +268,7 @@ static int open_ro(const char *cmd, int argc, char **argv, db **d, sim_err *err)
 }
 
 static int cmd_query(int argc, char **argv, sim_err *err) {
-  if (argc >= 2 && strcmp(argv[1], "--help") == 0) return print_usage(&commands[3]), 0;
+  if (argc >= 2 && strcmp(argv[1], "--help") == 0) return usage_of("query"), 0;
   if (argc > 3) return usage_error(err, "query", "expected DB and at most one SQL statement");
   db *d;
   int rc = open_ro("query", argc, argv, &d, err);
@@ -248,7 +282,7 @@ static int cmd_query(int argc, char **argv, sim_err *err) {
 }
 
 static int cmd_runs(int argc, char **argv, sim_err *err) {
-  if (argc >= 2 && strcmp(argv[1], "--help") == 0) return print_usage(&commands[4]), 0;
+  if (argc >= 2 && strcmp(argv[1], "--help") == 0) return usage_of("runs"), 0;
   if (argc != 2) return usage_error(err, "runs", "expected DB");
   db *d;
   int rc = open_ro("runs", argc, argv, &d, err);
@@ -259,7 +293,7 @@ static int cmd_runs(int argc, char **argv, sim_err *err) {
 }
 
 static int cmd_export(int argc, char **argv, sim_err *err) {
-  if (argc >= 2 && strcmp(argv[1], "--help") == 0) return print_usage(&commands[5]), 0;
+  if (argc >= 2 && strcmp(argv[1], "--help") == 0) return usage_of("export"), 0;
   const char *db_path = NULL, *out_path = NULL;
   int fmt = -1;
   for (int i = 1; i < argc; i++) {
@@ -304,7 +338,7 @@ static int cmd_plot(int argc, char **argv, sim_err *err) {
     case 't': o.title = optarg; break;
     case 'o': o.out = optarg; break;
     case 'H': hist_run = optarg; break;
-    case 'h': return print_usage(&commands[6]), 0;
+    case 'h': return usage_of("plot"), 0;
     default: return usage_error(err, "plot", "unknown option or missing value");
     }
   }
@@ -327,7 +361,7 @@ static int cmd_plot(int argc, char **argv, sim_err *err) {
 /* --- bench --------------------------------------------------------------- */
 
 static int cmd_bench(int argc, char **argv, sim_err *err) {
-  if (argc >= 2 && strcmp(argv[1], "--help") == 0) return print_usage(&commands[7]), 0;
+  if (argc >= 2 && strcmp(argv[1], "--help") == 0) return usage_of("bench"), 0;
   uint64_t reps = 5;
   if (argc == 3 && strcmp(argv[1], "--reps") == 0) {
     if (parse_u64("bench", "--reps", argv[2], &reps, err)) return err->code;
@@ -452,7 +486,7 @@ static int cmd_protocol(int argc, char **argv, sim_err *err) {
   uint64_t run = 0;
   bool have_run = false;
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--help") == 0) return print_usage(&commands[9]), 0;
+    if (strcmp(argv[i], "--help") == 0) return usage_of("protocol"), 0;
     if (i + 1 < argc && strcmp(argv[i], "--db") == 0) {
       path = argv[++i];
     } else if (i + 1 < argc && strcmp(argv[i], "--run") == 0) {
@@ -522,6 +556,12 @@ static const command commands[] = {
      "Speed: simulated memory micro-ops per host second, SB iterations and\n"
      "witnesses per second; the median of N repetitions (default 5).",
      cmd_bench},
+    {"native", "native CONFIG.json [--db F] [--seed N] [--iterations N] [--set key=value]...",
+     "Run a map scenario (workload.kind map) on the host's real cores with pthreads:\n"
+     "the same map code and oracle as the simulator, relaxed atomics and real fences.\n"
+     "Stored as a run with engine native; see native.* in mmsim config --defaults.\n"
+     "  options as for mmsim run",
+     cmd_native},
     {"test-coherence",
      "test-coherence [CONFIG.json] [--cores N] [--ops N] [--seed N] [--seeds N] [--outstanding K]\n"
      "       [--lines N] [--locs N] [--stride BYTES] [--max-delay N] [--deadlock-cycles N]\n"

@@ -242,7 +242,7 @@ static bool is_group(const char *path) {
 /* Integer keys whose value must also be a power of two. */
 static bool pow2_key(cfg_key_id id) {
   return id == CK_CPU_ATOMIC_WIDTH || id == CK_CACHE_LINE_BYTES || id == CK_CACHE_L1_SETS ||
-         id == CK_CACHE_LLC_SETS;
+         id == CK_CACHE_LLC_SETS || id == CK_WORKLOAD_STRIDE;
 }
 
 /* The powers of two in [min, max] as "1, 2, 4 or 8" (sep ", " and last

@@ -105,6 +105,12 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
     "coherence-test: requests per iteration (one tester run on a fresh memory)")     \
   X(WORKLOAD_OUTSTANDING, "workload.outstanding", CFG_INT, 1, 64, "2", NULL,         \
     "coherence-test: requests each core keeps in flight")                            \
+  X(WORKLOAD_KEYS, "workload.keys", CFG_INT, 0, 4096, "0", NULL,                    \
+    "map scenarios: background keys preloaded outside the hot bucket")                \
+  X(WORKLOAD_STRIDE, "workload.stride", CFG_INT, 64, 4096, "64", NULL,               \
+    "map scenarios: bytes between separately allocated objects (a power of two)")     \
+  X(WORKLOAD_ROUNDS, "workload.rounds", CFG_INT, 1, 1000, "2", NULL,                 \
+    "map scenarios: repetitions per thread where a scenario repeats (refcount-lost-update)") \
   X(RUN_ITERATIONS, "run.iterations", CFG_INT, 1, 10000000000LL, "10000", NULL,      \
     "iterations: executions from the initial state")                                 \
   X(RUN_SEED, "run.seed", CFG_INT, 0, INT64_MAX, "1", NULL,                          \
@@ -114,7 +120,15 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
   X(RUN_MAX_CYCLES, "run.max_cycles", CFG_INT, 1000, INT64_MAX, "10000000", NULL,    \
     "an iteration still running after this many cycles is a deadlock (error)")       \
   X(RUN_FAST_FORWARD, "run.fast_forward", CFG_BOOL, 0, 0, "true", NULL,              \
-    "skip events nobody else could interleave with (results are identical either way)")
+    "skip events nobody else could interleave with (results are identical either way)") \
+  X(NATIVE_MODE, "native.mode", CFG_ENUM, 0, 0, "barrier", "barrier|perpetual",       \
+    "mmsim native: a spin barrier before every iteration, or none within a batch")    \
+  X(NATIVE_BATCH, "native.batch", CFG_INT, 1, 100000, "100", NULL,                   \
+    "mmsim native: instances built per batch (one barrier per batch in perpetual mode)") \
+  X(NATIVE_START_SKEW, "native.start_skew", CFG_INT, 0, 100000, "0", NULL,           \
+    "mmsim native: each thread spins U[0, skew] PAUSEs (seeded) before an iteration") \
+  X(NATIVE_AFFINITY, "native.affinity", CFG_BOOL, 0, 0, "true", NULL,                \
+    "mmsim native: pin thread i to CPU i mod the online CPUs")
 
 typedef enum {
 #define X(id, path, type, min, max, def, choices, doc) CK_##id,

@@ -11,6 +11,8 @@
 #include "../workloads/litmus_report.h"
 #include "../workloads/litmus_run.h"
 #include "../workloads/litmus_sc.h"
+#include "../workloads/native.h"
+#include "../workloads/scenario_run.h"
 #include "cohtest.h"
 #include "wallclock.h"
 
@@ -49,19 +51,27 @@ void run_litmus_path(const cfg *c, char *buf, size_t n) {
     snprintf(buf, n, "%s/%s", dir, p);
 }
 
-static int store_litmus(run_session *s, const cfg *c, const litmus_test *t,
-                        litmus_result *r, sim_err *err) {
-  sim_hist *sc = NULL;
-  sim_err ignored;
-  if (litmus_sc_outcomes(t, &sc, &ignored)) sc = NULL; /* too big: use the header */
-  const char *model = cfg_str(c, CK_CPU_MODEL);
-  char *text = NULL, *json = cfg_resolved_json(c), hash[17], host[256] = "unknown";
-  db_outcome *outs = litmus_report_outcomes(t, model, r, sc, &text);
-  db_param params[CFG_NKEYS];
+/* One run as the database stores it, whatever produced it. */
+typedef struct run_record {
+  const char *engine, *workload, *model;
+  uint64_t iterations, sim_cycles;
+  double wall_s;
+  const db_outcome *outs;
+  size_t nouts;
+  const sim_metrics *metrics;
+  const db_param *extra; /* params beyond the config keys (native: the host) */
+  size_t nextra;
+} run_record;
+
+/* Store rr as one run of the session's experiment (D1 of results/db.h). */
+static int store_run(run_session *s, const cfg *c, const run_record *rr, sim_err *err) {
+  char *json = cfg_resolved_json(c), hash[17], host[256] = "unknown";
+  db_param params[CFG_NKEYS + 8];
   char vals[CFG_NKEYS][64];
-  db_metric *mets = calloc(r->metrics.len ? r->metrics.len : 1, sizeof *mets);
+  const sim_metrics *m = rr->metrics;
+  db_metric *mets = calloc(m->len ? m->len : 1, sizeof *mets);
   int rc;
-  if (!json || !outs || !mets) {
+  if (!json || !mets || rr->nextra > 8) {
     rc = sim_errf(err, SIM_ENOMEM, "out of memory");
     goto done;
   }
@@ -69,18 +79,18 @@ static int store_litmus(run_session *s, const cfg *c, const litmus_test *t,
     params[i].key = cfg_key_at((cfg_key_id)i)->path;
     params[i].value = cfg_value_text(c, (cfg_key_id)i, vals[i], sizeof vals[i]);
   }
-  for (size_t i = 0; i < r->metrics.len; i++)
-    mets[i] = (db_metric){r->metrics.v[i].key, r->metrics.v[i].value};
+  for (size_t i = 0; i < rr->nextra; i++) params[CFG_NKEYS + i] = rr->extra[i];
+  for (size_t i = 0; i < m->len; i++) mets[i] = (db_metric){m->v[i].key, m->v[i].value};
   cfg_hash(c, hash);
   gethostname(host, sizeof host - 1);
   db_run run = {
-      .engine = "sim", .workload = litmus_name(t), .model = model,
-      .seed = (uint64_t)cfg_int(c, CK_RUN_SEED), .iterations = r->iterations,
-      .sim_cycles = r->sim_cycles, .wall_s = r->wall_s, .host = host,
+      .engine = rr->engine, .workload = rr->workload, .model = rr->model,
+      .seed = (uint64_t)cfg_int(c, CK_RUN_SEED), .iterations = rr->iterations,
+      .sim_cycles = rr->sim_cycles, .wall_s = rr->wall_s, .host = host,
       .config_json = json, .config_hash = hash,
-      .params = params, .nparams = CFG_NKEYS,
-      .outcomes = outs, .noutcomes = hist_len(r->hist),
-      .metrics = mets, .nmetrics = r->metrics.len,
+      .params = params, .nparams = CFG_NKEYS + rr->nextra,
+      .outcomes = rr->outs, .noutcomes = rr->nouts,
+      .metrics = mets, .nmetrics = m->len,
   };
   int64_t run_id;
   /* The experiment row waits for its first run: a session that fails before
@@ -92,14 +102,87 @@ static int store_litmus(run_session *s, const cfg *c, const litmus_test *t,
     goto done;
   rc = db_run_write(s->d, s->experiment_id, &run, &run_id, err);
   if (!rc && s->o.out)
-    fprintf(s->o.out, "Stored %s as run %" PRId64 " in %s\n\n", litmus_name(t), run_id,
+    fprintf(s->o.out, "Stored %s as run %" PRId64 " in %s\n\n", rr->workload, run_id,
             s->o.db_path);
 done:
+  free(mets);
+  free(json);
+  return rc;
+}
+
+static int store_litmus(run_session *s, const cfg *c, const litmus_test *t,
+                        litmus_result *r, sim_err *err) {
+  sim_hist *sc = NULL;
+  sim_err ignored;
+  if (litmus_sc_outcomes(t, &sc, &ignored)) sc = NULL; /* too big: use the header */
+  const char *model = cfg_str(c, CK_CPU_MODEL);
+  char *text = NULL;
+  db_outcome *outs = litmus_report_outcomes(t, model, r, sc, &text);
+  int rc;
+  if (!outs) {
+    rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+  } else {
+    run_record rr = {.engine = "sim", .workload = litmus_name(t), .model = model,
+                     .iterations = r->iterations, .sim_cycles = r->sim_cycles,
+                     .wall_s = r->wall_s, .outs = outs, .nouts = hist_len(r->hist),
+                     .metrics = &r->metrics};
+    rc = store_run(s, c, &rr, err);
+  }
   hist_free(sc);
   free(text);
   free(outs);
-  free(mets);
-  free(json);
+  return rc;
+}
+
+/* A map scenario's result, simulated or native. */
+static int store_map(run_session *s, const cfg *c, wl_result *r, const char *engine,
+                     const char *model, const db_param *extra, size_t nextra, sim_err *err) {
+  char *text = NULL;
+  db_outcome *outs = wl_report_outcomes(r, &text);
+  if (!outs) return sim_errf(err, SIM_ENOMEM, "out of memory");
+  run_record rr = {.engine = engine, .workload = r->s->name, .model = model,
+                   .iterations = r->iterations, .sim_cycles = r->sim_cycles,
+                   .wall_s = r->wall_s, .outs = outs, .nouts = hist_len(r->hist),
+                   .metrics = &r->metrics, .extra = extra, .nextra = nextra};
+  int rc = store_run(s, c, &rr, err);
+  free(text);
+  free(outs);
+  return rc;
+}
+
+static int run_map(run_session *s, const cfg *c, sim_err *err) {
+  wl_result r;
+  uint64_t first = s->o.replay ? s->o.iteration : 0;
+  uint64_t count = s->o.replay ? 1 : (uint64_t)cfg_int(c, CK_RUN_ITERATIONS);
+  int rc = wl_run_sim(c, first, count, &r, err);
+  if (!rc) {
+    const char *model = cfg_str(c, CK_CPU_MODEL);
+    if (s->o.out) {
+      if (s->o.replay)
+        fprintf(s->o.out, "Replay of iteration %" PRIu64 " (not stored)\n", first);
+      wl_report_print(s->o.out, &r, "sim", model);
+    }
+    if (s->d) rc = store_map(s, c, &r, "sim", model, NULL, 0, err);
+  }
+  wl_result_free(&r);
+  return rc;
+}
+
+int run_native_config(run_session *s, const cfg *c, sim_err *err) {
+  if (strcmp(cfg_str(c, CK_WORKLOAD_KIND), "map") != 0)
+    return sim_errf(err, SIM_EUNSUP, "workload.kind: mmsim native runs \"map\" scenarios, not "
+                                     "\"%s\"", cfg_str(c, CK_WORKLOAD_KIND));
+  wl_result r;
+  native_host h;
+  int rc = native_run(c, &r, &h, err);
+  if (!rc) {
+    if (s->o.out) wl_report_print(s->o.out, &r, "native", h.cpu);
+    char cores[32];
+    snprintf(cores, sizeof cores, "%u", h.cores);
+    db_param extra[] = {{"host.cpu", h.cpu}, {"host.cores", cores}};
+    if (s->d) rc = store_map(s, c, &r, "native", h.cpu, extra, 2, err);
+  }
+  wl_result_free(&r);
   return rc;
 }
 
@@ -203,6 +286,6 @@ int run_config(run_session *s, const cfg *c, bool *matched, sim_err *err) {
   const char *kind = cfg_str(c, CK_WORKLOAD_KIND);
   if (strcmp(kind, "litmus") == 0) return run_litmus(s, c, matched, err);
   if (strcmp(kind, "coherence-test") == 0) return run_cohtest(s, c, err);
-  return sim_errf(err, SIM_EUNSUP, "workload.kind: \"%s\" is not built yet (the map arrives "
-                                   "with issue 5)", kind);
+  if (strcmp(kind, "map") == 0) return run_map(s, c, err);
+  return sim_errf(err, SIM_EUNSUP, "workload.kind: \"%s\" is not known", kind);
 }

@@ -1,0 +1,54 @@
+/* workloads/scenario_run.h -- running a map scenario: its parameters from a
+ * config, the simulated runner, and the result both runners fill.
+ *
+ * The simulated runner builds one sim_machine per run with the scenario's
+ * arena in simulated memory.  Before every iteration it zeroes the arena
+ * and builds the instance through a native port on that memory (before
+ * time 0, as litmus_run.c writes initial values); the threads then run on
+ * the simulated cores; the final state is read through a port whose loads
+ * are sim_machine_peek (the coherent value, MS2), and the oracle counts the
+ * outcome.  Iteration K run alone (--iteration K) gives the same outcome.
+ *
+ * Metrics (simulator): the machine's counters, plus map.ops (map operations
+ * by every thread), map.ops_per_iteration and map.cycles_per_op (simulated
+ * cycles x threads / map operations: the cost of one operation, spinning
+ * polls included).  Host speed stays out of metrics (they must repeat bit
+ * for bit) and is printed only.
+ */
+#ifndef MMSIM_WORKLOADS_SCENARIO_RUN_H
+#define MMSIM_WORKLOADS_SCENARIO_RUN_H
+
+#include <stdio.h>
+
+#include "../results/db.h"
+#include "../sim/config.h"
+#include "../sim/hist.h"
+#include "../sim/metrics.h"
+#include "scenario.h"
+
+typedef struct wl_result {
+  const wl_scenario *s;
+  wl_params prm;
+  sim_hist *hist;      /* outcomes: s->nobs values each */
+  uint64_t iterations, anomalies, forbidden, map_ops;
+  uint64_t sim_cycles; /* 0 natively */
+  double wall_s;
+  sim_metrics metrics;
+} wl_result;
+
+/* The scenario and its parameters from c; errors name the key. */
+int wl_params_from_cfg(const cfg *c, const wl_scenario **s, wl_params *prm, sim_err *err);
+
+/* Iterations first .. first+count-1 in the simulator. */
+int wl_run_sim(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_err *err);
+void wl_result_free(wl_result *r);
+
+/* Counting one outcome (both runners). */
+void wl_result_add(wl_result *r, const int64_t *o, uint64_t iteration);
+
+/* The report: histogram with anomaly kinds, rates, map operations. */
+void wl_report_print(FILE *out, const wl_result *r, const char *engine, const char *model);
+/* Outcome rows for db_run; strings live in *text (free both). */
+db_outcome *wl_report_outcomes(wl_result *r, char **text);
+
+#endif
