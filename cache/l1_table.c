@@ -14,6 +14,10 @@
  * Why some are impossible (every link is FIFO, net.c):
  *   - Fwd-GetS/GetM and Recall reach only the line's owner, and the dir sent
  *     that core its data first, on the same link: never in I or IS_D.
+ *   - In SM_AD the dir served the GetM from S, so it sent the data itself,
+ *     before any later Fwd or Recall on the same link: SM_AD never meets
+ *     them (the Primer stalls there, for unordered networks; here they
+ *     would mean a link had reordered, and stop the run).
  *   - Inv reaches only a sharer, or a requester whose S copy is in SM_AD;
  *     a core in IS_D can meet an Inv that overtook data coming from the old
  *     owner on another link: it stalls.
@@ -72,9 +76,6 @@ const proto_cell l1_table[L1_NSTATES][L1_NEVENTS] = {
 
   [L1_SM_AD][L1E_LOAD]      = GO(L1_SM_AD, L1A_HIT),
   [L1_SM_AD][L1E_STORE]     = STALL,
-  [L1_SM_AD][L1E_FWD_GETS]  = STALL,
-  [L1_SM_AD][L1E_FWD_GETM]  = STALL,
-  [L1_SM_AD][L1E_RECALL]    = STALL,
   [L1_SM_AD][L1E_INV]       = GO(L1_IM_AD, L1A_SEND_INV_ACK),
   [L1_SM_AD][L1E_DATA]      = GO(L1_SM_A,  L1A_FILL),
   [L1_SM_AD][L1E_DATA_LAST] = GO(L1_M,     L1A_FILL, L1A_WAKE),

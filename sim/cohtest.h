@@ -32,5 +32,10 @@ void sim_cohtest_params(const cfg *c, tester_params *p);
  * *failed_seed set. */
 int sim_cohtest_run(const cfg *c, const tester_params *p, uint64_t seeds, tester_result *total,
                     uint64_t *failed_seed, sim_err *err);
+/* The same, handing each seed's memory-system metrics to fn(ctx, key, value)
+ * before its memory system goes (fn NULL: none). */
+int sim_cohtest_run_metrics(const cfg *c, const tester_params *p, uint64_t seeds,
+                            tester_result *total, uint64_t *failed_seed,
+                            memsys_metric_fn fn, void *ctx, sim_err *err);
 
 #endif

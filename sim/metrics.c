@@ -1,17 +1,17 @@
 /* sim/metrics.c -- see metrics.h. */
 #include "metrics.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
 
-void metrics_set(void *ctx, const char *key, double value) {
-  sim_metrics *m = ctx;
+static void put(sim_metrics *m, const char *key, double value, bool add) {
   for (size_t i = 0; i < m->len; i++)
     if (strcmp(m->v[i].key, key) == 0) {
-      m->v[i].value = value;
+      m->v[i].value = add ? m->v[i].value + value : value;
       return;
     }
   if (m->len == m->cap) {
@@ -24,6 +24,9 @@ void metrics_set(void *ctx, const char *key, double value) {
   snprintf(m->v[m->len].key, sizeof m->v[m->len].key, "%s", key);
   m->v[m->len++].value = value;
 }
+
+void metrics_set(void *ctx, const char *key, double value) { put(ctx, key, value, false); }
+void metrics_add(void *ctx, const char *key, double value) { put(ctx, key, value, true); }
 
 double metrics_get(const sim_metrics *m, const char *key, double dflt) {
   for (size_t i = 0; i < m->len; i++)

@@ -13,6 +13,7 @@ typedef struct sim_metric { char key[64]; double value; } sim_metric;
 typedef struct sim_metrics { sim_metric *v; size_t len, cap; } sim_metrics;
 
 void metrics_set(void *metrics, const char *key, double value); /* sim_metric_fn */
+void metrics_add(void *metrics, const char *key, double value); /* sums into the key */
 double metrics_get(const sim_metrics *m, const char *key, double dflt);
 void metrics_free(sim_metrics *m);
 

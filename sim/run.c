@@ -219,6 +219,12 @@ static int run_litmus(run_session *s, const cfg *c, bool *matched, sim_err *err)
  * --seeds), stored as one run whose metrics are the tester's totals.  A
  * failing run is stored too (its violations or deadlocks metric says so),
  * then reported as SIM_EVIOLATION. */
+/* Memory-system counters summed over the seeds; averages are not sums, so
+ * they are taken again from the summed cycles and counts. */
+static void cohtest_metric(void *ctx, const char *key, double value) {
+  if (!strstr(key, "_avg")) metrics_add(ctx, key, value);
+}
+
 static int run_cohtest(run_session *s, const cfg *c, sim_err *err) {
   tester_params p;
   sim_cohtest_params(c, &p);
@@ -228,57 +234,42 @@ static int run_cohtest(run_session *s, const cfg *c, sim_err *err) {
   p.ops = (uint64_t)cfg_int(c, CK_WORKLOAD_OPS) * seeds;
   tester_result r;
   uint64_t bad_seed = 0;
+  sim_metrics mets = {0};
   double t0 = wallclock_s();
-  int rc = sim_cohtest_run(c, &p, seeds, &r, &bad_seed, err);
+  int rc = sim_cohtest_run_metrics(c, &p, seeds, &r, &bad_seed, cohtest_metric, &mets, err);
   double wall = wallclock_s() - t0;
-  if (rc && rc != SIM_EVIOLATION) return rc;
+  if (rc && rc != SIM_EVIOLATION) goto done;
   if (s->o.out)
     fprintf(s->o.out, "coherence-test: memory %s, %u cores, %" PRIu64 " iterations: %" PRIu64
             " ops, %" PRIu64 " cycles, %" PRIu64 " violations, %" PRIu64 " deadlocks%s\n",
             cfg_str(c, CK_MEMORY_KIND), p.cores, seeds, r.ops, r.cycles, r.violations,
             r.deadlocks, s->o.replay ? " (replay, not stored)" : "");
-  if (!s->d) return rc;
-  char *json = cfg_resolved_json(c), hash[17], host[256] = "unknown";
-  db_param params[CFG_NKEYS];
-  char vals[CFG_NKEYS][64];
-  if (!json) return sim_errf(err, SIM_ENOMEM, "out of memory");
-  for (int i = 0; i < CFG_NKEYS; i++) {
-    params[i].key = cfg_key_at((cfg_key_id)i)->path;
-    params[i].value = cfg_value_text(c, (cfg_key_id)i, vals[i], sizeof vals[i]);
+  if (!s->d) goto done;
+  static const char *const avg[][3] = {{"mem.load_latency_avg", "mem.load_cycles", "mem.loads"},
+                                       {"mem.store_latency_avg", "mem.store_cycles", "mem.stores"},
+                                       {"mem.rmw_latency_avg", "mem.rmw_cycles", "mem.rmws"}};
+  for (size_t i = 0; i < sizeof avg / sizeof *avg; i++) {
+    double n = metrics_get(&mets, avg[i][2], 0);
+    if (n > 0) metrics_set(&mets, avg[i][0], metrics_get(&mets, avg[i][1], 0) / n);
   }
-  db_metric mets[] = {
-      {"tester.ops", (double)r.ops},
-      {"tester.loads", (double)r.by_kind[TESTER_LOAD]},
-      {"tester.stores", (double)r.by_kind[TESTER_STORE]},
-      {"tester.rmws", (double)r.by_kind[TESTER_RMW]},
-      {"tester.cas", (double)r.by_kind[TESTER_CAS]},
-      {"tester.cas_ok", (double)r.cas_ok},
-      {"tester.violations", (double)r.violations},
-      {"tester.deadlocks", (double)r.deadlocks},
-      {"sim.cycles", (double)r.cycles},
-  };
-  cfg_hash(c, hash);
-  gethostname(host, sizeof host - 1);
-  db_run run = {
-      .engine = "sim", .workload = "coherence-test", .model = cfg_str(c, CK_CPU_MODEL),
-      .seed = (uint64_t)cfg_int(c, CK_RUN_SEED), .iterations = seeds, .sim_cycles = r.cycles,
-      .wall_s = wall, .host = host, .config_json = json, .config_hash = hash,
-      .params = params, .nparams = CFG_NKEYS,
-      .metrics = mets, .nmetrics = sizeof mets / sizeof mets[0],
-  };
+  metrics_set(&mets, "tester.ops", (double)r.ops);
+  metrics_set(&mets, "tester.loads", (double)r.by_kind[TESTER_LOAD]);
+  metrics_set(&mets, "tester.stores", (double)r.by_kind[TESTER_STORE]);
+  metrics_set(&mets, "tester.rmws", (double)r.by_kind[TESTER_RMW]);
+  metrics_set(&mets, "tester.cas", (double)r.by_kind[TESTER_CAS]);
+  metrics_set(&mets, "tester.cas_ok", (double)r.cas_ok);
+  metrics_set(&mets, "tester.violations", (double)r.violations);
+  metrics_set(&mets, "tester.deadlocks", (double)r.deadlocks);
+  metrics_set(&mets, "sim.cycles", (double)r.cycles);
+  run_record rr = {.engine = "sim", .workload = "coherence-test",
+                   .model = cfg_str(c, CK_CPU_MODEL), .iterations = seeds,
+                   .sim_cycles = r.cycles, .wall_s = wall, .metrics = &mets};
   sim_err werr = {0, ""};
-  int64_t run_id;
-  int wrc = 0;
-  if (!s->experiment_id)
-    wrc = db_experiment_create(s->d, s->o.experiment ? s->o.experiment : "mmsim",
-                               s->o.config_json ? s->o.config_json : "{}", &s->experiment_id,
-                               &werr);
-  if (!wrc) wrc = db_run_write(s->d, s->experiment_id, &run, &run_id, &werr);
-  if (!wrc && s->o.out)
-    fprintf(s->o.out, "Stored coherence-test as run %" PRId64 " in %s\n", run_id, s->o.db_path);
-  free(json);
-  if (wrc && !rc) *err = werr;
-  return rc ? rc : wrc; /* the violation outranks a write failure */
+  int wrc = store_run(s, c, &rr, &werr);
+  if (wrc && !rc) *err = werr, rc = wrc; /* the violation outranks a write failure */
+done:
+  metrics_free(&mets);
+  return rc;
 }
 
 int run_config(run_session *s, const cfg *c, bool *matched, sim_err *err) {

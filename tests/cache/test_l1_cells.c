@@ -96,9 +96,6 @@ static const l1_spec specs[] = {
 
     CORE(SM_AD, LOAD, SM_AD, .done = PAT_L1),
     STALLS(SM_AD, STORE),
-    STALLS_MSG(SM_AD, FWD_GETS, FWD_GETS, DIRN, PEER),
-    STALLS_MSG(SM_AD, FWD_GETM, FWD_GETM, DIRN, PEER),
-    STALLS_MSG(SM_AD, RECALL, RECALL, DIRN, DIRN),
     MSG(SM_AD, INV, IM_AD, INV, DIRN, PEER, .out = {TO(INV_ACK, PEER, PEER)}),
     MSG(SM_AD, DATA, SM_A, DATA, DIRN, ME, .acks = 1, .needed2 = 1, .data2 = PAT_MSG),
     MSG(SM_AD, DATA_LAST, M, DATA, DIRN, ME, .waiter = W_STORE, .data2 = PAT_MSG,
