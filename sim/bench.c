@@ -80,7 +80,26 @@ __attribute__((noinline)) static int bench_uops(cfg *c, unsigned cores, double *
 static const unsigned bench_cores[] = {2, 8, 64};
 #define NCORES (sizeof bench_cores / sizeof *bench_cores)
 
-int bench_main(FILE *out, unsigned reps, sim_err *err) {
+/* One figure: micro-ops/s on the MESI hierarchy at `cores` cores. */
+static int bench_one(FILE *out, unsigned reps, unsigned cores, sim_err *err) {
+  double *v = calloc(reps, sizeof *v);
+  cfg *c = cfg_new();
+  int rc = 0;
+  if (!v || !c) {
+    rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+  } else {
+    for (unsigned r = 0; r < reps && !rc; r++) rc = bench_uops(c, cores, &v[r], err);
+    char what[64];
+    snprintf(what, sizeof what, "micro-ops/s, mesi, %u cores", cores);
+    if (!rc) report(out, what, v, reps, "uops/s");
+  }
+  cfg_free(c);
+  free(v);
+  return rc;
+}
+
+int bench_main(FILE *out, unsigned reps, unsigned only_cores, sim_err *err) {
+  if (only_cores) return bench_one(out, reps, only_cores, err);
   double *v = calloc((NCORES + 4) * reps, sizeof *v);
   double *uops = v, *ideal = v + NCORES * reps, *iters = ideal + reps, *wits = iters + reps,
          *iters_ideal = wits + reps;
