@@ -245,18 +245,6 @@ void dir_fire(dir_ctl *d, cache_line *ln, uint64_t line, dir_event ev, net_msg *
   if (m->check)
     check_step(m->check, d->node, line, dir_event_name[ev], dir_state_name[st],
                dir_state_name[cell->next]);
-  if (msg && !kept) net_msg_free(&m->net, msg);
-  cache_wait *w = NULL;
-  if (wake) {
-    w = ln->wait;
-    ln->wait = NULL;
-    ln->wait_tail = &ln->wait;
-  }
-  if (cell->next == DIR_NP) {
-    if (ln->wait)
-      memsys_fault(&m->base, m->sim, "dir: %s -> NP on %s left requests waiting at %#" PRIx64,
-                   dir_state_name[st], dir_event_name[ev], line);
-    cache_release(ln);
-  }
+  cache_wait *w = cache__finish(m, ln, kept ? NULL : msg, wake, cell->next == DIR_NP);
   if (w) replay(d, w);
 }

@@ -333,19 +333,7 @@ void l1_fire(l1_ctl *c, cache_line *ln, uint64_t line, l1_event ev, mem_req *r, 
   if (m->check)
     check_step(m->check, c->id, line, l1_event_name[ev], l1_state_name[st],
                l1_state_name[cell->next]);
-  if (msg && !kept) net_msg_free(&m->net, msg);
-  cache_wait *w = NULL;
-  if (wake) {
-    w = ln->wait;
-    ln->wait = NULL;
-    ln->wait_tail = &ln->wait;
-  }
-  if (cell->next == L1_I) {
-    if (ln->wait)
-      memsys_fault(&m->base, m->sim, "l1[%u]: %s -> I on %s left requests waiting at %#" PRIx64,
-                   c->id, l1_state_name[st], l1_event_name[ev], line);
-    cache_release(ln);
-    if (c->has_l2) tags_remove(c, line);
-  }
+  cache_wait *w = cache__finish(m, ln, kept ? NULL : msg, wake, cell->next == L1_I);
+  if (cell->next == L1_I && c->has_l2) tags_remove(c, line);
   if (w) replay(c, w);
 }

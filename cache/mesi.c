@@ -44,6 +44,23 @@ void cache__complete(mesi *m) {
   sim->fast_forward = ff;
 }
 
+cache_wait *cache__finish(mesi *m, cache_line *ln, net_msg *msg, bool wake, bool frees) {
+  if (msg) net_msg_free(&m->net, msg);
+  cache_wait *w = NULL;
+  if (wake) {
+    w = ln->wait;
+    ln->wait = NULL;
+    ln->wait_tail = &ln->wait;
+  }
+  if (frees) {
+    if (ln->wait)
+      memsys_fault(&m->base, m->sim, "line %#" PRIx64 " freed with requests waiting on it",
+                   ln->addr);
+    cache_release(ln);
+  }
+  return w;
+}
+
 /* --- memsys entry points ----------------------------------------------------- */
 
 static void deliver(void *ctx, net_msg *msg) {

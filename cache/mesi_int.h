@@ -99,6 +99,12 @@ static inline void cache__queue(cache_line *l, cache_wait *w) {
 }
 
 void cache__complete(mesi *m); /* call back what performed: end of every event */
+/* The end of a GO cell, alike at both controllers, once the line has its
+ * next state: give msg back (NULL: it was kept), detach the waiters if the
+ * cell woke them, and free the frame if the next state is the free one (I,
+ * NP), which must leave nobody waiting (L1a).  Returns the waiters to
+ * replay. */
+cache_wait *cache__finish(mesi *m, cache_line *ln, net_msg *msg, bool wake, bool frees);
 
 /* L1 (l1.c) */
 int l1_init(l1_ctl *c, mesi *m, unsigned id);
