@@ -23,8 +23,10 @@
  *   atomic_{inc,dec,add,sub,and,or,xor}                 rmw, no value
  *   atomic_{inc,dec,add,sub}_return                     rmw, new value
  *   atomic_fetch_{inc,dec,add,sub,and,or,xor}           rmw, old value
- * An RMW or cmpxchg name may end in _relaxed, _acquire or _release: the core
- * makes every RMW a full fence, so the suffix changes nothing here.
+ * An RMW or cmpxchg name may end in _relaxed, _acquire or _release: its
+ * mem_order (the plain name is seq_cst).  Every RMW is atomic and drains the
+ * store buffer; the order says which invalidate-queue fences come with it
+ * (mem.h), so the suffix matters under weak only.
  *
  * A shared access inside an expression is hoisted: it becomes an
  * instruction writing a hidden register, emitted where C evaluates it (left
@@ -101,8 +103,11 @@ static const call_def calls[] = {
     {"atomic_fetch_xor", CK_RMW, RMW_XOR, A_VAL_PTR, R_OLD, 0},
 };
 
-static const call_def *find_call(const litmus_tok *tok) {
+/* The call a name denotes, and (order != NULL) the order its suffix gives. */
+static const call_def *find_call_ord(const litmus_tok *tok, mem_order *order) {
   static const char *const suffix[] = {"_relaxed", "_acquire", "_release"};
+  static const mem_order suffix_order[] = {MO_RELAXED, MO_ACQUIRE, MO_RELEASE};
+  if (order) *order = MO_SEQ_CST;
   if (tok->kind != LT_IDENT) return NULL;
   for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++)
     if (litmus__tok_is(tok, calls[i].name)) return &calls[i];
@@ -112,11 +117,15 @@ static const call_def *find_call(const litmus_tok *tok) {
     litmus_tok base = *tok;
     base.len -= (unsigned)sl;
     for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++)
-      if (litmus__tok_is(&base, calls[i].name) && (calls[i].kind == CK_RMW || calls[i].kind == CK_CAS))
+      if (litmus__tok_is(&base, calls[i].name) && (calls[i].kind == CK_RMW || calls[i].kind == CK_CAS)) {
+        if (order) *order = suffix_order[s];
         return &calls[i];
+      }
   }
   return NULL;
 }
+
+static const call_def *find_call(const litmus_tok *tok) { return find_call_ord(tok, NULL); }
 
 static const char *const unsupported_kw[] = {"while", "for", "do", "goto", "return", "switch", "break", "continue"};
 
@@ -313,7 +322,8 @@ static int call(litmus_ps *ps, int dst, bool want_value) {
   litmus_tok name;
   int rc, loc = 0;
   litmus__lex_next(&ps->lx, &name);
-  const call_def *c = find_call(&name);
+  mem_order order;
+  const call_def *c = find_call_ord(&name, &order);
   if (!c) return litmus__err_tok(ps, &name, SIM_EUNSUP, "'%.*s' is not supported", (int)name.len, name.s);
   if (want_value && c->ret == R_NONE)
     return litmus__err_tok(ps, &name, SIM_ESYNTAX, "'%s' has no value", c->name);
@@ -344,6 +354,10 @@ static int call(litmus_ps *ps, int dst, bool want_value) {
     in.size = ps->t->loc[loc].size;
   }
   in.sub = c->sub;
+  /* The LKMM orders value-returning atomics only: atomic_inc() and friends
+   * are relaxed. */
+  if (c->kind == CK_RMW && c->ret == R_NONE) order = MO_RELAXED;
+  in.order = (uint8_t)order;
   in.ret_new = c->ret == R_NEW;
   if (c->ret != R_NONE && dst >= 0) {
     in.dst = (int8_t)dst;

@@ -153,6 +153,7 @@ typedef struct litmus_insn {
   int8_t dst;        /* register written, or -1 */
   uint8_t dst_bytes; /* LI1: its width */
   uint8_t ret_new;   /* RMW: dst gets the new value (atomic_add_return) */
+  uint8_t order;     /* RMW/CAS: mem_order (MO_SEQ_CST unless _relaxed/_acquire/_release) */
   uint16_t target;   /* JZ/JMP: next instruction when taken */
   uint32_t e1, e2;   /* STORE/RMW/SET: e1 value; JZ: e1 condition; CAS: e1 expected, e2 desired */
   uint32_t line, col; /* source position, for litmus__insn_str */

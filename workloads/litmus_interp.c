@@ -60,14 +60,16 @@ void litmus_thread_run(const litmus_test *t, unsigned tid, mem_port *p, void *co
       break;
     case LI_RMW: {
       uint64_t v = mem_trunc((uint64_t)eval(ex, in->e1, regs), in->size);
-      uint64_t old = mem_rmw(p, loc[in->loc], (mem_rmw_op)in->sub, v, in->size);
+      uint64_t old = mem_rmw_ord(p, loc[in->loc], (mem_rmw_op)in->sub, v, in->size,
+                                 (mem_order)in->order);
       if (in->dst >= 0) regs[in->dst] = to_reg(in->ret_new ? mem_rmw_apply((mem_rmw_op)in->sub, old, v) : old, in);
       break;
     }
     case LI_CAS: {
       uint64_t expected = mem_trunc((uint64_t)eval(ex, in->e1, regs), in->size);
       uint64_t desired = mem_trunc((uint64_t)eval(ex, in->e2, regs), in->size);
-      mem_cas(p, loc[in->loc], &expected, desired, in->size); /* expected becomes the old value */
+      mem_cas_ord(p, loc[in->loc], &expected, desired, in->size, (mem_order)in->order);
+      /* expected is now the old value */
       if (in->dst >= 0) regs[in->dst] = to_reg(expected, in);
       break;
     }

@@ -59,13 +59,17 @@ static void sc_store(mem_port *pp, void *a, uint64_t v, unsigned size, mem_order
   ((sc_port *)pp)->value = v;
   park((sc_port *)pp, 1, a, size);
 }
-static uint64_t sc_rmw(mem_port *pp, void *a, mem_rmw_op op, uint64_t v, unsigned size) {
+static uint64_t sc_rmw(mem_port *pp, void *a, mem_rmw_op op, uint64_t v, unsigned size,
+                       mem_order o) {
+  (void)o; /* SC: every access is ordered */
   sc_port *p = (sc_port *)pp;
   p->value = v;
   p->op = op;
   return park(p, 2, a, size);
 }
-static bool sc_cas(mem_port *pp, void *a, uint64_t *expected, uint64_t desired, unsigned size) {
+static bool sc_cas(mem_port *pp, void *a, uint64_t *expected, uint64_t desired, unsigned size,
+                   mem_order o) {
+  (void)o;
   sc_port *p = (sc_port *)pp;
   p->value = desired;
   p->expected = *expected;

@@ -59,8 +59,10 @@ typedef struct mem_port mem_port;
 typedef struct mem_ops {
   uint64_t (*load)(mem_port *p, const void *addr, unsigned size, mem_order o);
   void (*store)(mem_port *p, void *addr, uint64_t v, unsigned size, mem_order o);
-  uint64_t (*rmw)(mem_port *p, void *addr, mem_rmw_op op, uint64_t v, unsigned size);
-  bool (*cas)(mem_port *p, void *addr, uint64_t *expected, uint64_t desired, unsigned size);
+  uint64_t (*rmw)(mem_port *p, void *addr, mem_rmw_op op, uint64_t v, unsigned size,
+                  mem_order o);
+  bool (*cas)(mem_port *p, void *addr, uint64_t *expected, uint64_t desired, unsigned size,
+              mem_order o);
   void (*fence)(mem_port *p, mem_fence_kind k);
   void (*work)(mem_port *p, unsigned cycles);
 } mem_ops;
@@ -77,11 +79,23 @@ static inline uint64_t mem_load(mem_port *p, const void *addr, unsigned size, me
 static inline void mem_store(mem_port *p, void *addr, uint64_t v, unsigned size, mem_order o) {
   p->ops->store(p, addr, v, size, o);
 }
+/* RMW and CAS are atomic and drain the store buffer on every model; their
+ * order says which fences come with them where loads can be stale (weak):
+ * seq_cst (mem_rmw, mem_cas: Linux's xchg, x86 LOCK) both sides, acquire
+ * after, release and relaxed none. */
 static inline uint64_t mem_rmw(mem_port *p, void *addr, mem_rmw_op op, uint64_t v, unsigned size) {
-  return p->ops->rmw(p, addr, op, v, size);
+  return p->ops->rmw(p, addr, op, v, size, MO_SEQ_CST);
 }
 static inline bool mem_cas(mem_port *p, void *addr, uint64_t *expected, uint64_t desired, unsigned size) {
-  return p->ops->cas(p, addr, expected, desired, size);
+  return p->ops->cas(p, addr, expected, desired, size, MO_SEQ_CST);
+}
+static inline uint64_t mem_rmw_ord(mem_port *p, void *addr, mem_rmw_op op, uint64_t v,
+                                   unsigned size, mem_order o) {
+  return p->ops->rmw(p, addr, op, v, size, o);
+}
+static inline bool mem_cas_ord(mem_port *p, void *addr, uint64_t *expected, uint64_t desired,
+                               unsigned size, mem_order o) {
+  return p->ops->cas(p, addr, expected, desired, size, o);
 }
 static inline void mem_fence(mem_port *p, mem_fence_kind k) { p->ops->fence(p, k); }
 static inline void mem_work(mem_port *p, unsigned cycles) { p->ops->work(p, cycles); }

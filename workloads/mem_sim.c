@@ -35,16 +35,19 @@ static void store(mem_port *pp, void *addr, uint64_t v, unsigned size, mem_order
 
 /* Atomics are never split: an RMW wider than the machine's atomic width
  * would not be an atomic on that machine, and workloads must not ask. */
-static uint64_t rmw(mem_port *pp, void *addr, mem_rmw_op op, uint64_t v, unsigned size) {
+static uint64_t rmw(mem_port *pp, void *addr, mem_rmw_op op, uint64_t v, unsigned size,
+                    mem_order o) {
   mem_sim_port *p = P(pp);
-  uop u = {.kind = UOP_RMW, .size = size, .addr = sim_addr(p, addr), .value = v, .op = op};
+  uop u = {.kind = UOP_RMW, .size = size, .addr = sim_addr(p, addr), .value = v, .op = op,
+           .order = o};
   return cpu_core_exec(p->core, &u, NULL);
 }
 
-static bool cas(mem_port *pp, void *addr, uint64_t *expected, uint64_t desired, unsigned size) {
+static bool cas(mem_port *pp, void *addr, uint64_t *expected, uint64_t desired, unsigned size,
+                mem_order o) {
   mem_sim_port *p = P(pp);
   uop u = {.kind = UOP_CAS, .size = size, .addr = sim_addr(p, addr), .value = desired,
-           .expected = *expected};
+           .expected = *expected, .order = o};
   uint64_t old;
   bool ok = cpu_core_exec(p->core, &u, &old) != 0;
   *expected = old;

@@ -23,10 +23,11 @@ static uint64_t pk_load(mem_port *p, const void *a, unsigned size, mem_order o) 
 static void pk_store(mem_port *p, void *a, uint64_t v, unsigned s, mem_order o) {
   sim_panic("scenario observe stored to %p", a);
 }
-static uint64_t pk_rmw(mem_port *p, void *a, mem_rmw_op op, uint64_t v, unsigned s) {
+static uint64_t pk_rmw(mem_port *p, void *a, mem_rmw_op op, uint64_t v, unsigned s,
+                       mem_order o) {
   sim_panic("scenario observe did an RMW on %p", a);
 }
-static bool pk_cas(mem_port *p, void *a, uint64_t *e, uint64_t d, unsigned s) {
+static bool pk_cas(mem_port *p, void *a, uint64_t *e, uint64_t d, unsigned s, mem_order o) {
   sim_panic("scenario observe did a CAS on %p", a);
 }
 static void pk_fence(mem_port *p, mem_fence_kind k) { (void)p, (void)k; }

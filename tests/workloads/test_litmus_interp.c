@@ -62,13 +62,17 @@ static void s_store(mem_port *p, void *addr, uint64_t v, unsigned size, mem_orde
   rec(p, K_STORE, addr, size, o, v);
   put(addr, size, v);
 }
-static uint64_t s_rmw(mem_port *p, void *addr, mem_rmw_op op, uint64_t v, unsigned size) {
+static uint64_t s_rmw(mem_port *p, void *addr, mem_rmw_op op, uint64_t v, unsigned size,
+                      mem_order o) {
+  (void)o;
   rec(p, K_RMW, addr, size, op, v);
   uint64_t old = get(addr, size);
   put(addr, size, mem_rmw_apply(op, old, v));
   return old;
 }
-static bool s_cas(mem_port *p, void *addr, uint64_t *expected, uint64_t desired, unsigned size) {
+static bool s_cas(mem_port *p, void *addr, uint64_t *expected, uint64_t desired, unsigned size,
+                  mem_order o) {
+  (void)o;
   rec(p, K_CAS, addr, size, 0, desired)->v2 = *expected;
   uint64_t old = get(addr, size);
   bool ok = old == *expected;
