@@ -44,6 +44,7 @@ static void perform(sim_engine *sim, void *ctx, uint64_t arg) {
     r->value = old;
     break;
   }
+  r->perf_at = sim_now(sim);
   r->done(sim, r);
 }
 
@@ -82,8 +83,17 @@ static void warm(memsys *base, uint64_t addr, uint64_t bytes, uint64_t iter_seed
   (void)base, (void)addr, (void)bytes, (void)iter_seed; /* nothing to warm */
 }
 
+static bool holds(memsys *base, unsigned core, uint64_t addr) {
+  (void)base, (void)core, (void)addr;
+  return false; /* no caches: every store is a miss */
+}
+
+static void iq_apply(memsys *base, sim_engine *sim, unsigned core) {
+  (void)base, (void)sim, (void)core; /* no invalidate queues */
+}
+
 static const memsys_ops ideal_ops = {
-    .access = submit, .peek = peek, .reset = reset, .quiesce = quiesce, .warm = warm,
+    .access = submit, .peek = peek, .reset = reset, .quiesce = quiesce, .warm = warm, .holds = holds, .iq_apply = iq_apply,
     .metrics = metrics, .free = destroy,
 };
 

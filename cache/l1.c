@@ -57,12 +57,43 @@ int l1_init(l1_ctl *c, mesi *m, unsigned id) {
   if (!cache_array_init(&c->arr, coh->sets, coh->ways, m->p.line_bytes)) return -1;
   if (c->has_l2 && !cache_array_init(&c->l1tags, m->p.l1.sets, m->p.l1.ways, m->p.line_bytes))
     return -1;
-  return 0;
+  return iq_init(&c->iq, m->p.iq_entries) ? 0 : -1;
 }
 
 void l1_free(l1_ctl *c) {
   cache_array_free(&c->arr);
   cache_array_free(&c->l1tags);
+  iq_free(&c->iq);
+}
+
+/* --- The invalidate queue (weak) ------------------------------------------ */
+
+/* The queue applies the entry for `line`: IQ_APPLY on its line. */
+static void iq_apply_line(l1_ctl *c, uint64_t line) {
+  iq_remove(&c->iq, line);
+  l1_fire(c, cache_find(&c->arr, line), line, L1E_IQ_APPLY, NULL, NULL);
+}
+
+/* An entry comes due cpu.invalidate_queue.delay cycles after its Inv
+ * arrived; if a fence or a store has applied it already, nothing is left. */
+static void iq_due(sim_engine *sim, void *ctx, uint64_t seq) {
+  l1_ctl *c = ctx;
+  (void)sim;
+  const iq_entry *e = iq_find_seq(&c->iq, seq);
+  if (!e) return;
+  iq_apply_line(c, e->line);
+  cache__complete(c->m);
+}
+
+void l1_iq_apply(l1_ctl *c) {
+  while (c->iq.len) iq_apply_line(c, c->iq.v[0].line);
+}
+
+static void iq_push_line(l1_ctl *c, uint64_t line) {
+  if (iq_full(&c->iq)) iq_apply_line(c, c->iq.v[0].line); /* the oldest makes room */
+  uint64_t seq = iq_push(&c->iq, line, sim_now(c->m->sim));
+  c->n.iq_queued++;
+  sim_schedule(c->m->sim, c->m->p.iq_delay, iq_due, c, seq, "iq.due");
 }
 
 /* --- The L1 tags over a private L2 ---------------------------------------- */
@@ -104,6 +135,11 @@ static void send(l1_ctl *c, net_msg_type type, uint64_t line, unsigned dst, unsi
 
 static void perform(l1_ctl *c, cache_line *ln, mem_req *r) {
   mesi *m = c->m;
+  r->perf_at = sim_now(m->sim);
+  if (ln->state == L1_S_Q) { /* a stale hit performs when its Inv arrived */
+    r->perf_at = iq_find(&c->iq, ln->addr)->at;
+    c->n.iq_stale_hits++;
+  }
   uint8_t *p = ln->data + (r->addr & (m->p.line_bytes - 1));
   uint64_t old = memsys_get(p, r->size), lat = sim_now(m->sim) - r->issued;
   uint64_t nv = 0;
@@ -158,6 +194,11 @@ static void count(l1_ctl *c, const mem_req *r, const cache_line *ln, l1_event ev
 static cache_line *take_frame(l1_ctl *c, uint64_t line, mem_req *r) {
   bool is_free;
   cache_line *v = cache_victim(&c->arr, line, evictable, c, &is_free);
+  if (v && !is_free) {
+    c->n.evictions++;
+    l1_fire(c, v, v->addr, L1E_REPL, NULL, NULL);
+    is_free = !v->state; /* an S_Q line goes at once: the dir dropped it already */
+  }
   if (v && is_free) {
     cache_claim(&c->arr, v, line);
     if (c->has_l2) tags_insert(c, line);
@@ -165,10 +206,7 @@ static cache_line *take_frame(l1_ctl *c, uint64_t line, mem_req *r) {
   }
   cache_wait *w = cache__wait_new(c->m, r, NULL);
   c->n.stalls++;
-  if (v) {
-    c->n.evictions++;
-    l1_fire(c, v, v->addr, L1E_REPL, NULL, NULL);
-  } else { /* every way in transit: wait for the oldest */
+  if (!v) { /* every way in transit: wait for the oldest */
     cache_line *set = cache_set(&c->arr, line);
     v = &set[0];
     for (unsigned i = 1; i < c->arr.ways; i++)
@@ -234,7 +272,7 @@ static void dispatch_msg(l1_ctl *c, net_msg *msg, bool first) {
   case MSG_FWD_GETM: ev = L1E_FWD_GETM; break;
   case MSG_RECALL: ev = L1E_RECALL; break;
   case MSG_INV:
-    ev = L1E_INV;
+    ev = ln && ln->state == L1_S && c->iq.cap ? L1E_INV_Q : L1E_INV;
     if (first) c->n.invs_received++;
     break;
   case MSG_PUT_ACK: ev = L1E_PUT_ACK; break;
@@ -324,6 +362,8 @@ void l1_fire(l1_ctl *c, cache_line *ln, uint64_t line, l1_event ev, mem_req *r, 
     case L1A_DATA_TO_REQ: send(c, MSG_DATA, line, msg->req, msg->req, ln); break;
     case L1A_DATA_TO_DIR: send(c, MSG_DATA_DIR, line, dir, dir, ln); break;
     case L1A_SEND_INV_ACK: send(c, MSG_INV_ACK, line, msg->req, msg->req, NULL); break;
+    case L1A_IQ_PUSH: iq_push_line(c, line); break;
+    case L1A_IQ_DROP: iq_remove(&c->iq, line); break;
     case L1A_WAKE: wake = true; break;
     case L1_NACTIONS: break;
     }

@@ -37,6 +37,15 @@ const proto_cell l1_table[L1_NSTATES][L1_NEVENTS] = {
   [L1_S    ][L1E_INV]       = GO(L1_S,     L1A_SEND_INV_ACK),
 #endif
 
+  /* weak: the invalidate queue (McKenney's "Memory Barriers: a Hardware
+   * View"): the Inv is acked at once, the copy stays readable, stale, until
+   * the queue applies it; a store to the line applies it first. */
+  [L1_S    ][L1E_INV_Q]     = GO(L1_S_Q,   L1A_SEND_INV_ACK, L1A_IQ_PUSH),
+  [L1_S_Q  ][L1E_LOAD]      = GO(L1_S_Q,   L1A_HIT),
+  [L1_S_Q  ][L1E_STORE]     = GO(L1_IM_AD, L1A_IQ_DROP, L1A_SEND_GETM, L1A_QUEUE),
+  [L1_S_Q  ][L1E_REPL]      = GO(L1_I,     L1A_IQ_DROP),
+  [L1_S_Q  ][L1E_IQ_APPLY]  = GO(L1_I),
+
   [L1_E    ][L1E_LOAD]      = GO(L1_E,     L1A_HIT),
   [L1_E    ][L1E_STORE]     = GO(L1_M,     L1A_HIT),
   [L1_E    ][L1E_REPL]      = GO(L1_EI_A,  L1A_SEND_PUTE),

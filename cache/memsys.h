@@ -50,6 +50,10 @@ struct mem_req {
   uint64_t expected; /* cas */
   mem_rmw_op op;
   bool success;      /* out: cas */
+  uint64_t perf_at;  /* out: the cycle the access counts as performed at: now,
+                        or for a load that hit a line whose invalidation waits
+                        in the invalidate queue, when that invalidation
+                        arrived (DESIGN.md, reorder events) */
   uint64_t delay;    /* cycles before the request leaves the core (0: now) */
   mem_req_done done;
   void *owner;
@@ -71,6 +75,12 @@ typedef struct memsys_ops {
   /* After reset: let the lines of [addr, addr + bytes) start in caches, as a
    * previous iteration would have left them (cache.initial=random). */
   void (*warm)(memsys *m, uint64_t addr, uint64_t bytes, uint64_t iter_seed);
+  /* Does core's cache hold addr's line in E or M (a store would hit)?  The
+   * pso store buffer lets such a store drain past older misses. */
+  bool (*holds)(memsys *m, unsigned core, uint64_t addr);
+  /* Apply every invalidation in core's invalidate queue now (weak: rmb, a
+   * full fence, acquire); nothing where there is no queue. */
+  void (*iq_apply)(memsys *m, sim_engine *sim, unsigned core);
   void (*metrics)(memsys *m, memsys_metric_fn fn, void *ctx);
   void (*free)(memsys *m);
 } memsys_ops;

@@ -138,6 +138,7 @@ static void quiesce(memsys *base) {
     }
   }
   for (unsigned c = 0; c < m->p.cores; c++) {
+    iq_clear(&m->l1[c].iq); /* its lines are freed below: nothing to apply */
     drop_waiters(m, &m->l1[c].arr);
     cache_array_reset(&m->l1[c].arr);
     cache_array_reset(&m->l1[c].l1tags);
@@ -256,8 +257,21 @@ static void destroy(memsys *base) {
   free(m);
 }
 
+static bool holds(memsys *base, unsigned core, uint64_t addr) {
+  mesi *m = (mesi *)base;
+  l1_ctl *c = &m->l1[core];
+  const cache_line *l = cache_find(&c->arr, cache_line_addr(&c->arr, addr));
+  return l && (l->state == L1_E || l->state == L1_M);
+}
+
+static void iq_apply(memsys *base, sim_engine *sim, unsigned core) {
+  mesi *m = (mesi *)base;
+  m->sim = m->net.sim = sim;
+  l1_iq_apply(&m->l1[core]); /* IQ_APPLY performs nothing: no completions */
+}
+
 static const memsys_ops mesi_ops = {
-    .access = access_, .peek = peek, .reset = reset, .quiesce = quiesce, .warm = warm,
+    .access = access_, .peek = peek, .reset = reset, .quiesce = quiesce, .warm = warm, .holds = holds, .iq_apply = iq_apply,
     .metrics = metrics, .free = destroy,
 };
 

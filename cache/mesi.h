@@ -31,6 +31,8 @@ typedef struct mesi_params {
   uint64_t mem_latency;
   uint64_t net_latency, net_jitter, link_cycles;
   bool check; /* run the invariant checker after every protocol step */
+  unsigned iq_entries; /* per-core invalidate queue (weak); 0: none */
+  uint64_t iq_delay;   /* cycles from an Inv's arrival to its application */
 } mesi_params;
 
 /* NULL + err when the params cannot be built (the caller names the keys). */

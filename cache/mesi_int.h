@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../cpu/iq.h"
 #include "array.h"
 #include "memsys.h"
 #include "mesi.h"
@@ -30,6 +31,7 @@ struct cache_wait {
   X(evictions, "l1.evictions")   X(writebacks, "l1.writebacks")     \
   X(invs_received, "l1.invs_received")                              \
   X(stalls, "l1.stalls")                                            \
+  X(iq_queued, "iq.queued") X(iq_stale_hits, "iq.stale_hits")       \
   X(loads, "mem.loads")          X(load_cycles, "mem.load_cycles")  \
   X(stores, "mem.stores")        X(store_cycles, "mem.store_cycles") \
   X(rmws, "mem.rmws")            X(rmw_cycles, "mem.rmw_cycles")
@@ -46,6 +48,7 @@ typedef struct l1_ctl {
   cache_array arr;    /* holds the coherence state: the L2 if any, else the L1 */
   cache_array l1tags; /* with an L2: which of its lines the L1 holds too */
   bool has_l2;
+  iq iq;              /* weak: Invs acked early (cap 0: no queue) */
   uint64_t fired[L1_NSTATES][L1_NEVENTS];
   l1_counters n;
 } l1_ctl;
@@ -114,6 +117,8 @@ void l1_receive(l1_ctl *c, net_msg *msg);             /* a message arrives */
 /* Put `line` in the L1 in state st (S, E or M) with `data`, if a frame is
  * free: the start of an iteration (warm). */
 bool l1_place(l1_ctl *c, uint64_t line, l1_state st, const uint8_t *data);
+/* Apply every queued Inv of the core, oldest first (rmb, full fence). */
+void l1_iq_apply(l1_ctl *c);
 /* Directed tests: fire one event on a line as the dispatcher would. */
 void l1_fire(l1_ctl *c, cache_line *ln, uint64_t line, l1_event ev, mem_req *r, net_msg *msg);
 

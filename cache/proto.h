@@ -66,6 +66,7 @@ typedef struct proto_cell {
   X(S,     "shared, read-only")                                           \
   X(E,     "exclusive, clean: a store upgrades to M silently")            \
   X(M,     "modified")                                                    \
+  X(S_Q,   "S whose Inv was acked and waits in the invalidate queue: loads hit the stale copy") \
   X(IS_D,  "I->S: GetS sent, waiting for data")                           \
   X(IM_AD, "I->M: GetM sent, waiting for data and acks")                  \
   X(IM_A,  "I->M: have data, waiting for acks")                           \
@@ -84,6 +85,8 @@ typedef struct proto_cell {
   X(FWD_GETM,  "Fwd-GetM")                                                \
   X(RECALL,    "Recall (LLC eviction)")                                   \
   X(INV,       "Inv")                                                     \
+  X(INV_Q,     "Inv on an S line of a core with an invalidate queue")     \
+  X(IQ_APPLY,  "the invalidate queue applies this line's Inv")           \
   X(DATA,      "data, acks still owed")                                   \
   X(DATA_LAST, "data, no acks owed")                                      \
   X(DATA_E,    "exclusive data")                                          \
@@ -104,6 +107,8 @@ typedef struct proto_cell {
   X(DATA_TO_REQ,  "send data to the forwarded request's requester")      \
   X(DATA_TO_DIR,  "send data to the dir")                                 \
   X(SEND_INV_ACK, "send an inv ack to the requester")                    \
+  X(IQ_PUSH,      "queue the Inv (applying the oldest first if full)")    \
+  X(IQ_DROP,      "take the line's Inv out of the queue")                 \
   X(WAKE,         "replay what stalled on the line")
 
 typedef enum {
@@ -207,7 +212,7 @@ extern const char *const dir_action_name[DIR_NACTIONS], *const dir_action_doc[DI
 
 /* A state is stable when a core's access can complete in it (L1) or a new
  * request can be served in it (dir); the others are transient. */
-static inline int l1_stable(unsigned s) { return s <= L1_M; }
+static inline int l1_stable(unsigned s) { return s <= L1_S_Q; }
 static inline int dir_stable(unsigned s) { return s <= DIR_EM; }
 
 /* --- Printing (proto_print.c): `mmsim protocol` ------------------------- */

@@ -18,6 +18,13 @@
  *     event is needed, so the event stream is the memory system's own.
  *   - Shadow bytes are indexed by (line, offset), not by address, so a large
  *     stride costs no shadow memory.
+ *   - A load may count as performed in the past (mem_req.perf_at: a weak
+ *     core's hit on a line whose invalidation waits in its invalidate
+ *     queue performs when that invalidation arrived).  Each shadow byte
+ *     keeps its last HISTORY values with the cycles they were replaced, and
+ *     such a load must return the value the shadow had then: the check
+ *     stays exact under weak, with stale reads allowed only as far back as
+ *     the hardware can explain.
  */
 #include "tester.h"
 
@@ -45,6 +52,14 @@ static const char *const rmw_name[] = {
 #define NRMW (sizeof rmw_name / sizeof rmw_name[0])
 
 typedef struct tester tester;
+
+#define HISTORY 32 /* replaced values kept per shadow byte */
+
+typedef struct byte_hist {
+  uint64_t until[HISTORY]; /* the cycle value[i] was replaced */
+  uint8_t value[HISTORY];
+  uint8_t next, len;
+} byte_hist;
 
 typedef struct tester_writer {
   uint64_t cycle;
@@ -76,6 +91,7 @@ struct tester {
   tslot *slots; /* requester c's are [c * outstanding, (c + 1) * outstanding) */
   uint8_t *shadow;
   tester_writer *writer; /* per shadow byte: who wrote it last, for reports */
+  byte_hist *hist;       /* per shadow byte: what it held before */
   uint64_t issued, inflight, last_done, loc_spacing, weight_sum;
   tester_result *res;
   sim_err *err;
@@ -257,7 +273,8 @@ static void issue(sim_engine *sim, void *ctx, uint64_t slot) {
                  .op = (mem_rmw_op)sim_rng_upto(g, NRMW - 1),
                  .delay = sim_rng_upto(g, p->max_delay),
                  .done = on_done,
-                 .owner = q};
+                 .owner = q,
+                 .perf_at = UINT64_MAX}; /* out: a memory system that sets none means now */
   q->shadow_at = line * p->line_bytes + off;
   if (kind == TESTER_CAS) /* half expect the current value, so some succeed */
     r->expected = sim_rng_upto(g, 1) ? memsys_get(t->shadow + q->shadow_at, size)
@@ -297,11 +314,39 @@ static bool check_old(tester *t, const treq *q, uint64_t want) {
   return false;
 }
 
-/* Apply a performed write to the shadow. */
+/* Apply a performed write to the shadow, keeping what it replaced. */
 static void shadow_write(tester *t, const treq *q, uint64_t v) {
+  uint64_t now = sim_now(&t->sim);
+  for (unsigned b = 0; b < q->r.size; b++) {
+    byte_hist *h = &t->hist[q->shadow_at + b];
+    h->until[h->next] = now;
+    h->value[h->next] = t->shadow[q->shadow_at + b];
+    h->next = (uint8_t)((h->next + 1) % HISTORY);
+    if (h->len < HISTORY) h->len++;
+  }
   memsys_put(t->shadow + q->shadow_at, q->r.size, v);
   for (unsigned b = 0; b < q->r.size; b++)
-    t->writer[q->shadow_at + b] = (tester_writer){sim_now(&t->sim), q->r.core, (uint32_t)q->kind};
+    t->writer[q->shadow_at + b] = (tester_writer){now, q->r.core, (uint32_t)q->kind};
+}
+
+/* The shadow's value at the start of cycle `at` (writes that performed at
+ * `at` or later undone); false if the history does not reach back. */
+static bool shadow_at(const tester *t, const treq *q, uint64_t at, uint64_t *out) {
+  uint8_t bytes[8];
+  for (unsigned b = 0; b < q->r.size; b++) {
+    const byte_hist *h = &t->hist[q->shadow_at + b];
+    uint8_t v = t->shadow[q->shadow_at + b];
+    unsigned i = 0;
+    for (; i < h->len; i++) {
+      unsigned k = (h->next + HISTORY - 1 - i) % HISTORY; /* newest first */
+      if (h->until[k] < at) break;
+      v = h->value[k];
+    }
+    if (i == h->len && h->len == HISTORY) return false;
+    bytes[b] = v;
+  }
+  *out = memsys_get(bytes, q->r.size);
+  return true;
 }
 
 static void on_done(sim_engine *sim, mem_req *r) {
@@ -331,6 +376,12 @@ static void on_done(sim_engine *sim, mem_req *r) {
   uint64_t old = memsys_get(t->shadow + q->shadow_at, r->size);
   switch (q->kind) {
   case TESTER_LOAD:
+    if (r->perf_at < sim_now(sim) && !shadow_at(t, q, r->perf_at, &old)) {
+      fail(t, false, "cycle %" PRIu64 ": %s counts as performed at cycle %" PRIu64
+           ", before the last %d writes of its bytes", sim_now(sim),
+           req_str(q, buf, sizeof buf), r->perf_at, HISTORY);
+      return;
+    }
     if (!check_old(t, q, old)) return;
     break;
   case TESTER_STORE: shadow_write(t, q, q->sent.value); break;
@@ -431,6 +482,7 @@ static void tester_free(tester *t) {
   free(t->rng);
   free(t->slots);
   free(t->shadow);
+  free(t->hist);
   free(t->writer);
 }
 
@@ -450,7 +502,8 @@ int tester_run(const tester_params *p, memsys *m, tester_result *res, sim_err *e
   t.slots = calloc(nslots, sizeof *t.slots);
   t.shadow = malloc((size_t)p->lines * p->line_bytes);
   t.writer = malloc((size_t)p->lines * p->line_bytes * sizeof *t.writer);
-  if (!t.rng || !t.slots || !t.shadow || !t.writer) {
+  t.hist = calloc((size_t)p->lines * p->line_bytes, sizeof *t.hist);
+  if (!t.rng || !t.slots || !t.shadow || !t.writer || !t.hist) {
     tester_free(&t);
     return sim_errf(err, SIM_ENOMEM, "tester: out of memory for %zu requests", nslots);
   }

@@ -32,14 +32,17 @@ struct cpu_core {
   uint64_t old;     /* CAS: the value found */
 
   sb sb;
-  bool draining;    /* the oldest SB entry is in the memory system */
-  mem_req load_req, drain_req;
+  unsigned in_flight;  /* SB entries in the memory system */
+  uint32_t epoch;      /* store fences so far (SB3) */
+  mem_req load_req;
+  mem_req *drain_req;  /* one per SB slot */
+  uint64_t last_load_at, last_store_at; /* perform times, for reorder events */
 
   cpu_counters n;
 };
 
 static void step(cpu_core *c);
-static void start_drain(cpu_core *c);
+static void start_drains(cpu_core *c);
 
 /* --- Thread side --------------------------------------------------------- */
 
@@ -93,17 +96,30 @@ static void complete(cpu_core *c, uint64_t value, uint64_t delay) {
   sim_schedule(c->sim, delay, ev_resume, c, 0, "core.resume");
 }
 
-/* A load binds its value now: count the stores it overtook. */
-static void load_performed(cpu_core *c) {
+/* A load performed at cycle `at` (now, or earlier for a stale IQ hit):
+ * count the older uops it overtook (core.h, reorder accounting). */
+static void load_performed(cpu_core *c, uint64_t at) {
   c->n.loads++;
-  if (!sb_empty(&c->sb)) c->n.reorder[CPU_REORDER_store_load]++;
+  if (!sb_empty(&c->sb) || c->last_store_at > at) c->n.reorder[CPU_REORDER_store_load]++;
+  if (c->last_load_at > at) c->n.reorder[CPU_REORDER_load_load]++;
+  if (at > c->last_load_at) c->last_load_at = at;
 }
+
+/* Apply the invalidate queue (weak; a no-op where there is none). */
+static void iq_apply(cpu_core *c) {
+  if (!c->model->invalidate_queue) return;
+  c->n.iq_applies++;
+  c->mem->ops->iq_apply(c->mem, c->sim, c->id);
+}
+
+static bool acquires(mem_order o) { return o == MO_ACQUIRE || o == MO_SEQ_CST; }
 
 static void mem_done(sim_engine *sim, mem_req *r) {
   cpu_core *c = r->owner;
   (void)sim;
   assert(c->wait == W_MEM);
-  if (r->kind == REQ_LOAD) load_performed(c);
+  if (r->kind == REQ_LOAD) load_performed(c, r->perf_at);
+  if (acquires(c->cur.order)) iq_apply(c); /* later loads see what this one saw */
   if (r->kind == REQ_CAS) {
     c->old = r->value;
     complete(c, r->success, 0);
@@ -162,10 +178,12 @@ static void issue_uop(cpu_core *c) {
   switch (u->kind) {
   case UOP_LOAD:
     if (c->model->loads_wait_for_stores && must_drain_first(c)) return;
+    if (u->order == MO_CONSUME && c->p.order_addr_deps) iq_apply(c);
     switch (sb_forward(&c->sb, u->addr, u->size, &v)) {
     case SB_HIT:
       c->n.sb_forwards++;
-      load_performed(c);
+      load_performed(c, sim_now(c->sim));
+      if (acquires(u->order)) iq_apply(c);
       complete(c, v, c->p.forward_cycles);
       return;
     case SB_PARTIAL:
@@ -183,19 +201,25 @@ static void issue_uop(cpu_core *c) {
       return;
     }
     c->n.stores++;
-    sb_push(&c->sb, u->addr, u->size, u->value, sim_now(c->sim) + c->p.drain_delay);
-    start_drain(c);
+    if (c->model->sb_out_of_order && (u->order == MO_RELEASE || u->order == MO_SEQ_CST))
+      c->epoch++; /* a release: every older store performs first (SB3) */
+    sb_push(&c->sb, u->addr, u->size, u->value, u->addr & ~(uint64_t)(c->p.line_bytes - 1),
+            sim_now(c->sim) + c->p.drain_delay, c->epoch);
+    start_drains(c);
     complete(c, 0, c->p.issue_cycles);
     return;
   case UOP_RMW:
   case UOP_CAS:
     if (must_drain_first(c)) return;
     c->n.rmws++;
+    if (u->order == MO_SEQ_CST) iq_apply(c); /* and after, in mem_done */
     send(c, u->kind == UOP_RMW ? REQ_RMW : REQ_CAS);
     return;
   case UOP_FENCE:
     if (u->fence == MF_FULL && must_drain_first(c)) return;
     c->n.fences++;
+    if (u->fence == MF_STORE && c->model->sb_out_of_order) c->epoch++;
+    if (u->fence != MF_STORE) iq_apply(c);
     complete(c, 0, c->p.issue_cycles);
     return;
   case UOP_WORK:
@@ -207,28 +231,32 @@ static void issue_uop(cpu_core *c) {
   sim_panic("core %u: uop kind %d at cycle %" PRIu64, c->id, (int)u->kind, sim_now(c->sim));
 }
 
-/* --- Store buffer drain (CO2: oldest first, one at a time) ---------------- */
+/* --- Store buffer drain (CO2, SB1, SB3) --------------------------------- */
 
 static void drain_done(sim_engine *sim, mem_req *r) {
   cpu_core *c = r->owner;
   (void)sim;
-  sb_pop(&c->sb);
-  c->draining = false;
-  start_drain(c);
-  if ((c->wait == W_SB_EMPTY && sb_empty(&c->sb)) || c->wait == W_SB_SPACE) {
+  unsigned i = sb_age(&c->sb, (unsigned)(r - c->drain_req));
+  if (sb_performed(&c->sb, i)) c->n.reorder[CPU_REORDER_store_store]++;
+  uint64_t now = sim_now(c->sim);
+  if (c->last_load_at > now) c->n.reorder[CPU_REORDER_load_store]++; /* never: core.h */
+  c->last_store_at = now;
+  c->in_flight--;
+  start_drains(c);
+  if ((c->wait == W_SB_EMPTY && sb_empty(&c->sb)) || (c->wait == W_SB_SPACE && !sb_full(&c->sb))) {
     c->wait = W_RUN;
     step(c);
   }
 }
 
-/* The oldest entry goes to memory once its drain delay has passed; the
- * request carries that wait itself, which saves an event per store. */
-static void start_drain(cpu_core *c) {
-  if (c->draining || sb_empty(&c->sb)) return;
-  c->draining = true;
-  const sb_entry *e = sb_at(&c->sb, 0);
+/* Entry i goes to memory once its drain delay has passed; the request
+ * carries that wait itself, which saves an event per store. */
+static void send_entry(cpu_core *c, unsigned i) {
+  sb_entry *e = sb_at(&c->sb, i);
   uint64_t now = sim_now(c->sim);
-  mem_req *r = &c->drain_req;
+  mem_req *r = &c->drain_req[sb_slot(&c->sb, i)];
+  e->state = SB_IN_FLIGHT;
+  c->in_flight++;
   r->kind = REQ_STORE;
   r->core = c->id;
   r->addr = e->addr;
@@ -238,6 +266,25 @@ static void start_drain(cpu_core *c) {
   r->done = drain_done;
   r->owner = c;
   c->mem->ops->access(c->mem, c->sim, r);
+}
+
+/* Send what the model lets go: tso the oldest entry alone, one at a time;
+ * pso and weak every entry SB1 and SB3 allow, up to in_flight at once, and
+ * beyond that the ones whose line the L1 holds in E or M (they will hit). */
+static void start_drains(cpu_core *c) {
+  sb *b = &c->sb;
+  for (unsigned i = 0; i < sb_len(b); i++) {
+    const sb_entry *e = sb_at(b, i);
+    if (!c->model->sb_out_of_order) {
+      if (e->state == SB_PERFORMED) continue;
+      if (e->state == SB_WAITING) send_entry(c, i);
+      return;
+    }
+    if (e->state != SB_WAITING || !sb_may_send(b, i)) continue;
+    if (c->in_flight >= c->p.sb_in_flight && !c->mem->ops->holds(c->mem, c->id, e->addr))
+      continue;
+    send_entry(c, i);
+  }
 }
 
 /* --- Lifetime ------------------------------------------------------------ */
@@ -252,7 +299,8 @@ cpu_core *cpu_core_new(unsigned id, const cpu_params *p, sim_engine *sim, memsys
   c->mem = mem;
   c->wait = W_DONE;
   c->thread = cpu_thread_new(64 * 1024);
-  if (!c->thread || !sb_init(&c->sb, p->sb_entries)) {
+  c->drain_req = calloc(p->sb_entries, sizeof *c->drain_req);
+  if (!c->thread || !c->drain_req || !sb_init(&c->sb, p->sb_entries)) {
     cpu_core_free(c);
     return NULL;
   }
@@ -263,12 +311,15 @@ void cpu_core_free(cpu_core *c) {
   if (!c) return;
   cpu_thread_free(c->thread);
   sb_free(&c->sb);
+  free(c->drain_req);
   free(c);
 }
 
 void cpu_core_start(cpu_core *c, cpu_entry entry, void *arg, unsigned tid, uint64_t delay) {
   sb_clear(&c->sb);
-  c->draining = false;
+  c->in_flight = 0;
+  c->epoch = 0;
+  c->last_load_at = c->last_store_at = 0;
   c->entry = entry;
   c->entry_arg = arg;
   c->tid = tid;

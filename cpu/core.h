@@ -4,35 +4,54 @@
  * mem API call it hands the core one uop (cpu_core_exec) and sleeps; the core
  * decides, cycle by cycle through events, when that uop has its result, and
  * then resumes the thread.  The thread therefore issues one uop at a time, in
- * program order, and a load blocks it until the load's value is bound.
+ * program order, and a load blocks it until the load's value is bound: there
+ * is no load->load or load->store reordering in issue, only what the store
+ * buffer (SB) and the invalidate queue (IQ, in the L1) let through.
  *
- * Per uop kind (the store buffer, SB, is FIFO here; pso/weak come in issue 4):
- *   LOAD   forwarded from the SB if a younger store covers it; waits for the
- *          SB to empty on a partial overlap, and always under sc; else the
- *          memory system binds its value.
- *   STORE  enters the SB (waits while the SB is full) and retires at once;
- *          the SB drains its oldest entry to memory, one at a time, each
- *          entry waiting cpu.store_buffer.drain_delay cycles first.
- *   RMW/CAS drain the SB, then perform atomically in memory: a full fence.
- *   FENCE  full: waits until the SB is empty.  store/load: nothing to order
- *          under sc and tso (FIFO SB; loads already in order).
+ * Per uop kind:
+ *   LOAD   forwarded from the SB if a younger unperformed store covers it;
+ *          waits for the SB to empty on a partial overlap, and always under
+ *          sc; else the memory system binds its value.  Under weak, a load
+ *          may hit a stale line whose invalidation waits in the IQ.  Acquire
+ *          (and seq_cst) loads apply the IQ after they bind; consume loads
+ *          (address dependencies) apply it before, unless
+ *          cpu.order_address_deps is false (Alpha).
+ *   STORE  enters the SB (waits while it is full) and retires at once.  tso
+ *          sends the oldest entry only, one at a time; pso and weak send any
+ *          entry whose line has no older unperformed entry and whose fence
+ *          epoch has drained (SB1, SB3 of sb.h), up to
+ *          cpu.store_buffer.in_flight at once, plus any whose line the L1
+ *          already holds in E or M.  Each entry waits
+ *          cpu.store_buffer.drain_delay cycles before it may be sent.
+ *          Release (and seq_cst) stores start a new epoch first.
+ *   RMW/CAS wait for the SB to empty, then perform atomically in memory
+ *          with the line in M.  seq_cst applies the IQ before and after
+ *          (x86 LOCK: a full fence), acquire after, release and relaxed not.
+ *   FENCE  full: waits for the SB to empty, then applies the IQ.  store
+ *          (wmb): a new epoch under pso/weak; nothing under sc/tso, whose SB
+ *          is FIFO.  load (rmb): applies the IQ (weak); nothing elsewhere.
  *   WORK   N cycles of local computation.
  *
  * States of a core (core->wait), and the function that leaves each:
  *   RUN      thread running or a resume event pending -> ev_resume
- *   SB_EMPTY uop waits for the SB to empty -> drain_done
+ *   SB_EMPTY uop waits for every store to perform -> drain_done
  *   SB_SPACE store waits for a free SB entry -> drain_done
  *   MEM      a load/RMW/CAS is in the memory system -> mem_done
  *   DONE     the thread has returned
  *
- * Reorder accounting (DESIGN.md): a load that binds its value while older
- * stores of the same thread sit in the SB has performed before them: one
- * store_load event.
+ * Reorder accounting (DESIGN.md): a memory uop that performs before an
+ * older uop of the same thread is one event, named older_younger.  A store
+ * performs when its drain completes (the line in M); a load when it binds,
+ * or, for a stale IQ hit, when that invalidation arrived (mem_req.perf_at).
+ * store_load: a load while an older store was still unperformed;
+ * store_store: a store while an older store was; load_load: a stale load
+ * whose perform time precedes an older load's.  load_store is kept for the
+ * definition's sake and is always 0 on this core: a store is issued only
+ * after every older load has bound, and a stale load only moves earlier.
  *
  * Invariants:
- *   CO1  At most one uop of the thread is in flight.
- *   CO2  SB entries perform in program order (tso), so a store never becomes
- *        visible before an older store.
+ *   CO1  At most one uop of the thread is in flight (plus SB drains).
+ *   CO2  tso: SB entries perform in program order.  All models: SB1, SB3.
  */
 #ifndef MMSIM_CPU_CORE_H
 #define MMSIM_CPU_CORE_H
@@ -48,8 +67,9 @@
 
 typedef struct cpu_params {
   cpu_model model;
-  unsigned sb_entries;
+  unsigned sb_entries, sb_in_flight, line_bytes;
   uint64_t drain_delay, issue_cycles, forward_cycles;
+  bool order_addr_deps;
 } cpu_params;
 
 /* Counters of one core; summed into a run's metrics. */
@@ -61,12 +81,13 @@ typedef struct cpu_params {
   X(fences, "fences")                                              \
   X(sb_forwards, "loads forwarded from the store buffer")          \
   X(sb_full_stalls, "stores that waited for a free SB entry")      \
-  X(sb_drain_waits, "uops that waited for the SB to empty")
+  X(sb_drain_waits, "uops that waited for the SB to empty")               \
+  X(iq_applies, "times the invalidate queue was applied by a fence")
 
 /* Reorder events (DESIGN.md), named older_younger: store_load is a load that
  * performed before an older store.  Reported as reorder.KIND and
- * reorder.KIND.per_kop; pso and weak add their kinds here (issue 4). */
-#define CPU_REORDERS(X) X(store_load)
+ * reorder.KIND.per_kop. */
+#define CPU_REORDERS(X) X(store_load) X(store_store) X(load_load) X(load_store)
 
 typedef enum {
 #define X(k) CPU_REORDER_##k,

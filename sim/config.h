@@ -47,8 +47,12 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
     "store-buffer capacity per core (ignored under sc)")                             \
   X(CPU_SB_DRAIN_DELAY, "cpu.store_buffer.drain_delay", CFG_INT, 0, 100000, "2", NULL, \
     "cycles a store waits at the head of the buffer before it starts to drain")      \
+  X(CPU_SB_IN_FLIGHT, "cpu.store_buffer.in_flight", CFG_INT, 1, 1024, "4", NULL,     \
+    "pso/weak: store-buffer misses in flight at once (stores that hit may drain beyond)") \
   X(CPU_IQ_ENTRIES, "cpu.invalidate_queue.entries", CFG_INT, 1, 1024, "8", NULL,     \
-    "invalidate-queue capacity per core (weak only)")                                \
+    "invalidate-queue capacity per core (weak only); full: the oldest is applied")   \
+  X(CPU_IQ_DELAY, "cpu.invalidate_queue.delay", CFG_INT, 0, 100000, "100", NULL,     \
+    "weak: cycles from an Inv's arrival until the queue applies it")                 \
   X(CPU_ATOMIC_WIDTH, "cpu.atomic_width", CFG_INT, 1, 8, "8", NULL,                  \
     "widest single-copy-atomic access in bytes (1, 2, 4 or 8)")                      \
   X(CPU_ISSUE_CYCLES, "cpu.issue_cycles", CFG_INT, 1, 1000, "1", NULL,              \

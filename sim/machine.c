@@ -54,6 +54,10 @@ memsys *sim_memsys_new(const cfg *c, unsigned cores, uint8_t *data, size_t size,
       .link_cycles = (uint64_t)cfg_int(c, CK_NET_LINK_CYCLES),
       .check = cfg_int(c, CK_CACHE_CHECK) != 0,
   };
+  if (cpu_model_find(cfg_str(c, CK_CPU_MODEL)) == CPU_WEAK) { /* the model's hardware */
+    p.iq_entries = (unsigned)cfg_int(c, CK_CPU_IQ_ENTRIES);
+    p.iq_delay = (uint64_t)cfg_int(c, CK_CPU_IQ_DELAY);
+  }
 #undef LEVEL
   return memsys_mesi_new(&p, data, size, err);
 }
@@ -67,14 +71,12 @@ sim_machine *sim_machine_new(const cfg *c, unsigned nthreads, size_t mem_bytes, 
     return NULL;
   }
   int model = cpu_model_find(cfg_str(c, CK_CPU_MODEL));
-  if (model == CPU_PSO || model == CPU_WEAK) { /* never run them as tso in disguise */
-    sim_errf(err, SIM_EUNSUP, "cpu.model: \"%s\" is not built yet (issue 4); use sc or tso",
-             cfg_str(c, CK_CPU_MODEL));
-    return NULL;
-  }
   cpu_params cp = {
       .model = (cpu_model)model,
       .sb_entries = (unsigned)cfg_int(c, CK_CPU_SB_ENTRIES),
+      .sb_in_flight = (unsigned)cfg_int(c, CK_CPU_SB_IN_FLIGHT),
+      .line_bytes = (unsigned)cfg_int(c, CK_CACHE_LINE_BYTES),
+      .order_addr_deps = cfg_int(c, CK_CPU_ORDER_ADDR_DEPS) != 0,
       .drain_delay = (uint64_t)cfg_int(c, CK_CPU_SB_DRAIN_DELAY),
       .issue_cycles = (uint64_t)cfg_int(c, CK_CPU_ISSUE_CYCLES),
       .forward_cycles = (uint64_t)cfg_int(c, CK_CPU_FORWARD_CYCLES),

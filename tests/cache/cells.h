@@ -96,14 +96,16 @@ static inline void tap(void *ctx, const net_msg *msg, uint64_t arrival) {
   if (carries_data(msg->type)) memcpy(s->data, msg->data, LINE);
 }
 
-/* A machine with empty caches: 4 cores, 2x2 L1s, a 4x2 LLC, no checker. */
-static inline int bench_open(bench *b) {
+/* A machine with empty caches: 4 cores, 2x2 L1s, a 4x2 LLC, no checker;
+ * iq_entries > 0 gives each core an invalidate queue (weak). */
+static inline int bench_open_iq(bench *b, unsigned iq_entries) {
   memset(b, 0, sizeof *b);
   for (unsigned i = 0; i < MEM_BYTES; i++) b->mem[i] = (uint8_t)(PAT_MEM + i % LINE);
   sim_engine_init(&b->sim);
   mesi_params p = {.cores = CORES, .line_bytes = LINE, .l1 = {2, 2, 1}, .l2 = {0, 0, 0},
                    .llc = {4, 2, 4}, .mem_latency = 20, .net_latency = 3, .net_jitter = 0,
-                   .link_cycles = 1, .check = false};
+                   .link_cycles = 1, .check = false, .iq_entries = iq_entries,
+                   .iq_delay = 100};
   sim_err err;
   memsys *ms = memsys_mesi_new(&p, b->mem, sizeof b->mem, &err);
   if (!ms) {
@@ -117,6 +119,8 @@ static inline int bench_open(bench *b) {
   b->m->net.tap_ctx = b;
   return 0;
 }
+
+static inline int bench_open(bench *b) { return bench_open_iq(b, 0); }
 
 /* Messages still scheduled are freed with the net (it frees every message
  * it allocated); stalled ones go back to its pool when the memsys quiesces. */

@@ -27,6 +27,7 @@ typedef struct l1_spec {
   uint8_t needed, got;    /* the line's ack counters, before */
   uint8_t needed2, got2;  /* and after */
   uint8_t waiter;
+  uint8_t iq;         /* the core has an invalidate queue (weak) */
   uint8_t fin;
   uint8_t queued;     /* Q_EV: the event's request or message is parked on the line */
   uint8_t data2;      /* the line's bytes after (0: PAT_L1), a performed store laid over */
@@ -49,6 +50,13 @@ static const l1_spec specs[] = {
     CORE(S, REPL, SI_A, .out = {TO(PUTS, DIRN, ME)}),
     MSG(S, INV, I, INV, DIRN, PEER, .out = {TO(INV_ACK, PEER, PEER)}),
     MSG(S, INV, I, INV, DIRN, DIRN, .out = {TO(INV_ACK, DIRN, DIRN)}), /* a recall */
+
+    /* weak: the invalidate queue */
+    MSG(S, INV_Q, S_Q, INV, DIRN, PEER, .iq = 1, .out = {TO(INV_ACK, PEER, PEER)}),
+    CORE(S_Q, LOAD, S_Q, .iq = 1, .done = PAT_L1), /* the stale bytes */
+    CORE(S_Q, STORE, IM_AD, .iq = 1, .queued = Q_EV, .out = {TO(GETM, DIRN, ME)}),
+    CORE(S_Q, REPL, I, .iq = 1),
+    CORE(S_Q, IQ_APPLY, I, .iq = 1),
 
     CORE(E, LOAD, E, .done = PAT_L1),
     CORE(E, STORE, M, .done = PAT_L1),
@@ -158,7 +166,7 @@ static void req_init(mem_req *r, mem_req_kind kind, uint64_t line, int *flag) {
 
 static void run_spec(const l1_spec *s) {
   bench b;
-  if (bench_open(&b)) {
+  if (bench_open_iq(&b, s->iq ? 4 : 0)) {
     cell_bad++;
     return;
   }
@@ -171,6 +179,7 @@ static void run_spec(const l1_spec *s) {
   ln->acks_needed = s->needed;
   ln->acks_got = s->got;
   pattern(ln->data, PAT_L1);
+  if (s->st == L1_S_Q) iq_push(&c->iq, LA, 0); /* its Inv arrived at cycle 0 */
 
   int ev_done = 0, wait_done = 0;
   mem_req r_ev, r_wait;
@@ -188,9 +197,18 @@ static void run_spec(const l1_spec *s) {
     pattern(msg->data, PAT_MSG);
     l1_receive(c, msg);
   } else {
-    l1_fire(c, ln, LA, (l1_event)s->ev, s->ev == L1E_REPL ? NULL : &r_ev, NULL);
+    bool access = s->ev == L1E_LOAD || s->ev == L1E_STORE;
+    if (s->ev == L1E_IQ_APPLY) iq_remove(&c->iq, LA); /* the queue takes it out, then fires */
+    l1_fire(c, ln, LA, (l1_event)s->ev, access ? &r_ev : NULL, NULL);
   }
   cache__complete(m);
+  /* The queue holds the line exactly while it is in S_Q (IQ1). */
+  cache_line *after = cache_find(&c->arr, LA);
+  EXPECT((iq_find(&c->iq, LA) != NULL) == (after && after->state == L1_S_Q),
+         "the invalidate queue %s the line", iq_find(&c->iq, LA) ? "holds" : "lacks");
+  if (s->st == L1_S_Q && ev_done)
+    EXPECT(r_ev.perf_at == 0, "a stale hit performs when its Inv arrived, not at %" PRIu64,
+           r_ev.perf_at);
 
   EXPECT(!m->base.fault.code, "fault: %s", m->base.fault.msg);
   EXPECT(c->fired[s->st][s->ev] > fired, "the cell did not fire");

@@ -19,7 +19,9 @@ static void mini_init(mini *m, cpu_model model, unsigned sb_entries, uint64_t ji
   sim_engine_init(&m->sim);
   memsys_params mp = {2, 20, jitter};
   m->mem = memsys_ideal_new(&mp, m->data, sizeof m->data);
-  cpu_params cp = {model, sb_entries, 2, 1, 1};
+  cpu_params cp = {.model = model, .sb_entries = sb_entries, .sb_in_flight = 4, .line_bytes = 64,
+                   .drain_delay = 2, .issue_cycles = 1, .forward_cycles = 1,
+                   .order_addr_deps = true};
   for (unsigned i = 0; i < 2; i++) {
     m->core[i] = cpu_core_new(i, &cp, &m->sim, m->mem);
     mem_sim_port_init(&m->port[i], i, m->core[i], m->data, 8);
