@@ -3,10 +3,17 @@
  *
  * For each test: the SC outcomes are enumerated exhaustively (litmus_sc.c)
  * and must agree with the test's sc expectation; then each model runs
- * ITERATIONS iterations: a Never outcome must not appear, a Sometimes one
- * must appear (and not always), an Always one must always hold; under sc no
- * outcome outside the enumerated SC set may appear.  Prints one table row
- * per test and model.
+ * ITERATIONS iterations at default settings: a Never outcome must not
+ * appear, an Always one must always hold, and a Sometimes one must appear
+ * (and not always) within the test's budget: ITERATIONS, extended up to
+ * BUDGET for the rare ones (ISA2 under pso shows about once in 10,000; the
+ * extension costs time only where it is needed).  Under sc no outcome
+ * outside the enumerated SC set may appear.  Prints one table row per test
+ * and model.
+ *
+ * Built with the sanitizers (MMSIM_SANITIZED) the test looks for memory
+ * errors, not frequencies: SANITIZED_ITERATIONS each, Never and Always
+ * checked, Sometimes not required.
  */
 #include "../check.h"
 #include "../litmus_files.h"
@@ -15,8 +22,14 @@
 #include "workloads/litmus_run.h"
 #include "workloads/litmus_sc.h"
 
+#ifdef MMSIM_SANITIZED
+#define ITERATIONS 2000
+#define BUDGET ITERATIONS
+#else
 #define ITERATIONS 20000
-static const char *const models[] = {"sc", "tso"}; /* pso and weak: issue 4 */
+#define BUDGET 200000
+#endif
+static const char *const models[] = {"sc", "tso", "pso", "weak"};
 
 static int nfiles, nmismatch;
 
@@ -42,9 +55,21 @@ static void check_file(const char *path) {
     if (litmus_run_sim(t, c, 0, ITERATIONS, &r, &err)) CHECK__FAIL("%s", err.msg);
     litmus_expect want = litmus_expected(t, models[m]);
     CHECK(want != LITMUS_EXPECT_UNKNOWN);
-    bool ok = litmus_matches(want, r.positive, r.iterations);
-    printf("  %-44s %-5s %-9s observed %6llu of %d%s\n", litmus_name(t), models[m],
-           litmus_expect_name(want), (unsigned long long)r.positive, ITERATIONS,
+    uint64_t positive = r.positive, iterations = r.iterations;
+    /* A rare Sometimes: run on, from the next iteration, up to the budget. */
+    while (want == LITMUS_EXPECT_SOMETIMES && positive == 0 && iterations < BUDGET) {
+      litmus_result more;
+      if (litmus_run_sim(t, c, iterations, ITERATIONS, &more, &err)) CHECK__FAIL("%s", err.msg);
+      positive += more.positive;
+      iterations += more.iterations;
+      litmus_result_free(&more);
+    }
+    bool ok = litmus_matches(want, positive, iterations);
+#ifdef MMSIM_SANITIZED
+    if (want == LITMUS_EXPECT_SOMETIMES) ok = positive < iterations;
+#endif
+    printf("  %-44s %-5s %-9s observed %6llu of %llu%s\n", litmus_name(t), models[m],
+           litmus_expect_name(want), (unsigned long long)positive, (unsigned long long)iterations,
            ok ? "" : "   MISMATCH");
     nmismatch += !ok;
     if (strcmp(models[m], "sc") == 0)
