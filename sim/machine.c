@@ -106,7 +106,8 @@ sim_machine *sim_machine_new(const cfg *c, unsigned nthreads, size_t mem_bytes, 
     m->cores[i] = cpu_core_new(i, &cp, &m->sim, m->mem);
     if (!m->cores[i]) goto nomem;
     mem_sim_port_init(&m->ports[i], i, m->cores[i], m->data,
-                      (unsigned)cfg_int(c, CK_CPU_ATOMIC_WIDTH));
+                      (unsigned)cfg_int(c, CK_CPU_ATOMIC_WIDTH),
+                      (unsigned)cfg_int(c, CK_CACHE_LINE_BYTES));
   }
   return m;
 nomem:

@@ -7,28 +7,32 @@ static inline uint64_t sim_addr(mem_sim_port *p, const void *addr) {
   return (uint64_t)((const uint8_t *)addr - p->mem_base);
 }
 
-/* Piece size for an access of `size` bytes: the atomic width, or the whole. */
-static inline unsigned piece(mem_sim_port *p, unsigned size) {
-  return size > p->atomic_width ? p->atomic_width : size;
+/* The next piece of an access at addr with `left` bytes to go: at most the
+ * atomic width, and never across a line. */
+static inline unsigned piece(const mem_sim_port *p, uint64_t addr, unsigned left) {
+  unsigned w = left > p->atomic_width ? p->atomic_width : left;
+  unsigned to_end = p->line_bytes - (unsigned)(addr & (p->line_bytes - 1));
+  return w > to_end ? to_end : w;
 }
 
 static uint64_t load(mem_port *pp, const void *addr, unsigned size, mem_order o) {
   mem_sim_port *p = P(pp);
-  unsigned w = piece(p, size);
-  uop u = {.kind = UOP_LOAD, .size = w, .addr = sim_addr(p, addr), .order = o};
-  if (w == size) return cpu_core_exec(p->core, &u, NULL);
+  uop u = {.kind = UOP_LOAD, .addr = sim_addr(p, addr), .order = o};
+  if ((u.size = piece(p, u.addr, size)) == size) return cpu_core_exec(p->core, &u, NULL);
   uint64_t v = 0;
-  for (unsigned off = 0; off < size; off += w, u.addr += w)
+  for (unsigned off = 0; off < size; off += u.size, u.addr += u.size) {
+    u.size = piece(p, u.addr, size - off);
     v |= cpu_core_exec(p->core, &u, NULL) << (8 * off);
+  }
   return v;
 }
 
 static void store(mem_port *pp, void *addr, uint64_t v, unsigned size, mem_order o) {
   mem_sim_port *p = P(pp);
-  unsigned w = piece(p, size);
-  uop u = {.kind = UOP_STORE, .size = w, .addr = sim_addr(p, addr), .order = o};
-  for (unsigned off = 0; off < size; off += w, u.addr += w) {
-    u.value = mem_trunc(v >> (8 * off), w);
+  uop u = {.kind = UOP_STORE, .addr = sim_addr(p, addr), .order = o};
+  for (unsigned off = 0; off < size; off += u.size, u.addr += u.size) {
+    u.size = piece(p, u.addr, size - off);
+    u.value = mem_trunc(v >> (8 * off), u.size);
     cpu_core_exec(p->core, &u, NULL);
   }
 }
@@ -67,10 +71,11 @@ static void work(mem_port *pp, unsigned cycles) {
 static const mem_ops sim_ops = {load, store, rmw, cas, fence, work};
 
 void mem_sim_port_init(mem_sim_port *p, unsigned tid, cpu_core *core,
-                       const uint8_t *mem_base, unsigned atomic_width) {
+                       const uint8_t *mem_base, unsigned atomic_width, unsigned line_bytes) {
   p->base.ops = &sim_ops;
   p->base.tid = tid;
   p->core = core;
   p->mem_base = mem_base;
   p->atomic_width = atomic_width;
+  p->line_bytes = line_bytes;
 }

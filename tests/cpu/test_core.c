@@ -24,7 +24,7 @@ static void mini_init(mini *m, cpu_model model, unsigned sb_entries, uint64_t ji
                    .order_addr_deps = true};
   for (unsigned i = 0; i < 2; i++) {
     m->core[i] = cpu_core_new(i, &cp, &m->sim, m->mem);
-    mem_sim_port_init(&m->port[i], i, m->core[i], m->data, 8);
+    mem_sim_port_init(&m->port[i], i, m->core[i], m->data, 8, 64);
   }
 }
 
