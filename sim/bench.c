@@ -81,13 +81,13 @@ static const unsigned bench_cores[] = {2, 8, 64};
 #define NCORES (sizeof bench_cores / sizeof *bench_cores)
 
 /* One figure: micro-ops/s on the MESI hierarchy at `cores` cores. */
-static int bench_one(FILE *out, unsigned reps, unsigned cores, sim_err *err) {
+static int bench_one(FILE *out, unsigned reps, unsigned cores, const char *model, sim_err *err) {
   double *v = calloc(reps, sizeof *v);
   cfg *c = cfg_new();
   int rc = 0;
   if (!v || !c) {
     rc = sim_errf(err, SIM_ENOMEM, "out of memory");
-  } else {
+  } else if (!(rc = cfg_set(c, "cpu.model", model, err))) {
     for (unsigned r = 0; r < reps && !rc; r++) rc = bench_uops(c, cores, &v[r], err);
     char what[64];
     snprintf(what, sizeof what, "micro-ops/s, mesi, %u cores", cores);
@@ -98,8 +98,8 @@ static int bench_one(FILE *out, unsigned reps, unsigned cores, sim_err *err) {
   return rc;
 }
 
-int bench_main(FILE *out, unsigned reps, unsigned only_cores, sim_err *err) {
-  if (only_cores) return bench_one(out, reps, only_cores, err);
+int bench_main(FILE *out, unsigned reps, unsigned only_cores, const char *model, sim_err *err) {
+  if (only_cores) return bench_one(out, reps, only_cores, model, err);
   double *v = calloc((NCORES + 4) * reps, sizeof *v);
   double *uops = v, *ideal = v + NCORES * reps, *iters = ideal + reps, *wits = iters + reps,
          *iters_ideal = wits + reps;
@@ -110,7 +110,9 @@ int bench_main(FILE *out, unsigned reps, unsigned only_cores, sim_err *err) {
     rc = sim_errf(err, SIM_ENOMEM, "out of memory");
     goto done;
   }
-  if ((rc = cfg_set(ci, "memory.kind", "ideal", err))) goto done;
+  if ((rc = cfg_set(c, "cpu.model", model, err)) || (rc = cfg_set(ci, "cpu.model", model, err)) ||
+      (rc = cfg_set(ci, "memory.kind", "ideal", err)))
+    goto done;
   if ((rc = litmus_parse_string("bench:SB", sb_text, &sb, err))) goto done;
   fprintf(out, "mmsim bench: model %s, median of %u\n", cfg_str(c, CK_CPU_MODEL), reps);
   for (unsigned r = 0; r < reps && !rc; r++) {

@@ -15,6 +15,6 @@
 
 #include "err.h"
 
-int bench_main(FILE *out, unsigned reps, unsigned only_cores, sim_err *err);
+int bench_main(FILE *out, unsigned reps, unsigned only_cores, const char *model, sim_err *err);
 
 #endif

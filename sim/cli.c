@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../cache/proto.h"
+#include "../cpu/model.h"
 #include "../plots/plot.h"
 #include "../results/db.h"
 #include "../workloads/litmus.h"
@@ -362,8 +363,13 @@ static int cmd_plot(int argc, char **argv, sim_err *err) {
 
 static int cmd_bench(int argc, char **argv, sim_err *err) {
   uint64_t reps = 5, cores = 0;
+  const char *model = "tso";
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--help") == 0) return usage_of("bench"), 0;
+    if (i + 1 < argc && strcmp(argv[i], "--model") == 0) {
+      model = argv[++i];
+      continue;
+    }
     if (i + 1 < argc && strcmp(argv[i], "--reps") == 0) {
       if (parse_u64("bench", "--reps", argv[++i], &reps, err)) return err->code;
     } else if (i + 1 < argc && strcmp(argv[i], "--cores") == 0) {
@@ -371,10 +377,13 @@ static int cmd_bench(int argc, char **argv, sim_err *err) {
       if (cores < 1 || cores > 64)
         return sim_errf(err, SIM_EUSAGE, "bench: --cores: %" PRIu64 " is not 1 to 64", cores);
     } else {
-      return usage_error(err, "bench", "expected [--reps N] [--cores N]");
+      return usage_error(err, "bench", "expected [--reps N] [--cores N] [--model M]");
     }
   }
-  return bench_main(stdout, reps ? (unsigned)reps : 1, (unsigned)cores, err);
+  if (cpu_model_find(model) < 0)
+    return sim_errf(err, SIM_EUSAGE, "bench: --model: \"%s\" is not one of sc, tso, pso, weak",
+                    model);
+  return bench_main(stdout, reps ? (unsigned)reps : 1, (unsigned)cores, model, err);
 }
 
 /* --- test-coherence ------------------------------------------------------ */
@@ -558,11 +567,12 @@ static const command commands[] = {
      "forbidden_rate (with Wilson 95% error bars).  --where is SQL over runs r.\n"
      "The .dat and .gp files are written beside OUT.",
      cmd_plot},
-    {"bench", "bench [--reps N] [--cores N]",
+    {"bench", "bench [--reps N] [--cores N] [--model M]",
      "Speed: simulated memory micro-ops per host second on the MESI hierarchy at\n"
      "2, 8 and 64 cores and on the ideal memory, SB iterations and witnesses per\n"
      "second; the median of N repetitions (default 5).\n"
-     "  --cores N   only the micro-op figure, at N cores (for profiling one size)",
+     "  --cores N   only the micro-op figure, at N cores (for profiling one size)\n"
+     "  --model M   the cores' memory model (default tso)",
      cmd_bench},
     {"native", "native CONFIG.json [--db F] [--seed N] [--iterations N] [--set key=value]...",
      "Run a map scenario (workload.kind map) on the host's real cores with pthreads:\n"
