@@ -218,6 +218,10 @@ void sim_machine_metrics(sim_machine *m, sim_metric_fn fn, void *ctx) {
     fn(ctx, key, n);
     snprintf(key, sizeof key, "reorder.%s.per_kop", kind[k]);
     fn(ctx, key, mem_uops ? 1000.0 * n / (double)mem_uops : 0.0);
+    for (unsigned t = 0; t < m->nthreads; t++) { /* per thread: thread t runs on core t */
+      snprintf(key, sizeof key, "reorder.%s.t%u", kind[k], t);
+      fn(ctx, key, (double)cpu_core_counters(m->cores[t])->reorder[k]);
+    }
   }
   fn(ctx, "sim.cycles", (double)m->cycles);
   m->mem->ops->metrics(m->mem, fn, ctx);
