@@ -43,7 +43,7 @@
 
 #define WL_MAX_THREADS 16
 #define WL_MAX_OBS 6
-#define WL_SPIN 64 /* polls of a reader waiting for a writer's publication */
+#define WL_SPIN 1024 /* polls of a reader waiting for a writer's publication */
 
 /* What a run sets (workload.* keys). */
 typedef struct wl_params {

@@ -3,12 +3,28 @@
  * Text: like a litmus7 histogram, one line per outcome with its count, a
  * `*>` mark on anomalies and their kind, then the anomaly and forbidden
  * counts with their rates, the first iteration of each anomaly (to replay
- * with --iteration K) and map operations per second. */
+ * with --iteration K) and map operations per second.  The anomaly rate is
+ * printed with its Wilson 95% interval, the same formula as the run_rates
+ * view (results/schema.c), so the report and the database agree. */
 #include "scenario_run.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Wilson score interval, z = 1.96, for k of n. */
+static void wilson(uint64_t k, uint64_t n, double *lo, double *hi) {
+  const double z = 1.96;
+  if (!n) {
+    *lo = *hi = 0;
+    return;
+  }
+  double p = (double)k / (double)n, nn = (double)n, d = 1 + z * z / nn;
+  double c = (p + z * z / (2 * nn)) / d, h = z * sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn)) / d;
+  *lo = k == 0 || c - h < 0 ? 0 : c - h; /* exact at k = 0 and k = n, as the view */
+  *hi = k == n || c + h > 1 ? 1 : c + h;
+}
 
 void wl_report_print(FILE *out, const wl_result *r, const char *engine, const char *model) {
   const wl_scenario *s = r->s;
@@ -31,6 +47,10 @@ void wl_report_print(FILE *out, const wl_result *r, const char *engine, const ch
   fprintf(out, "Anomalies %s %" PRIu64 " of %" PRIu64 " (%.4g%%), not SC %" PRIu64 " (%.4g%%)\n",
           s->anomaly, r->anomalies, r->iterations, 100.0 * (double)r->anomalies / n,
           r->forbidden, 100.0 * (double)r->forbidden / n);
+  double lo, hi;
+  wilson(r->anomalies, r->iterations, &lo, &hi);
+  fprintf(out, "Anomaly rate %.4g [%.4g, %.4g] (95%% Wilson interval)\n",
+          (double)r->anomalies / n, lo, hi);
   if (first_anomaly != UINT64_MAX && r->sim_cycles)
     fprintf(out, "First anomaly at iteration %" PRIu64 " (replay: --iteration %" PRIu64 ")\n",
             first_anomaly, first_anomaly);

@@ -81,11 +81,23 @@ typedef struct sim_ctx {
   const wl_scenario *s;
   wl_inst x;
   sim_machine *m;
+  uint64_t *bar; /* the warm-up barrier's counter, on a line of its own */
 } sim_ctx;
 
+/* As natively (native.c): a scenario with a warm step runs it, then waits
+ * at a barrier (an atomic add, then polls) so the race starts with the
+ * lines each thread will read in its cache, as in a warmed-up program.
+ * The barrier is simulated code, so its cycles count in the run's cycles
+ * (and in map.cycles_per_op) alike for every variant. */
 static void thread_entry(void *arg, unsigned tid) {
   sim_ctx *k = arg;
-  k->s->thread(&k->x, sim_machine_port(k->m, tid), tid);
+  mem_port *p = sim_machine_port(k->m, tid);
+  if (k->s->warm) {
+    k->s->warm(&k->x, p, tid);
+    mem_rmw(p, k->bar, RMW_ADD, 1, 8);
+    while (mem_load(p, k->bar, 8, MO_RELAXED) < k->x.prm->threads) mem_work(p, 1);
+  }
+  k->s->thread(&k->x, p, tid);
 }
 
 int wl_run_sim(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_err *err) {
@@ -96,8 +108,9 @@ int wl_run_sim(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_e
   size_t bytes = r->s->arena_bytes(&r->prm);
   if (!(k.m = sim_machine_new(c, r->prm.threads, bytes + 4096, err))) return err->code;
   uint8_t *arena = sim_machine_alloc(k.m, bytes, 4096);
+  k.bar = sim_machine_alloc(k.m, 64, 64);
   r->hist = hist_new(r->s->nobs);
-  if (!arena || !r->hist) {
+  if (!arena || !k.bar || !r->hist) {
     sim_machine_free(k.m);
     return sim_errf(err, SIM_ENOMEM, "out of memory");
   }
@@ -115,6 +128,7 @@ int wl_run_sim(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_e
       break;
     }
     memcpy(k.x.ops, ops, sizeof ops); /* setup cleared them; they count the run */
+    mem_store(&setup.base, k.bar, 0, 8, MO_RELAXED);
     if ((rc = sim_machine_iteration(k.m, i, thread_entry, &k, err))) {
       sim_err_prefix(err, "%s", r->s->name);
       break;

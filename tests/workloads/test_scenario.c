@@ -10,28 +10,42 @@
  *     under every model;
  *   - the same config and seed give the same histogram, and iteration K
  *     replayed alone gives the outcome it had inside the run.
- * Adding a model (pso, weak) is one line in `models` and its letter in the
- * table's strings. */
+ * Adding a model is one line in `models` and its name in the table's strings.
+ *
+ * The table is what OUR machine (the MESI hierarchy, default timing unless
+ * the config says otherwise) shows at the configs' seed, not only what the
+ * model allows: delete-len and overflow-publish are MP-shaped, so pso and
+ * weak allow them, but on this hierarchy they are rare (see their configs'
+ * _timing), so those cells are `rare`: not required, and not forbidden. */
 #include "../../workloads/scenario_run.h"
 #include "../check.h"
 
+/* Built with the sanitizers (MMSIM_SANITIZED) the test looks for memory
+ * errors, not frequencies: fewer iterations, and only what must never
+ * happen is checked (no anomaly under sc or in a fixed variant). */
+#ifdef MMSIM_SANITIZED
+#define ITER "300"
+#define MUST_APPEAR 0
+#else
 #define ITER "3000"
+#define MUST_APPEAR 1
+#endif
 
-static const char *const models[] = {"sc", "tso"};
+static const char *const models[] = {"sc", "tso", "pso", "weak"};
 #define NMODELS (sizeof models / sizeof models[0])
 
 /* Which models let the unsafe variant's anomaly through. */
 static const struct {
-  const char *scenario, *allows; /* space-separated models */
+  const char *scenario, *allows, *rare; /* space-separated models */
 } expect[] = {
-    {"publish-flag", ""},         /* MP: needs store->store or load->load (pso, weak) */
-    {"delete-len", ""},
-    {"overflow-publish", ""},
-    {"iterate-delete", "tso"},    /* SB */
-    {"dekker-flags", "tso"},
-    {"refcount-tear", "sc tso"},  /* atomicity: 4-byte accesses under every model */
-    {"refcount-lost-update", "sc tso"},
-    {"write-detect-miss", "sc tso"},
+    {"publish-flag", "pso weak", ""}, /* MP: store->store (pso), stale loads (weak) */
+    {"delete-len", "", "pso weak"},
+    {"overflow-publish", "", "pso weak"},
+    {"iterate-delete", "tso pso weak", ""}, /* SB */
+    {"dekker-flags", "tso pso weak", ""},
+    {"refcount-tear", "sc tso pso weak", ""}, /* atomicity: 4-byte accesses, every model */
+    {"refcount-lost-update", "sc tso pso weak", ""},
+    {"write-detect-miss", "sc tso pso weak", ""},
 };
 
 static bool allows(const char *list, const char *model) {
@@ -68,8 +82,8 @@ static void t_unsafe_by_model(void) {
       uint64_t a = r.anomalies, f = r.forbidden;
       bool tear = strcmp(expect[i].scenario, "refcount-tear") == 0;
       wl_result_free(&r);
-      if (want) CHECK(a > 0);
-      else CHECK_EQ_U64(a, 0);
+      if (want) CHECK(a > 0 || !MUST_APPEAR);
+      else if (!allows(expect[i].rare, models[m])) CHECK_EQ_U64(a, 0);
       if (strcmp(models[m], "sc") == 0 && !tear) CHECK_EQ_U64(f, 0);
     }
 }
