@@ -89,8 +89,8 @@ static void report(mesi_check *k, uint64_t line, const char *what) {
     const step *s = &k->hist[i % CHECK_HISTORY];
     if (s->line != line) continue;
     char node[16];
-    if (s->node == m->dir.node)
-      snprintf(node, sizeof node, "dir");
+    if (s->node >= m->p.cores)
+      snprintf(node, sizeof node, "dir%u", s->node - m->p.cores);
     else
       snprintf(node, sizeof node, "l1[%u]", s->node);
     fprintf(stderr, "  cycle %8" PRIu64 "  %-6s %-12s %s -> %s\n", s->cycle, node, s->ev,
@@ -129,7 +129,7 @@ void check_step(mesi_check *k, unsigned node, uint64_t line, const char *ev, con
     return;
   }
   if (!have) return;
-  const cache_line *d = cache_find(&m->dir.llc, line);
+  const cache_line *d = cache_find(&mesi_dir(m, line)->llc, line);
   size_t n = m->base.size - line < m->p.line_bytes ? m->base.size - line : m->p.line_bytes;
   if (d && (d->state == DIR_I || d->state == DIR_S) && memcmp(d->data, gold, m->p.line_bytes)) {
     snprintf(what, sizeof what, "the LLC holds stale data in dir state %s",

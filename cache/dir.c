@@ -7,6 +7,11 @@
  * removing and counting sharers are single instructions, and sending Invs
  * walks only the set bits.
  *
+ * With cache.llc.banks > 1 the LLC is that many banks, lines interleaved by
+ * address, each bank a directory of its own at its own network node:
+ * requests for two lines then travel on different links and can complete
+ * in either order, as on chips with a distributed LLC.
+ *
  * Everything the directory sends leaves cache.llc.latency cycles after the
  * request arrived (the LLC lookup); a read from memory adds memory.latency.
  * Memory writes (writebacks) take effect at once: nothing can read the line
@@ -33,11 +38,19 @@ static bool evictable(void *ctx, const cache_line *l) {
   return dir_stable(l->state);
 }
 
-int dir_init(dir_ctl *d, mesi *m) {
+int dir_init(dir_ctl *d, mesi *m, unsigned bank) {
   memset(d, 0, sizeof *d);
   d->m = m;
-  d->node = m->p.cores;
-  return cache_array_init(&d->llc, m->p.llc.sets, m->p.llc.ways, m->p.line_bytes) ? 0 : -1;
+  d->node = m->p.cores + bank;
+  unsigned banks = m->p.llc_banks, sets = m->p.llc.sets / banks;
+  if (!cache_array_init(&d->llc, sets ? sets : 1, m->p.llc.ways, m->p.line_bytes)) return -1;
+  /* A bank holds every banks-th line: index its sets by the bits above the
+   * bank bits, or it would use one set in `banks`. */
+  while (banks > 1) {
+    d->llc.set_shift++;
+    banks /= 2;
+  }
+  return 0;
 }
 
 void dir_free(dir_ctl *d) { cache_array_free(&d->llc); }

@@ -326,7 +326,7 @@ static void replay(l1_ctl *c, cache_wait *w) {
 
 void l1_fire(l1_ctl *c, cache_line *ln, uint64_t line, l1_event ev, mem_req *r, net_msg *msg) {
   mesi *m = c->m;
-  unsigned st = ln ? ln->state : L1_I, dir = m->dir.node;
+  unsigned st = ln ? ln->state : L1_I, dir = mesi_dir_node(m, line);
   const proto_cell *cell = &l1_table[st][ev];
   c->fired[st][ev]++;
   if (cell->kind == CELL_IMPOSSIBLE || !ln) { /* no frame: only I, where messages are impossible */

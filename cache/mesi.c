@@ -65,8 +65,8 @@ cache_wait *cache__finish(mesi *m, cache_line *ln, net_msg *msg, bool wake, bool
 
 static void deliver(void *ctx, net_msg *msg) {
   mesi *m = ctx;
-  if (msg->dst == m->dir.node)
-    dir_receive(&m->dir, msg);
+  if (msg->dst >= m->p.cores)
+    dir_receive(&m->dir[msg->dst - m->p.cores], msg);
   else
     l1_receive(&m->l1[msg->dst], msg);
   cache__complete(m);
@@ -91,8 +91,8 @@ static void access_(memsys *base, sim_engine *sim, mem_req *r) {
  * Meant for a quiet machine (between iterations it is memory's). */
 static uint64_t peek(memsys *base, uint64_t addr, unsigned size) {
   mesi *m = (mesi *)base;
-  uint64_t line = cache_line_addr(&m->dir.llc, addr), off = addr - line;
-  cache_line *d = cache_find(&m->dir.llc, line);
+  uint64_t line = addr & ~(uint64_t)(m->p.line_bytes - 1), off = addr - line;
+  cache_line *d = cache_find(&mesi_dir(m, line)->llc, line);
   if (d && d->owner >= 0) {
     cache_line *o = cache_find(&m->l1[d->owner].arr, line);
     if (o) return memsys_get(o->data + off, size);
@@ -119,9 +119,8 @@ static void drop_waiters(mesi *m, cache_array *a) {
  * memory, every frame freed.  After a normal iteration nothing is in flight;
  * after an abandoned one the engine has dropped its events, and the lines
  * are written back as they stand. */
-static void quiesce(memsys *base) {
-  mesi *m = (mesi *)base;
-  cache_array *llc = &m->dir.llc;
+static void quiesce_bank(mesi *m, cache_array *llc) {
+  memsys *base = &m->base;
   for (size_t i = 0; i < llc->nused; i++) {
     cache_line *d = llc->used[i];
     if (!d->state || d->state == DIR_NI_D) continue;
@@ -137,14 +136,20 @@ static void quiesce(memsys *base) {
       memcpy(base->data + d->addr, d->data, n);
     }
   }
+  drop_waiters(m, llc);
+  cache_array_reset(llc);
+}
+
+static void quiesce(memsys *base) {
+  mesi *m = (mesi *)base;
+  if (m->dir)
+    for (unsigned b = 0; b < m->p.llc_banks; b++) quiesce_bank(m, &m->dir[b].llc);
   for (unsigned c = 0; c < m->p.cores; c++) {
     iq_clear(&m->l1[c].iq); /* its lines are freed below: nothing to apply */
     drop_waiters(m, &m->l1[c].arr);
     cache_array_reset(&m->l1[c].arr);
     cache_array_reset(&m->l1[c].l1tags);
   }
-  drop_waiters(m, llc);
-  cache_array_reset(llc);
 }
 
 /* Where a line starts: in memory, shared by a random non-empty subset of
@@ -158,9 +163,10 @@ static void warm(memsys *base, uint64_t addr, uint64_t bytes, uint64_t iter_seed
   mesi *m = (mesi *)base;
   sim_rng r;
   sim_rng_derive(&r, iter_seed, "cache.initial", 0);
-  cache_array *llc = &m->dir.llc;
-  for (uint64_t line = cache_line_addr(llc, addr); line < addr + bytes; line += m->p.line_bytes) {
+  for (uint64_t line = addr & ~(uint64_t)(m->p.line_bytes - 1); line < addr + bytes;
+       line += m->p.line_bytes) {
     uint64_t where = sim_rng_upto(&r, 2), pick = sim_rng_next(&r);
+    cache_array *llc = &mesi_dir(m, line)->llc;
     if (where == 0 || cache_find(llc, line)) continue;
     bool is_free;
     cache_line *d = cache_victim(llc, line, NULL, NULL, &is_free);
@@ -207,7 +213,13 @@ static void metrics(memsys *base, memsys_metric_fn fn, void *ctx) {
 #define X(f, key) fn(ctx, key, (double)s.f);
   L1_COUNTERS(X)
 #undef X
-#define X(f, key) fn(ctx, key, (double)m->dir.n.f);
+  dir_counters ds = {0};
+  for (unsigned b = 0; b < m->p.llc_banks; b++) {
+#define X(f, key) ds.f += m->dir[b].n.f;
+    DIR_COUNTERS(X)
+#undef X
+  }
+#define X(f, key) fn(ctx, key, (double)ds.f);
   DIR_COUNTERS(X)
 #undef X
   fn(ctx, "mem.load_latency_avg", s.loads ? (double)s.load_cycles / (double)s.loads : 0);
@@ -232,9 +244,11 @@ static void metrics(memsys *base, memsys_metric_fn fn, void *ctx) {
     }
   for (int st = 0; st < DIR_NSTATES; st++)
     for (int ev = 0; ev < DIR_NEVENTS; ev++) {
-      if (!m->dir.fired[st][ev]) continue;
+      uint64_t n = 0;
+      for (unsigned b = 0; b < m->p.llc_banks; b++) n += m->dir[b].fired[st][ev];
+      if (!n) continue;
       snprintf(key, sizeof key, "proto.dir.%s.%s", dir_state_name[st], dir_event_name[ev]);
-      fn(ctx, key, (double)m->dir.fired[st][ev]);
+      fn(ctx, key, (double)n);
     }
 }
 
@@ -245,7 +259,9 @@ static void destroy(memsys *base) {
     quiesce(base); /* returns every parked wait node to the pool */
     for (unsigned c = 0; c < m->p.cores; c++) l1_free(&m->l1[c]);
   }
-  dir_free(&m->dir);
+  if (m->dir)
+    for (unsigned b = 0; b < m->p.llc_banks; b++) dir_free(&m->dir[b]);
+  free(m->dir);
   net_free(&m->net);
   while (m->wait_free) {
     cache_wait *w = m->wait_free;
@@ -276,6 +292,12 @@ static const memsys_ops mesi_ops = {
 };
 
 memsys *memsys_mesi_new(const mesi_params *p, uint8_t *data, size_t size, sim_err *err) {
+  if (p->llc_banks == 0 || (p->llc_banks & (p->llc_banks - 1)) || p->llc_banks > p->llc.sets) {
+    sim_errf(err, SIM_ECONFIG,
+             "cache.llc.banks: %u is not a power of two from 1 to cache.llc.sets (%u)",
+             p->llc_banks, p->llc.sets);
+    return NULL;
+  }
   if (p->cores == 0 || p->cores > 64) {
     sim_errf(err, SIM_ECONFIG, "cpu.cores: %u; the MESI directory tracks 1 to 64 cores",
              p->cores);
@@ -292,8 +314,11 @@ memsys *memsys_mesi_new(const mesi_params *p, uint8_t *data, size_t size, sim_er
   if (!m->l1) goto nomem;
   for (unsigned c = 0; c < p->cores; c++)
     if (l1_init(&m->l1[c], m, c)) goto nomem;
-  if (dir_init(&m->dir, m)) goto nomem;
-  net_params np = {p->cores + 1, p->line_bytes, p->net_latency, p->net_jitter, p->link_cycles};
+  m->dir = calloc(p->llc_banks, sizeof *m->dir);
+  if (!m->dir) goto nomem;
+  for (unsigned b = 0; b < p->llc_banks; b++)
+    if (dir_init(&m->dir[b], m, b)) goto nomem;
+  net_params np = {p->cores + p->llc_banks, p->line_bytes, p->net_latency, p->net_jitter, p->link_cycles};
   if (net_init(&m->net, &np, NULL, deliver, m)) goto nomem;
   if (p->check && !(m->check = check_new(m))) goto nomem;
   return &m->base;

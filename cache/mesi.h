@@ -28,6 +28,7 @@ typedef struct mesi_level {
 typedef struct mesi_params {
   unsigned cores, line_bytes;
   mesi_level l1, l2, llc;
+  unsigned llc_banks;  /* directory banks, lines interleaved; a power of two, >= 1 */
   uint64_t mem_latency;
   uint64_t net_latency, net_jitter, link_cycles;
   bool check; /* run the invariant checker after every protocol step */

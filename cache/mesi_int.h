@@ -81,7 +81,7 @@ struct mesi {
   mesi_params p;
   sim_engine *sim;
   l1_ctl *l1;
-  dir_ctl dir;
+  dir_ctl *dir;          /* llc_banks of them, lines interleaved (mesi_dir) */
   net net;
   cache_wait *wait_free; /* pool */
   /* Requests performed during the current event, completed at its end.
@@ -99,6 +99,15 @@ static inline void cache__queue(cache_line *l, cache_wait *w) {
   w->next = NULL;
   *l->wait_tail = w;
   l->wait_tail = &w->next;
+}
+
+/* The bank that is home to a line, and its network node (cores + bank). */
+static inline unsigned mesi_bank(const mesi *m, uint64_t line) {
+  return (unsigned)((line / m->p.line_bytes) & (m->p.llc_banks - 1));
+}
+static inline dir_ctl *mesi_dir(mesi *m, uint64_t line) { return &m->dir[mesi_bank(m, line)]; }
+static inline unsigned mesi_dir_node(const mesi *m, uint64_t line) {
+  return m->p.cores + mesi_bank(m, line);
 }
 
 void cache__complete(mesi *m); /* call back what performed: end of every event */
@@ -123,7 +132,7 @@ void l1_iq_apply(l1_ctl *c);
 void l1_fire(l1_ctl *c, cache_line *ln, uint64_t line, l1_event ev, mem_req *r, net_msg *msg);
 
 /* Directory (dir.c) */
-int dir_init(dir_ctl *d, mesi *m);
+int dir_init(dir_ctl *d, mesi *m, unsigned bank);
 void dir_free(dir_ctl *d);
 void dir_receive(dir_ctl *d, net_msg *msg);
 void dir_fire(dir_ctl *d, cache_line *ln, uint64_t line, dir_event ev, net_msg *msg);

@@ -83,6 +83,8 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
     "sets of the shared last-level cache (with its directory), a power of two")      \
   X(CACHE_LLC_WAYS, "cache.llc.ways", CFG_INT, 1, 64, "16", NULL,                    \
     "ways of each LLC set")                                                          \
+  X(CACHE_LLC_BANKS, "cache.llc.banks", CFG_INT, 1, 64, "1", NULL,                  \
+    "LLC banks, lines interleaved, each with its own directory node (a power of two)") \
   X(CACHE_LLC_LATENCY, "cache.llc.latency", CFG_INT, 0, 100000, "10", NULL,          \
     "cycles for the LLC and its directory to serve a request")                       \
   X(NET_LATENCY, "net.latency", CFG_INT, 0, 100000, "4", NULL,                       \

@@ -48,6 +48,7 @@ memsys *sim_memsys_new(const cfg *c, unsigned cores, uint8_t *data, size_t size,
   mesi_params p = {
       .cores = cores, .line_bytes = (unsigned)cfg_int(c, CK_CACHE_LINE_BYTES),
       .l1 = LEVEL(L1), .l2 = LEVEL(L2), .llc = LEVEL(LLC),
+      .llc_banks = (unsigned)cfg_int(c, CK_CACHE_LLC_BANKS),
       .mem_latency = (uint64_t)cfg_int(c, CK_MEMORY_LATENCY),
       .net_latency = (uint64_t)cfg_int(c, CK_NET_LATENCY),
       .net_jitter = (uint64_t)cfg_int(c, CK_NET_JITTER),

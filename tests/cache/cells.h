@@ -102,7 +102,7 @@ static inline int bench_open_iq(bench *b, unsigned iq_entries) {
   memset(b, 0, sizeof *b);
   for (unsigned i = 0; i < MEM_BYTES; i++) b->mem[i] = (uint8_t)(PAT_MEM + i % LINE);
   sim_engine_init(&b->sim);
-  mesi_params p = {.cores = CORES, .line_bytes = LINE, .l1 = {2, 2, 1}, .l2 = {0, 0, 0},
+  mesi_params p = {.cores = CORES, .line_bytes = LINE, .l1 = {2, 2, 1}, .l2 = {0, 0, 0}, .llc_banks = 1,
                    .llc = {4, 2, 4}, .mem_latency = 20, .net_latency = 3, .net_jitter = 0,
                    .link_cycles = 1, .check = false, .iq_entries = iq_entries,
                    .iq_delay = 100};
@@ -135,7 +135,7 @@ static inline void bench_close(bench *b) {
 static inline void deliver_sent(bench *b, unsigned i) {
   net_msg *msg = b->log[i].msg;
   if (msg->dst == DIRN)
-    dir_receive(&b->m->dir, msg);
+    dir_receive(&b->m->dir[0], msg);
   else
     l1_receive(&b->m->l1[msg->dst], msg);
   cache__complete(b->m);

@@ -135,7 +135,7 @@ static void run_spec(const dir_spec *s) {
     return;
   }
   mesi *m = b.m;
-  dir_ctl *d = &m->dir;
+  dir_ctl *d = &m->dir[0];
   cache_line *ln = NULL;
   if (s->st != DIR_NP) {
     bool is_free;
@@ -225,7 +225,7 @@ static void t_cells(void) {
 static void t_impossible(void) {
   bench b;
   CHECK(bench_open(&b) == 0);
-  dir_ctl *d = &b.m->dir;
+  dir_ctl *d = &b.m->dir[0];
   bool is_free;
   cache_line *ln = cache_victim(&d->llc, LA, NULL, NULL, &is_free);
   cache_claim(&d->llc, ln, LA);

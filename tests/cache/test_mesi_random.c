@@ -14,18 +14,23 @@ typedef struct shape {
   const char *name;
   const char *sets[8]; /* key=value pairs, NULL-terminated */
   unsigned lines, outstanding;
+  unsigned stride; /* bytes from line to line; 0: one LLC set apart (the default) */
 } shape;
 
 static const shape shapes[] = {
-    {"default caches", {NULL}, 16, 4},
+    {"default caches", {NULL}, 16, 4, 0},
     /* LLC sets of 4 ways for 12 colliding lines: recalls (SN_A, MN_D) */
-    {"small caches", {"cache.l1.ways=2", "cache.llc.ways=4", NULL}, 12, 4},
+    {"small caches", {"cache.l1.ways=2", "cache.llc.ways=4", NULL}, 12, 4, 0},
     /* a private L2 under a one-line L1: L2 hits race with invalidations */
     {"L2 under a 1-way L1",
      {"cache.l2.sets=4", "cache.l2.ways=4", "cache.l1.sets=1", "cache.l1.ways=1",
-      "cache.llc.ways=8", NULL}, 20, 2},
+      "cache.llc.ways=8", NULL}, 20, 2, 0},
+    /* an LLC of 4 banks, each its own directory node: lines 5 apart fall in
+     * every bank and, 24 of them in 2-way sets of 4, collide in each */
+    {"4 LLC banks", {"cache.llc.banks=4", "cache.llc.ways=2", "cache.llc.sets=16", NULL}, 24, 4,
+     5 * 64},
     /* many requests on few lines with long, uneven message delays */
-    {"2-way LLC, jitter 100", {"cache.llc.ways=2", "net.jitter=100", NULL}, 6, 8},
+    {"2-way LLC, jitter 100", {"cache.llc.ways=2", "net.jitter=100", NULL}, 6, 8, 0},
 };
 
 static int run_model(const shape *s, const char *model, unsigned cores, uint64_t seed,
@@ -46,6 +51,7 @@ static int run_model(const shape *s, const char *model, unsigned cores, uint64_t
   sim_cohtest_params(c, &p);
   p.cores = cores;
   p.lines = s->lines;
+  if (s->stride) p.stride = s->stride;
   p.outstanding = s->outstanding;
   p.ops = ops;
   p.seed = seed;

@@ -26,8 +26,8 @@ static void t_last_sharer_leaves_before_owner_data(void) {
   CHECK(bench_open(&b) == 0);
   mesi *m = b.m;
   bool is_free;
-  cache_line *d = cache_victim(&m->dir.llc, LA, NULL, NULL, &is_free);
-  cache_claim(&m->dir.llc, d, LA);
+  cache_line *d = cache_victim(&m->dir[0].llc, LA, NULL, NULL, &is_free);
+  cache_claim(&m->dir[0].llc, d, LA);
   d->state = DIR_EM;
   d->owner = PEER;
   pattern(d->data, PAT_LLC);
@@ -58,7 +58,7 @@ static void t_last_sharer_leaves_before_owner_data(void) {
   CHECK_EQ_STR(m->base.fault.msg, "");
   deliver_sent(&b, ddir);
   CHECK_EQ_STR(m->base.fault.msg, "");
-  d = cache_find(&m->dir.llc, LA);
+  d = cache_find(&m->dir[0].llc, LA);
   CHECK(d);
   CHECK_EQ_STR(dir_state_name[d->state], "I");
   CHECK_EQ_U64(d->sharers, 0);
