@@ -165,13 +165,54 @@ done:
 
 /* --- native -------------------------------------------------------------- */
 
+/* --litmus FILE...: each x86 litmus test on the host, litmus7's job. */
+static int native_litmus(int argc, char **argv, const run_flags *f, sim_err *err) {
+  if (optind >= argc) return usage_error(err, "native", "expected at least one FILE.litmus");
+  run_session *s = NULL;
+  run_opts o = {.db_path = f->db, .experiment = "native-litmus", .out = stdout};
+  int rc = 0;
+  for (int i = optind; i < argc && !rc; i++) { /* parse all before running any */
+    litmus_test *t;
+    if (!(rc = litmus_parse_file(argv[i], &t, err))) litmus_free(t);
+  }
+  if (rc || (rc = run_session_open(&s, &o, err))) return rc;
+  unsigned mismatches = 0;
+  for (int i = optind; i < argc && !rc; i++) {
+    cfg *c = cfg_new();
+    if (!c) {
+      rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+      break;
+    }
+    bool matched = true;
+    if (!(rc = cfg_set(c, "workload.litmus", argv[i], err)) && !(rc = apply_flags(c, f, NULL, err)))
+      rc = run_native_config(s, c, &matched, err);
+    mismatches += !matched;
+    cfg_free(c);
+  }
+  run_session_close(s);
+  if (!rc && f->check && mismatches)
+    rc = sim_errf(err, SIM_EVIOLATION, "%u observation(s) differ from their expectation",
+                  mismatches);
+  return rc;
+}
+
 static int cmd_native(int argc, char **argv, sim_err *err) {
+  bool litmus = false;
+  for (int i = 1; i < argc; i++) /* --litmus makes the operands litmus files */
+    if (strcmp(argv[i], "--litmus") == 0) {
+      litmus = true;
+      memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof *argv);
+      argc--;
+      break;
+    }
   run_flags f;
   int rc = parse_run_flags("native", argc, argv, &f, err);
   if (rc == -1) return usage_of("native"), 0;
   if (rc) return rc;
-  if (f.model || f.replay || f.check)
-    return usage_error(err, "native", "--model, --iteration and --check are for the simulator");
+  if (f.model || f.replay || (f.check && !litmus))
+    return usage_error(err, "native", "--model and --iteration are for the simulator; --check "
+                                      "for --litmus");
+  if (litmus) return native_litmus(argc, argv, &f, err);
   if (optind != argc - 1) return usage_error(err, "native", "expected one CONFIG.json");
   cfg *c = cfg_new();
   run_session *s = NULL;
@@ -182,7 +223,7 @@ static int cmd_native(int argc, char **argv, sim_err *err) {
   src = cfg_source_json(c);
   run_opts o = {.db_path = f.db, .experiment = cfg_name(c) ? cfg_name(c) : argv[optind],
                 .config_json = src, .out = stdout};
-  if (!(rc = run_session_open(&s, &o, err))) rc = run_native_config(s, c, err);
+  if (!(rc = run_session_open(&s, &o, err))) rc = run_native_config(s, c, NULL, err);
 done:
   run_session_close(s);
   free(src);
@@ -574,8 +615,11 @@ static const command commands[] = {
      "  --cores N   only the micro-op figure, at N cores (for profiling one size)\n"
      "  --model M   the cores' memory model (default tso)",
      cmd_bench},
-    {"native", "native CONFIG.json [--db F] [--seed N] [--iterations N] [--set key=value]...",
-     "Run a map scenario (workload.kind map) on the host's real cores with pthreads:\n"
+    {"native", "native CONFIG.json [--db F] [--seed N] [--iterations N] [--set key=value]...\n"
+               "       mmsim native --litmus FILE.litmus... [--iterations N] [--check] [--db F] [--set key=value]...",
+     "Run a map scenario (workload.kind map), or with --litmus litmus tests (as\n"
+     "litmus7 does; checked against the host architecture's model, tso on x86), on\n"
+     "the host's real cores with pthreads:\n"
      "the same map code and oracle as the simulator, relaxed atomics and real fences.\n"
      "Stored as a run with engine native; see native.* in mmsim config --defaults.\n"
      "  options as for mmsim run",

@@ -35,7 +35,7 @@ int run_config(run_session *s, const cfg *c, bool *matched, sim_err *err);
 
 /* Run c's map scenario natively (mmsim native) and store it with engine
  * "native", the host's CPU model as model and host.cpu/host.cores params. */
-int run_native_config(run_session *s, const cfg *c, sim_err *err);
+int run_native_config(run_session *s, const cfg *c, bool *matched, sim_err *err);
 
 /* The path of c's litmus file: relative paths resolve against cfg_dir. */
 void run_litmus_path(const cfg *c, char *buf, size_t n);

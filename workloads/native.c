@@ -12,14 +12,11 @@
 #include "../sim/rng.h"
 #include "../sim/wallclock.h"
 #include "mem_native.h"
+#include "native_int.h"
 
 #define MAX_BATCH_BYTES ((size_t)256 << 20)
 
-typedef struct spin_barrier {
-  unsigned n, count, sense;
-} spin_barrier;
-
-static void cpu_relax(void) {
+void native__relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
 #else
@@ -28,7 +25,7 @@ static void cpu_relax(void) {
 }
 
 /* Sense-reversing: the last thread in flips the sense everyone waits on. */
-static void barrier_wait(spin_barrier *b, unsigned *local) {
+void native__barrier_wait(spin_barrier *b, unsigned *local) {
   unsigned s = *local = !*local;
   if (__atomic_add_fetch(&b->count, 1, __ATOMIC_ACQ_REL) == b->n) {
     __atomic_store_n(&b->count, 0, __ATOMIC_RELAXED);
@@ -36,7 +33,7 @@ static void barrier_wait(spin_barrier *b, unsigned *local) {
     return;
   }
   for (unsigned spins = 0; __atomic_load_n(&b->sense, __ATOMIC_ACQUIRE) != s; spins++) {
-    cpu_relax();
+    native__relax();
     if (spins > 1000) sched_yield();
   }
 }
@@ -60,14 +57,17 @@ typedef struct targ {
   unsigned tid;
 } targ;
 
-static void pin_self(nat *n, unsigned tid) {
+bool native__pin(unsigned tid) {
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  if (!n->affinity || cpus < 1) return;
+  if (cpus < 1) return false;
   cpu_set_t set;
   CPU_ZERO(&set);
   CPU_SET((int)(tid % (unsigned)cpus), &set);
-  if (pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0)
-    __atomic_fetch_add(&n->pinned, 1, __ATOMIC_RELAXED);
+  return pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0;
+}
+
+static void pin_self(nat *n, unsigned tid) {
+  if (n->affinity && native__pin(tid)) __atomic_fetch_add(&n->pinned, 1, __ATOMIC_RELAXED);
 }
 
 /* Thread 0 only, between barriers. */
@@ -104,15 +104,15 @@ static void *thread_main(void *arg) {
   for (uint64_t base = 0; base < n->iters; base += n->batch) {
     uint64_t count = n->iters - base < n->batch ? n->iters - base : n->batch;
     if (tid == 0) build_batch(n, count);
-    barrier_wait(&n->bar, &sense);
+    native__barrier_wait(&n->bar, &sense);
     if (n->failed) break;
     for (uint64_t j = 0; j < count; j++) {
       if (n->r->s->warm) n->r->s->warm(&n->inst[j], &port.base, tid);
-      if (!n->perpetual) barrier_wait(&n->bar, &sense);
-      for (uint64_t s = sim_rng_upto(&skew, n->skew); s; s--) cpu_relax();
+      if (!n->perpetual) native__barrier_wait(&n->bar, &sense);
+      for (uint64_t s = sim_rng_upto(&skew, n->skew); s; s--) native__relax();
       n->r->s->thread(&n->inst[j], &port.base, tid);
     }
-    barrier_wait(&n->bar, &sense);
+    native__barrier_wait(&n->bar, &sense);
     if (tid == 0) observe_batch(n, base, count, &port.base);
   }
   return NULL;

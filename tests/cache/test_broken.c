@@ -12,7 +12,6 @@
 static const char real_bin[] = MMSIM_BIN; /* the correct build, for comparison */
 #undef MMSIM_BIN
 #define MMSIM_BIN MMSIM_BROKEN_BIN
-#pragma GCC diagnostic ignored "-Wunused-function" /* cli.h's database helpers */
 #include "../e2e/cli.h"
 
 static const char *const cmd = "test-coherence --cores 4 --ops 20000 --set memory.kind=mesi";

@@ -14,13 +14,13 @@
 static char cli_out[1 << 20]; /* stdout and stderr of the last command */
 static char cli_dir[256];     /* a fresh temp folder, the commands' cwd */
 
-static void cli_tmpdir(void) {
+static inline void cli_tmpdir(void) {
   snprintf(cli_dir, sizeof cli_dir, "/tmp/mmsim-e2e-XXXXXX");
   if (!mkdtemp(cli_dir)) abort();
 }
 
 /* Run "mmsim ARGS" in cli_dir; returns the exit status. */
-static int cli(const char *fmt, ...) {
+static inline int cli(const char *fmt, ...) {
   char args[8192], cmd[9000];
   va_list ap;
   va_start(ap, fmt);
@@ -36,7 +36,7 @@ static int cli(const char *fmt, ...) {
 }
 
 /* Write a file in cli_dir. */
-static void cli_write(const char *name, const char *text) {
+static inline void cli_write(const char *name, const char *text) {
   char path[512];
   snprintf(path, sizeof path, "%s/%s", cli_dir, name);
   FILE *f = fopen(path, "w");
@@ -46,7 +46,7 @@ static void cli_write(const char *name, const char *text) {
 }
 
 /* One integer from SQL on a database in cli_dir; -1 if it cannot be read. */
-static long long cli_sql_int(const char *db, const char *sql) {
+static inline long long cli_sql_int(const char *db, const char *sql) {
   char path[512];
   snprintf(path, sizeof path, "%s/%s", cli_dir, db);
   sqlite3 *d;
@@ -63,7 +63,7 @@ static long long cli_sql_int(const char *db, const char *sql) {
 }
 
 /* All rows of a query as text, one line per row, for comparing runs. */
-static char *cli_sql_text(const char *db, const char *sql) {
+static inline char *cli_sql_text(const char *db, const char *sql) {
   char path[512];
   snprintf(path, sizeof path, "%s/%s", cli_dir, db);
   sqlite3 *d;
