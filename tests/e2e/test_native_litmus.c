@@ -5,7 +5,10 @@
  * showed it 87 to 357 times in 100,000 iterations; 300,000 make a miss
  * vanishingly unlikely), and MP's and SB+mfences' never.  With one CPU the
  * threads cannot overlap and the test says so and passes.  The run is
- * stored with engine native and the host in its params.
+ * stored with engine native and the host in its params.  It needs both
+ * CPUs to itself (RUN_SERIAL in CMakeLists.txt); built with the sanitizers
+ * (MMSIM_SANITIZED) the instrumented threads run too slowly to race, so
+ * only the Never outcomes are checked there.
  */
 #include <unistd.h>
 
@@ -20,10 +23,17 @@ static void t_x86_is_tso(void) {
     return;
   }
   cli_tmpdir();
+#ifdef MMSIM_SANITIZED
+  const char *check = "";
+#else
+  const char *check = " --check";
+#endif
   CHECK_EQ_I64(cli("native --litmus " LIT "SB.litmus " LIT "MP.litmus " LIT
-                   "SB+mfences.litmus --iterations 300000 --check"),
+                   "SB+mfences.litmus --iterations 300000%s", check),
                0);
+#ifndef MMSIM_SANITIZED
   CHECK_CONTAINS(cli_out, "Observation SB Sometimes");
+#endif
   CHECK_CONTAINS(cli_out, "Observation MP Never 0 300000");
   CHECK_CONTAINS(cli_out, "Observation SB+mfences Never 0 300000");
   CHECK_EQ_I64(cli_sql_int("results.db", "SELECT count(*) FROM runs WHERE engine = 'native'"), 3);
