@@ -46,9 +46,9 @@ static inline void cli_write(const char *name, const char *text) {
 }
 
 /* One integer from SQL on a database in cli_dir; -1 if it cannot be read. */
-static inline long long cli_sql_int(const char *db, const char *sql) {
+static inline long long cli_sql_int(const char *file, const char *sql) {
   char path[512];
-  snprintf(path, sizeof path, "%s/%s", cli_dir, db);
+  snprintf(path, sizeof path, "%s/%s", cli_dir, file);
   sqlite3 *d;
   long long v = -1;
   if (sqlite3_open_v2(path, &d, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
@@ -63,9 +63,9 @@ static inline long long cli_sql_int(const char *db, const char *sql) {
 }
 
 /* All rows of a query as text, one line per row, for comparing runs. */
-static inline char *cli_sql_text(const char *db, const char *sql) {
+static inline char *cli_sql_text(const char *file, const char *sql) {
   char path[512];
-  snprintf(path, sizeof path, "%s/%s", cli_dir, db);
+  snprintf(path, sizeof path, "%s/%s", cli_dir, file);
   sqlite3 *d;
   size_t cap = 1 << 16, len = 0;
   char *s = calloc(cap, 1);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../check.h"
+#include "../host_races.h"
 #include "cli.h"
 
 #define LIT MMSIM_SOURCE_DIR "/litmus/x86/"
@@ -28,14 +29,20 @@ static void t_x86_is_tso(void) {
 #else
   const char *check = " --check";
 #endif
-  CHECK_EQ_I64(cli("native --litmus " LIT "SB.litmus " LIT "MP.litmus " LIT
-                   "SB+mfences.litmus --iterations 300000%s", check),
-               0);
+  int rc = cli("native --litmus " LIT "SB.litmus " LIT "MP.litmus " LIT
+                "SB+mfences.litmus --iterations 300000%s", check);
+  CHECK_CONTAINS(cli_out, "Observation MP Never 0 300000");
+  CHECK_CONTAINS(cli_out, "Observation SB+mfences Never 0 300000");
+#ifndef MMSIM_SANITIZED
+  if (rc == 3 && host_races() == 0) { /* only SB's Sometimes can be missing */
+    printf("  SB showed nothing, nor does the host now: not a verdict\n");
+    return;
+  }
+#endif
+  CHECK_EQ_I64(rc, 0);
 #ifndef MMSIM_SANITIZED
   CHECK_CONTAINS(cli_out, "Observation SB Sometimes");
 #endif
-  CHECK_CONTAINS(cli_out, "Observation MP Never 0 300000");
-  CHECK_CONTAINS(cli_out, "Observation SB+mfences Never 0 300000");
   CHECK_EQ_I64(cli_sql_int("results.db", "SELECT count(*) FROM runs WHERE engine = 'native'"), 3);
   CHECK_EQ_I64(cli_sql_int("results.db", "SELECT count(*) FROM params WHERE key = 'host.cpu'"), 3);
 }

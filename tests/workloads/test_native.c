@@ -13,6 +13,7 @@
 
 #include "../../workloads/native.h"
 #include "../check.h"
+#include "../host_races.h"
 
 static uint64_t native(const char *scenario, const char *variant, const char *iters,
                        uint64_t *iterations) {
@@ -49,6 +50,10 @@ static void must_show(const char *scenario, const char *iters) {
     a = native(scenario, "unsafe", iters, &n);
     CHECK(a != UINT64_MAX);
     CHECK_EQ_U64(n, (uint64_t)atoll(iters));
+  }
+  if (a == 0 && host_races() == 0) {
+    printf("  %s: no anomaly, but the host shows no race at all now: not a verdict\n", scenario);
+    return;
   }
   CHECK(a > 0);
 }
