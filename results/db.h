@@ -70,6 +70,12 @@ int db_metrics_each(db *d, int64_t run_id, const char *prefix,
 typedef enum { DB_CSV, DB_JSON } db_format;
 int db_export(db *d, db_format f, FILE *out, sim_err *err);
 
+/* Merging (merge.c): copy shard's finished runs into out in one
+ * transaction, skipping runs out already has; refuses a shard that is not
+ * an mmsim database of our schema version.  On failure out is unchanged. */
+typedef struct db_merge_stats { uint64_t merged, skipped; } db_merge_stats;
+int db_merge(db *out, const char *shard_path, db_merge_stats *st, sim_err *err);
+
 /* For tests: make the Nth SQLite step from now fail (0 = never). */
 void db_fail_after(db *d, int n);
 

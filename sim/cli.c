@@ -529,6 +529,25 @@ done:
   return rc;
 }
 
+/* --- merge --------------------------------------------------------------- */
+
+/* Shards into one database: each shard in its own transaction, so a bad
+ * one stops the command with the earlier ones merged and itself not. */
+static int cmd_merge(int argc, char **argv, sim_err *err) {
+  if (argc >= 2 && strcmp(argv[1], "--help") == 0) return usage_of("merge"), 0;
+  if (argc < 3) return usage_error(err, "merge", "expected OUT.db and at least one SHARD.db");
+  db *out = NULL;
+  int rc = db_open(argv[1], &out, err);
+  for (int i = 2; i < argc && !rc; i++) {
+    db_merge_stats st;
+    if (!(rc = db_merge(out, argv[i], &st, err)))
+      printf("%s: %" PRIu64 " run(s) merged, %" PRIu64 " already present\n", argv[i], st.merged,
+             st.skipped);
+  }
+  if (out) db_close(out);
+  return rc;
+}
+
 /* --- protocol ------------------------------------------------------------ */
 
 static void add_count(void *ctx, const char *key, double value) {
@@ -646,6 +665,13 @@ static const command commands[] = {
      "  --deadlock-cycles N  no completion for N cycles while busy is a deadlock (default 100000)\n"
      "  --set key=value      override a config key (memory.kind=mesi, cache.l1.ways=2, ...)",
      cmd_test_coherence},
+    {"merge", "merge OUT.db SHARD.db...",
+     "Join result databases (shards of a sweep run on many machines) into OUT.db,\n"
+     "created if missing.  Each shard goes in whole or not at all; runs OUT.db has\n"
+     "already (same engine, workload, model, seed, iterations and config hash;\n"
+     "for native runs also host and start time) are skipped, never duplicated.\n"
+     "A shard that is not an mmsim database of this schema version is refused.",
+     cmd_merge},
     {"protocol", "protocol [--run ID [--db F]]",
      "The MESI controllers' state x event tables, printed from the arrays the\n"
      "simulator runs: one line per possible cell (next state and actions).\n"
