@@ -421,6 +421,16 @@ static int arrange(figure *fg, sim_err *err) {
 
 static const char *series_name(const series *s) { return s->by ? s->by : "(unset)"; }
 
+/* A plot clause's title: none for a lone series without --by, else its name. */
+static void series_title(FILE *f, const figure *fg, size_t i) {
+  if (fg->nser == 1 && !fg->o->by) {
+    fputs("notitle", f);
+  } else {
+    fputs("title ", f);
+    plot__quote(f, series_name(&fg->ser[i]));
+  }
+}
+
 static void put_num(FILE *f, double v) {
   if (isnan(v)) fputs(" ?", f);
   else fprintf(f, " %.10g", v);
@@ -550,12 +560,7 @@ static void write_gp(FILE *f, const figure *fg, const plot__files *files) {
       else plot__quote(f, files->dat_base);
       fprintf(f, " index %zu using %s with %s lt %zu ", i, fg->errbars ? "1:2:3:4" : "1:2",
               fg->errbars ? "yerrorlines" : "linespoints", i % PLOT_NCOLORS + 1);
-      if (fg->nser == 1 && !o->by) {
-        fputs("notitle", f);
-      } else {
-        fputs("title ", f);
-        plot__quote(f, series_name(&fg->ser[i]));
-      }
+      series_title(f, fg, i);
     }
     fputc('\n', f);
     return;
@@ -578,12 +583,7 @@ static void write_gp(FILE *f, const figure *fg, const plot__files *files) {
     else fprintf(f, " using %zu", c);
     if (i == 0) fputs(":xtic(1)", f);
     fprintf(f, " lt %zu ", i % PLOT_NCOLORS + 1);
-    if (fg->nser == 1 && !o->by) {
-      fputs("notitle", f);
-    } else {
-      fputs("title ", f);
-      plot__quote(f, series_name(&fg->ser[i]));
-    }
+    series_title(f, fg, i);
   }
   fputc('\n', f);
 }
