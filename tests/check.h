@@ -83,6 +83,15 @@ static inline int check_tmpdir_make(char *dir, size_t n, const char *name) {
   return 1;
 }
 
+/* dir/name, in one of four rotating buffers (so a call can use a few). */
+static inline const char *check_path(const char *dir, const char *name) {
+  static char buf[4][256];
+  static int k;
+  char *p = buf[k++ % 4];
+  snprintf(p, 256, "%s/%s", dir, name);
+  return p;
+}
+
 static inline void check_tmpdir_done(const char *dir, int rc) {
   if (rc == 0 && !getenv("MMSIM_KEEP_TEST_FILES")) {
     char cmd[300];

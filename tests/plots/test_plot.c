@@ -21,13 +21,7 @@
 static char tmpdir[64];
 static char dbpath[128];
 
-static const char *path_of(const char *name) {
-  static char buf[4][256];
-  static int k;
-  char *p = buf[k++ % 4];
-  snprintf(p, 256, "%s/%s", tmpdir, name);
-  return p;
-}
+static const char *path_of(const char *name) { return check_path(tmpdir, name); }
 
 /* Whole file as a string (static buffer), "" if missing. */
 static const char *slurp(const char *path) {
