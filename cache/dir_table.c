@@ -97,7 +97,5 @@ const char *const net_msg_name[MSG_NTYPES] = {NET_MSGS(X)};
 #undef X
 #define X(n, d) d,
 const char *const dir_state_doc[DIR_NSTATES] = {DIR_STATES(X)};
-const char *const dir_event_doc[DIR_NEVENTS] = {DIR_EVENTS(X)};
-const char *const dir_action_doc[DIR_NACTIONS] = {DIR_ACTIONS(X)};
 const char *const net_msg_doc[MSG_NTYPES] = {NET_MSGS(X)};
 #undef X

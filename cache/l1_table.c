@@ -129,6 +129,4 @@ const char *const l1_action_name[L1_NACTIONS] = {L1_ACTIONS(X)};
 #undef X
 #define X(n, d) d,
 const char *const l1_state_doc[L1_NSTATES] = {L1_STATES(X)};
-const char *const l1_event_doc[L1_NEVENTS] = {L1_EVENTS(X)};
-const char *const l1_action_doc[L1_NACTIONS] = {L1_ACTIONS(X)};
 #undef X

@@ -132,8 +132,8 @@ typedef enum {
 
 extern const proto_cell l1_table[L1_NSTATES][L1_NEVENTS];
 extern const char *const l1_state_name[L1_NSTATES], *const l1_state_doc[L1_NSTATES];
-extern const char *const l1_event_name[L1_NEVENTS], *const l1_event_doc[L1_NEVENTS];
-extern const char *const l1_action_name[L1_NACTIONS], *const l1_action_doc[L1_NACTIONS];
+extern const char *const l1_event_name[L1_NEVENTS];
+extern const char *const l1_action_name[L1_NACTIONS];
 
 /* --- The directory (at the shared, inclusive LLC) ------------------------- */
 
@@ -207,8 +207,8 @@ typedef enum {
 
 extern const proto_cell dir_table[DIR_NSTATES][DIR_NEVENTS];
 extern const char *const dir_state_name[DIR_NSTATES], *const dir_state_doc[DIR_NSTATES];
-extern const char *const dir_event_name[DIR_NEVENTS], *const dir_event_doc[DIR_NEVENTS];
-extern const char *const dir_action_name[DIR_NACTIONS], *const dir_action_doc[DIR_NACTIONS];
+extern const char *const dir_event_name[DIR_NEVENTS];
+extern const char *const dir_action_name[DIR_NACTIONS];
 
 /* A state is stable when a core's access can complete in it (L1) or a new
  * request can be served in it (dir); the others are transient. */

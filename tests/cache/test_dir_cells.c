@@ -202,6 +202,7 @@ static void run_spec(const dir_spec *s) {
   }
   EXPECT(holds(b.mem + LA, s->mem2 ? s->mem2 : PAT_MEM, 0), "memory bytes %#x..", b.mem[LA]);
   expect_sent(&b, s->out, DIRN);
+  EXPECT(cache_array_check(&d->llc), "the LLC array breaks AR1-AR3");
   bench_close(&b);
 }
 

@@ -244,6 +244,8 @@ static void run_spec(const l1_spec *s) {
     EXPECT(performed->value == pattern_word(s->done), "read %#" PRIx64 ", want %#" PRIx64,
            performed->value, pattern_word(s->done));
   expect_sent(&b, s->out, ME);
+  EXPECT(cache_array_check(&c->arr), "the L1 array breaks AR1-AR3");
+  EXPECT(iq_check(&c->iq), "the invalidate queue breaks IQ1-IQ2");
   bench_close(&b);
 }
 
