@@ -82,8 +82,9 @@ static void *thread_main(void *arg) {
       litmus_thread_run(n->t, tid, &port.base, loc, regs_of(n, j, tid));
     }
     native__barrier_wait(&n->bar, &sense);
+    /* Thread 0 observes, then initialises the next batch, while the others
+     * already wait at that batch's first barrier: no barrier between. */
     if (tid == 0) observe_batch(n, base, count);
-    native__barrier_wait(&n->bar, &sense); /* the next batch's init waits for it */
   }
   return NULL;
 }
