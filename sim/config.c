@@ -29,6 +29,8 @@
  *     step defaults to 1, may be negative to count down, and may give at
  *     most SWEEP_MAX_VALUES values.  Every swept value is checked as the key's
  *     type and range at load time, so a bad point fails before anything runs.
+ *   - "calibrate" (see its section below) holds a grid written like sweep's
+ *     under "params", kept in a list of its own, with the same checks.
  *
  * Integers.  cJSON keeps numbers as doubles, which are exact only up to 2^53,
  * but run.seed and run.max_cycles go to INT64_MAX.  So the loader scans the
@@ -114,6 +116,10 @@ struct cfg {
   char *source; /* printed source JSON, NULL when nothing was loaded */
   size_t nsweep;
   sweep_axis *sweep; /* in file order */
+  bool has_calib;    /* the file has a "calibrate" object */
+  cfg_calib calib;
+  size_t ncalib;
+  sweep_axis *calib_axes; /* calibrate.params, in file order */
 };
 
 /* ---- Small helpers ---- */
@@ -447,10 +453,22 @@ static void sweep_free(cfg *c) {
   c->nsweep = 0;
 }
 
+static void calib_free(cfg *c) {
+  for (size_t i = 0; i < c->ncalib; i++) {
+    for (size_t j = 0; j < c->calib_axes[i].n; j++) free(c->calib_axes[i].vals[j]);
+    free(c->calib_axes[i].vals);
+  }
+  free(c->calib_axes);
+  c->calib_axes = NULL;
+  c->ncalib = 0;
+  c->has_calib = false;
+}
+
 void cfg_free(cfg *c) {
   if (!c) return;
   for (int i = 0; i < CFG_NKEYS; i++) val_free((cfg_key_id)i, &c->v[i]);
   sweep_free(c);
+  calib_free(c);
   free(c->name);
   free(c->dir);
   free(c->source);
@@ -493,6 +511,18 @@ cfg *cfg_clone(const cfg *c) {
         if (!(a->vals[a->n] = dup(c->sweep[i].vals[a->n]))) goto fail;
     }
   }
+  d->has_calib = c->has_calib;
+  d->calib = c->calib;
+  if (c->ncalib) {
+    if (!(d->calib_axes = calloc(c->ncalib, sizeof *d->calib_axes))) goto fail;
+    for (size_t i = 0; i < c->ncalib; i++) {
+      sweep_axis *a = &d->calib_axes[d->ncalib++]; /* counted first: fail frees it */
+      a->id = c->calib_axes[i].id;
+      if (!(a->vals = calloc(c->calib_axes[i].n, sizeof *a->vals))) goto fail;
+      for (; a->n < c->calib_axes[i].n; a->n++)
+        if (!(a->vals[a->n] = dup(c->calib_axes[i].vals[a->n]))) goto fail;
+    }
+  }
   return d;
 fail:
   cfg_free(d);
@@ -515,6 +545,7 @@ typedef struct load_ctx {
   numlit *nums; /* sorted by node; NULL when the scan did not line up */
   size_t nnums;
   bool seen[CFG_NKEYS], swept[CFG_NKEYS], seen_name, seen_sweep;
+  bool fitted[CFG_NKEYS], seen_calib; /* calibrate.params, "calibrate" */
 } load_ctx;
 
 /* The number literals of valid JSON text, in order (out may be NULL to count).
@@ -849,6 +880,123 @@ static int walk_sweep(load_ctx *lc, const char *prefix, const cJSON *obj) {
   return SIM_OK;
 }
 
+/* ---- The "calibrate" object (mmsim calibrate) ----
+ *
+ * "params" holds axes written exactly as sweep's (a list, or from/to/step),
+ * parsed by the same sweep_list/sweep_range and then moved to their own
+ * list, so the two grids never mix and both are checked alike at load.
+ * Only keys of the simulated machine may be fitted: cpu.*, memory.*,
+ * cache.*, net.* and run.start_skew.  Fitting workload.* or run.iterations
+ * would change the experiment, not the machine, and native.* does nothing
+ * in the simulator. */
+
+static bool fittable(const char *path) {
+  static const char *const groups[] = {"cpu.", "memory.", "cache.", "net."};
+  for (size_t i = 0; i < sizeof groups / sizeof *groups; i++)
+    if (strncmp(path, groups[i], strlen(groups[i])) == 0) return true;
+  return strcmp(path, "run.start_skew") == 0;
+}
+
+static int calib_axis(load_ctx *lc, const char *where, cfg_key_id id, const cJSON *m) {
+  cfg *t = lc->t;
+  int rc = cJSON_IsArray(m) ? sweep_list(lc, where, id, m) : sweep_range(lc, where, id, m);
+  if (rc != SIM_OK) return rc; /* on success the axis is the last of t->sweep */
+  sweep_axis ax = t->sweep[--t->nsweep];
+  sweep_axis *a = realloc(t->calib_axes, (t->ncalib + 1) * sizeof *a);
+  if (!a) {
+    for (size_t j = 0; j < ax.n; j++) free(ax.vals[j]);
+    free(ax.vals);
+    return nomem(lc->err, lc->src);
+  }
+  t->calib_axes = a;
+  t->calib_axes[t->ncalib++] = ax;
+  return SIM_OK;
+}
+
+static int walk_calib_params(load_ctx *lc, const char *prefix, const cJSON *obj) {
+  for (const cJSON *m = obj->child; m; m = m->next) {
+    char full[PATH_MAX_LEN], where[PATH_MAX_LEN + 24], got[128];
+    int rc;
+    if (is_comment(m)) continue;
+    bool fits = join(full, sizeof full, prefix, m->string);
+    snprintf(where, sizeof where, "calibrate.params.%s", full);
+    int id = fits ? cfg_key_find(full) : -1;
+    if (id >= 0) {
+      if (lc->fitted[id]) return bad(lc->err, lc->src, where, "given twice");
+      lc->fitted[id] = true;
+      if (!fittable(full))
+        rc = bad(lc->err, lc->src, where,
+                 "not a parameter of the simulated machine (calibrate fits cpu.*, memory.*, "
+                 "cache.*, net.* and run.start_skew)");
+      else if (cJSON_IsArray(m) || cJSON_IsObject(m)) rc = calib_axis(lc, where, (cfg_key_id)id, m);
+      else
+        rc = bad(lc->err, lc->src, where,
+                 "expected a list of values or {\"from\", \"to\", \"step\"}, got %s",
+                 describe(lc, m, got, sizeof got));
+    } else if (fits && is_group(full) && cJSON_IsObject(m)) {
+      rc = walk_calib_params(lc, full, m);
+    } else {
+      rc = unknown_key(lc->err, lc->src, where, full, cJSON_IsObject(m));
+    }
+    if (rc != SIM_OK) return rc;
+  }
+  return SIM_OK;
+}
+
+/* One of calibrate's counts: an integer in [lo, hi]. */
+static int calib_count(load_ctx *lc, const cJSON *m, int64_t lo, int64_t hi, int64_t *out) {
+  char where[64], got[128];
+  int64_t v;
+  snprintf(where, sizeof where, "calibrate.%s", m->string);
+  if (!cJSON_IsNumber(m) || json_int(lc, m, &v) != NUM_OK)
+    return bad(lc->err, lc->src, where, "expected an integer, got %s",
+               describe(lc, m, got, sizeof got));
+  if (v < lo || v > hi)
+    return bad(lc->err, lc->src, where, "%" PRId64 " is out of range [%" PRId64 ", %" PRId64 "]%s",
+               v, lo, hi, lo == 2 ? " (a distribution needs at least 2 runs)" : "");
+  *out = v;
+  return SIM_OK;
+}
+
+static int walk_calibrate(load_ctx *lc, const cJSON *obj) {
+  static const char *const names[] = {"params", "native_runs", "sim_runs", "native_iterations"};
+  bool seen[4] = {false, false, false, false};
+  char got[128];
+  lc->t->has_calib = true;
+  lc->t->calib = (cfg_calib){.native_runs = 10, .sim_runs = 10, .native_iterations = 0};
+  for (const cJSON *m = obj->child; m; m = m->next) {
+    size_t i = 0;
+    int rc;
+    if (is_comment(m)) continue;
+    while (i < 4 && strcmp(m->string, names[i]) != 0) i++;
+    if (i == 4) {
+      char where[PATH_MAX_LEN + 16];
+      snprintf(where, sizeof where, "calibrate.%.*s", PATH_MAX_LEN, m->string);
+      return bad(lc->err, lc->src, where,
+                 "unknown member (expected params, native_runs, sim_runs, native_iterations)");
+    }
+    if (seen[i]) return bad(lc->err, lc->src, "calibrate", "\"%s\" given twice", names[i]);
+    seen[i] = true;
+    switch (i) {
+    case 0:
+      if (!cJSON_IsObject(m))
+        return bad(lc->err, lc->src, "calibrate.params",
+                   "expected an object mapping keys to lists of values, got %s",
+                   describe(lc, m, got, sizeof got));
+      rc = walk_calib_params(lc, "", m);
+      break;
+    case 1: rc = calib_count(lc, m, 2, 100000, &lc->t->calib.native_runs); break;
+    case 2: rc = calib_count(lc, m, 2, 100000, &lc->t->calib.sim_runs); break;
+    default: rc = calib_count(lc, m, 1, 10000000000LL, &lc->t->calib.native_iterations); break;
+    }
+    if (rc != SIM_OK) return rc;
+  }
+  if (lc->t->ncalib == 0)
+    return bad(lc->err, lc->src, "calibrate.params",
+               "missing or empty: name at least one key to fit (net.jitter, ...)");
+  return SIM_OK;
+}
+
 /* The members of the file (prefix "") or of a group (prefix "cpu"). */
 static int walk(load_ctx *lc, const char *prefix, const cJSON *obj) {
   for (const cJSON *m = obj->child; m; m = m->next) {
@@ -873,6 +1021,13 @@ static int walk(load_ctx *lc, const char *prefix, const cJSON *obj) {
                    "expected an object mapping keys to lists of values, got %s",
                    describe(lc, m, got, sizeof got));
       rc = walk_sweep(lc, "", m);
+    } else if (top && strcmp(full, "calibrate") == 0) {
+      if (lc->seen_calib) return bad(lc->err, lc->src, "calibrate", "given twice");
+      lc->seen_calib = true;
+      if (!cJSON_IsObject(m))
+        return bad(lc->err, lc->src, "calibrate", "expected an object with \"params\", got %s",
+                   describe(lc, m, got, sizeof got));
+      rc = walk_calibrate(lc, m);
     } else if (id >= 0) {
       cval v = {0};
       if (lc->seen[id]) return bad(lc->err, lc->src, full, "given twice");
@@ -992,6 +1147,7 @@ static int load_text(cfg *c, const char *src, const char *text, char *dir, sim_e
 
   /* File-level state describes the new file only. */
   sweep_free(lc.t);
+  calib_free(lc.t);
   free(lc.t->name);
   lc.t->name = NULL;
   free(lc.t->source);
@@ -1217,6 +1373,30 @@ const char *cfg_sweep_value(const cfg *c, size_t i, size_t j) {
   return c->sweep[i].vals[j];
 }
 
+/* ---- Calibrate ---- */
+
+bool cfg_calibrate(const cfg *c, cfg_calib *out) {
+  if (c->has_calib && out) *out = c->calib;
+  return c->has_calib;
+}
+
+size_t cfg_calib_nkeys(const cfg *c) { return c->ncalib; }
+
+const char *cfg_calib_key(const cfg *c, size_t i) {
+  assert(i < c->ncalib);
+  return cfg_keys[c->calib_axes[i].id].path;
+}
+
+size_t cfg_calib_nvalues(const cfg *c, size_t i) {
+  assert(i < c->ncalib);
+  return c->calib_axes[i].n;
+}
+
+const char *cfg_calib_value(const cfg *c, size_t i, size_t j) {
+  assert(i < c->ncalib && j < c->calib_axes[i].n);
+  return c->calib_axes[i].vals[j];
+}
+
 /* ---- mmsim config --defaults ---- */
 
 static const char *type_name(cfg_type t) {
@@ -1301,6 +1481,9 @@ void cfg_print_defaults(FILE *out) {
         "({\"cpu.model\": \"sc\"});\n"
         "members whose names start with \"_\" are comments.  \"name\" names the experiment.\n"
         "\"sweep\" maps keys to lists of values, or numeric keys to "
-        "{\"from\": a, \"to\": b, \"step\": s}.\n",
+        "{\"from\": a, \"to\": b, \"step\": s}.\n"
+        "\"calibrate\" (mmsim calibrate): \"params\" maps machine keys to values as sweep does;\n"
+        "\"native_runs\" and \"sim_runs\" (default 10) repeat each side; \"native_iterations\"\n"
+        "(default run.iterations) sets the native runs' length.\n",
         out);
 }

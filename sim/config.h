@@ -8,7 +8,8 @@
  * A config file is JSON.  Keys may be nested objects ({"cpu":{"model":"tso"}})
  * or dotted strings ({"cpu.model":"tso"}), or a mix.  The top-level key
  * "sweep" maps dotted keys to lists of values (or {"from","to","step"}) and is
- * kept aside for `mmsim sweep`; "name" names the experiment.
+ * kept aside for `mmsim sweep`; "calibrate" holds the grid and repeats of
+ * `mmsim calibrate` (see cfg_calibrate below); "name" names the experiment.
  *
  * Timing defaults: net.jitter (32) and run.start_skew (32) are of the order
  * of memory.latency (20), as on hardware where a miss's latency varies by
@@ -186,5 +187,18 @@ size_t cfg_sweep_nkeys(const cfg *c);
 const char *cfg_sweep_key(const cfg *c, size_t i);
 size_t cfg_sweep_nvalues(const cfg *c, size_t i);
 const char *cfg_sweep_value(const cfg *c, size_t i, size_t j); /* as --set text */
+
+/* Calibrate: the config's "calibrate" object (mmsim calibrate), validated at
+ * load like sweep: "params" is a grid of machine keys (cpu.*, memory.*,
+ * cache.*, net.*, run.start_skew), messages say "calibrate.params.KEY". */
+typedef struct cfg_calib {
+  int64_t native_runs, sim_runs; /* repetitions of each side, >= 2 (default 10) */
+  int64_t native_iterations;     /* per native run; 0 = run.iterations */
+} cfg_calib;
+bool cfg_calibrate(const cfg *c, cfg_calib *out); /* false: the file has none */
+size_t cfg_calib_nkeys(const cfg *c);
+const char *cfg_calib_key(const cfg *c, size_t i);
+size_t cfg_calib_nvalues(const cfg *c, size_t i);
+const char *cfg_calib_value(const cfg *c, size_t i, size_t j); /* as --set text */
 
 #endif
