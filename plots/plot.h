@@ -29,4 +29,10 @@ int plot_metric(const plot_opts *o, sim_err *err);
 /* Outcome histogram of one run: one bar per outcome, forbidden ones marked. */
 int plot_histogram(const char *db_path, long long run_id, const char *out, sim_err *err);
 
+/* The figure of an mmsim calibrate experiment (plot_calib.c): per-run
+ * anomaly frequencies, native beside the best point, and the residual of
+ * every grid point.  SIM_EINVAL when the experiment holds no calibration. */
+int plot_calibration(const char *db_path, long long experiment_id, const char *out,
+                     sim_err *err);
+
 #endif

@@ -19,6 +19,7 @@
 #include "../results/db.h"
 #include "../workloads/litmus.h"
 #include "bench.h"
+#include "calibrate.h"
 #include "cohtest.h"
 #include "config.h"
 #include "err.h"
@@ -226,6 +227,46 @@ static int cmd_native(int argc, char **argv, sim_err *err) {
   if (!(rc = run_session_open(&s, &o, err))) rc = run_native_config(s, c, NULL, err);
 done:
   run_session_close(s);
+  free(src);
+  cfg_free(c);
+  return rc;
+}
+
+/* --- calibrate ----------------------------------------------------------- */
+
+static int cmd_calibrate(int argc, char **argv, sim_err *err) {
+  /* run's flags, with -o for the figure; --model would change the machine
+   * being fitted, so it is a --set like any other key. */
+  const char *fig = NULL;
+  for (int i = 1; i < argc; i++) /* -o is calibrate's own: take it out first */
+    if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
+      fig = argv[i + 1];
+      memmove(&argv[i], &argv[i + 2], (size_t)(argc - i - 1) * sizeof *argv);
+      argc -= 2;
+      break;
+    }
+  run_flags f;
+  int rc = parse_run_flags("calibrate", argc, argv, &f, err);
+  if (rc == -1) return usage_of("calibrate"), 0;
+  if (rc) return rc;
+  if (f.model || f.replay || f.check)
+    return usage_error(err, "calibrate", "--model, --iteration and --check are not calibrate's");
+  if (optind != argc - 1) return usage_error(err, "calibrate", "expected one CONFIG.json");
+  cfg *c = cfg_new();
+  char *src = NULL;
+  if (!c) return sim_errf(err, SIM_ENOMEM, "out of memory");
+  if ((rc = cfg_load_file(c, argv[optind], err)) || (rc = apply_flags(c, &f, NULL, err)))
+    goto done;
+  if (!cfg_calibrate(c, NULL)) {
+    rc = sim_errf(err, SIM_ECONFIG, "%s: calibrate: no \"calibrate\" object (see "
+                  "configs/calibrate/)", argv[optind]);
+    goto done;
+  }
+  src = cfg_source_json(c);
+  calib_opts o = {.db_path = f.db, .experiment = cfg_name(c) ? cfg_name(c) : argv[optind],
+                  .config_json = src, .figure = fig, .out = stdout, .progress = stderr};
+  rc = calib_run(c, &o, err);
+done:
   free(src);
   cfg_free(c);
   return rc;
@@ -643,6 +684,18 @@ static const command commands[] = {
      "Stored as a run with engine native; see native.* in mmsim config --defaults.\n"
      "  options as for mmsim run",
      cmd_native},
+    {"calibrate", "calibrate CONFIG.json [--db F] [-o OUT.png|.svg] [--seed N] [--iterations N] [--set key=value]...",
+     "Run a map scenario natively (calibrate.native_runs times) and in the simulator\n"
+     "at every point of the config's calibrate.params grid (calibrate.sim_runs times\n"
+     "each), and report the point whose distribution of per-run anomaly frequencies\n"
+     "is nearest the native one: residual W1 between the log10 frequencies, in\n"
+     "decades, KS as tie-break.  All runs are stored as one experiment, the\n"
+     "simulated ones with metrics calibrate.point, .residual, .ks and .best.\n"
+     "  -o OUT          the figure (default calibrate-SCENARIO.png), .dat and .gp beside it\n"
+     "  --iterations N  shorthand for --set run.iterations=N (simulated runs; native\n"
+     "                  runs take calibrate.native_iterations when it is given)\n"
+     "  other options as for mmsim run",
+     cmd_calibrate},
     {"test-coherence",
      "test-coherence [CONFIG.json] [--cores N] [--ops N] [--seed N] [--seeds N] [--outstanding K]\n"
      "       [--lines N] [--locs N] [--stride BYTES] [--max-delay N] [--deadlock-cycles N]\n"

@@ -219,14 +219,23 @@ int run_native_config(run_session *s, const cfg *c, bool *matched, sim_err *err)
   int rc = native_run(c, &r, &h, err);
   if (!rc) {
     if (s->o.out) wl_report_print(s->o.out, &r, "native", h.cpu);
-    char cores[32];
-    snprintf(cores, sizeof cores, "%u", h.cores);
-    db_param extra[] = {{"host.cpu", h.cpu}, {"host.cores", cores}};
-    if (s->d) rc = store_map(s, c, &r, "native", h.cpu, extra, 2, err);
+    rc = run_store_map(s, c, &r, &h, err);
   }
   wl_result_free(&r);
   return rc;
 }
+
+int run_store_map(run_session *s, const cfg *c, wl_result *r, const native_host *h,
+                  sim_err *err) {
+  if (!s->d) return 0;
+  if (!h) return store_map(s, c, r, "sim", cfg_str(c, CK_CPU_MODEL), NULL, 0, err);
+  char cores[32];
+  snprintf(cores, sizeof cores, "%u", h->cores);
+  db_param extra[] = {{"host.cpu", h->cpu}, {"host.cores", cores}};
+  return store_map(s, c, r, "native", h->cpu, extra, 2, err);
+}
+
+int64_t run_session_experiment(const run_session *s) { return s->experiment_id; }
 
 static int run_litmus(run_session *s, const cfg *c, bool *matched, sim_err *err) {
   char path[4096];

@@ -37,6 +37,19 @@ int run_config(run_session *s, const cfg *c, bool *matched, sim_err *err);
  * "native", the host's CPU model as model and host.cpu/host.cores params. */
 int run_native_config(run_session *s, const cfg *c, bool *matched, sim_err *err);
 
+/* Store a map scenario's result that the caller ran (mmsim calibrate runs
+ * everything first and stores once the fit is known, its calibrate.*
+ * metrics in r->metrics).  h: the host of a native run (engine "native",
+ * model h->cpu, host.* params); NULL for a simulated run (engine "sim",
+ * model cpu.model).  Prints nothing when the session's out is NULL. */
+struct wl_result;
+struct native_host;
+int run_store_map(run_session *s, const cfg *c, struct wl_result *r,
+                  const struct native_host *h, sim_err *err);
+
+/* The session's experiment, 0 until its first run is stored. */
+int64_t run_session_experiment(const run_session *s);
+
 /* The path of c's litmus file: relative paths resolve against cfg_dir. */
 void run_litmus_path(const cfg *c, char *buf, size_t n);
 
