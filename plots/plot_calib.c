@@ -5,9 +5,10 @@
  *   left   every run's anomaly frequency, the native runs and the best
  *          point's simulated runs in two columns, each run a dot (spread
  *          sideways by its index so equal values stay visible), a bar at
- *          each median.  Log y, frequencies as (k+1/2)/(n+1), the scale the
- *          residual is measured on (sim/calib_stats.h), so a run that saw
- *          nothing is drawn just below 1/n instead of vanishing.
+ *          each median.  Frequencies as (k+1/2)/(n+1) raised to the floor
+ *          of the shortest runs, the values the residual is measured on
+ *          (sim/calib_stats.h), so a run that saw nothing is drawn just
+ *          below 1/n instead of vanishing; log y when they span a decade.
  *   right  the residual (W1, decades) of every grid point against the swept
  *          key with the most values (the x axis), one line per combination
  *          of the other swept keys, the best point circled.
@@ -49,6 +50,7 @@ typedef struct cal_fig {
   cal_point *pts;
   size_t npts;
   char host[128], workload[128];
+  double n_min; /* the shortest run's iterations: the common floor */
 } cal_fig;
 
 static void fig_free(cal_fig *g) {
@@ -98,6 +100,7 @@ static int load_runs(sqlite3 *h, const char *path, cal_fig *g, int sim, sim_err 
       *v = t;
     }
     double k = sqlite3_column_double(s, 0), it = sqlite3_column_double(s, 1);
+    if (it < g->n_min) g->n_min = it;
     (*v)[(*n)++] = (cal_run){.f = (k + 0.5) / (it + 1), .point = sqlite3_column_int64(s, 2),
                              .residual = sqlite3_column_double(s, 3),
                              .best = sqlite3_column_int(s, 4) != 0};
@@ -324,7 +327,7 @@ int plot_calibration(const char *db_path, long long experiment_id, const char *o
   plot__files files;
   int rc = plot__files_init(&files, out, err);
   if (rc) return rc;
-  cal_fig g = {.exp = experiment_id};
+  cal_fig g = {.exp = experiment_id, .n_min = INFINITY};
   sqlite3 *h = NULL;
   char(*labels)[256] = calloc(64, sizeof *labels);
   size_t nseries = 0;
@@ -341,6 +344,10 @@ int plot_calibration(const char *db_path, long long experiment_id, const char *o
                   "with calibrate.* metrics)",
                   db_path, experiment_id);
     goto out;
+  }
+  for (size_t i = 0; i < g.nnative + g.nsim; i++) { /* the residual's floor, calib_stats.h */
+    cal_run *r = i < g.nnative ? &g.native[i] : &g.sim[i - g.nnative];
+    if (r->f < 0.5 / (g.n_min + 1)) r->f = 0.5 / (g.n_min + 1);
   }
   if ((rc = load_points(h, db_path, &g, err)) ||
       (rc = write_file(files.dat, 0, &g, &files, labels, &nseries, err)) ||

@@ -15,6 +15,12 @@ double calib_log_freq(uint64_t k, uint64_t n) {
   return log10(((double)k + 0.5) / ((double)n + 1.0));
 }
 
+void calib_clamp(double *v, size_t n, uint64_t n_min) {
+  double floor_log = calib_log_freq(0, n_min);
+  for (size_t i = 0; i < n; i++)
+    if (v[i] < floor_log) v[i] = floor_log;
+}
+
 static int cmp_double(const void *x, const void *y) {
   double a = *(const double *)x, b = *(const double *)y;
   return a < b ? -1 : a > b;

@@ -21,7 +21,11 @@
  * Zero counts have no logarithm: a run with k anomalies in n iterations
  * counts as (k + 1/2) / (n + 1), the usual half-count correction, so a run
  * that saw nothing sits just below 1/n instead of at minus infinity, and
- * longer runs that saw nothing sit lower.
+ * longer runs that saw nothing sit lower.  When the two sides ran different
+ * numbers of iterations, every value is first raised to the floor of the
+ * shortest runs, (1/2) / (n_min + 1): below it the shorter runs cannot tell
+ * frequencies apart, and without the clamp two samples that both saw
+ * nothing would differ by the ratio of their lengths.
  *
  * Prefix calib_ (sim/ holds calibration; DESIGN.md's table of prefixes
  * predates it).
@@ -34,6 +38,9 @@
 
 /* log10((k + 1/2) / (n + 1)): never infinite. */
 double calib_log_freq(uint64_t k, uint64_t n);
+
+/* Raises each of v[0..n) to at least calib_log_freq(0, n_min). */
+void calib_clamp(double *v, size_t n, uint64_t n_min);
 
 /* Both sort copies of their inputs; na, nb >= 1.  Symmetric. */
 double calib_w1(const double *a, size_t na, const double *b, size_t nb);

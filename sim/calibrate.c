@@ -170,7 +170,17 @@ static int run_points(calib *k, sim_err *err) {
 
 /* ---- 4. fit ---- */
 
+static uint64_t min_iterations(const sample *s, uint64_t m) {
+  for (size_t i = 0; i < s->n; i++)
+    if (s->r[i].iterations < m) m = s->r[i].iterations;
+  return m;
+}
+
 static void fit(calib *k) {
+  uint64_t n_min = min_iterations(&k->native, UINT64_MAX);
+  for (size_t p = 0; p < k->npoints; p++) n_min = min_iterations(&k->pts[p].s, n_min);
+  calib_clamp(k->native.logf, k->native.n, n_min); /* calib_stats.h: the common floor */
+  for (size_t p = 0; p < k->npoints; p++) calib_clamp(k->pts[p].s.logf, k->pts[p].s.n, n_min);
   k->best = 0;
   for (size_t p = 0; p < k->npoints; p++) {
     point *pt = &k->pts[p], *b = &k->pts[k->best];

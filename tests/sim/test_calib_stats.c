@@ -52,6 +52,19 @@ static void t_log_freq(void) {
   CHECK_NEAR(calib_log_freq(999, 999), log10(999.5 / 1000));
 }
 
+/* Runs of 10000 and 2000 iterations that both saw nothing are equal once
+ * clamped to the 2000-iteration floor. */
+static void t_clamp(void) {
+  double a[] = {calib_log_freq(0, 10000), calib_log_freq(1, 10000)};
+  double b[] = {calib_log_freq(0, 2000), calib_log_freq(0, 2000)};
+  CHECK(calib_w1(a, 1, b, 1) > 0.5);
+  calib_clamp(a, 2, 2000);
+  calib_clamp(b, 2, 2000);
+  CHECK_NEAR(a[0], b[0]);
+  CHECK_NEAR(a[1], b[0]); /* 1 in 10000 is below 1/2 in 2001 */
+  CHECK_NEAR(calib_w1(a, 2, b, 2), 0);
+}
+
 static void t_quantile(void) {
   double v[] = {1, 2, 3, 4, 5};
   CHECK_NEAR(calib_quantile(v, 5, 0), 1);
@@ -66,6 +79,7 @@ static const check_case cases[] = {
     {"equal_samples", t_equal_samples},   {"w1_order_statistics", t_w1_order_statistics},
     {"no_saturation", t_no_saturation},   {"unequal_and_ties", t_unequal_and_ties},
     {"log_freq", t_log_freq},             {"quantile", t_quantile},
+    {"clamp", t_clamp},
     {0, 0}};
 
 int main(int argc, char **argv) { return check_main(cases, argc, argv); }
