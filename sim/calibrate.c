@@ -275,6 +275,15 @@ static void report(const calib *k, FILE *out) {
   print_dist(out, &k->native);
   fprintf(out, "\n\nBest point %zu: %s\n  residual W1 %.3f decades, KS %.2f\n", k->best,
           point_text(k, k->best, where, sizeof where), b->w1, b->ks);
+  /* A best value at the end of its axis may be short of the real fit. */
+  for (size_t i = 0, stride = k->npoints; i < k->nkeys; i++) {
+    size_t n = cfg_calib_nvalues(k->base, i);
+    stride /= n;
+    size_t j = (k->best / stride) % n;
+    if (n > 1 && (j == 0 || j == n - 1))
+      fprintf(out, "  note: %s=%s is the %s of its axis; the fit may lie beyond it\n",
+              cfg_calib_key(k->base, i), cfg_calib_value(k->base, i, j), j ? "last" : "first");
+  }
   fprintf(out, "Per-run anomaly frequencies:\n");
   print_runs(out, "native", &k->native);
   print_runs(out, "best", &b->s);

@@ -1,0 +1,113 @@
+/* tests/e2e/test_calibrate.c -- mmsim calibrate through the program: a tiny
+ * calibration stores its native and simulated runs as one experiment, names
+ * a best point of the grid with its residual and draws the figure; config
+ * errors name the key and write nothing.
+ *
+ * Nothing here depends on the host's native frequency, which may be 0 on a
+ * busy machine (tests/host_races.h): the fit is checked against what was
+ * stored (the best point has the least residual of the grid), not against
+ * an expected value.  The statistic itself is tests/sim/test_calib_stats.c. */
+#include <stdbool.h>
+#include <sys/stat.h>
+
+#include "../check.h"
+#include "cli.h"
+
+#define TINY                                                                               \
+  "{\"name\": \"tiny\", \"workload\": {\"kind\": \"map\", \"scenario\": "                  \
+  "\"refcount-lost-update\", \"variant\": \"unsafe\"}, \"run\": {\"iterations\": 300},"    \
+  " \"calibrate\": {\"params\": {\"run.start_skew\": [0, 256], \"net\": {\"jitter\": "     \
+  "{\"from\": 0, \"to\": 64, \"step\": 64}}}, \"native_runs\": 3, \"sim_runs\": 2}}"
+
+static bool exists(const char *name) {
+  char path[512];
+  struct stat st;
+  snprintf(path, sizeof path, "%s/%s", cli_dir, name);
+  return stat(path, &st) == 0 && st.st_size > 0;
+}
+
+static void t_tiny(void) {
+  cli_tmpdir();
+  cli_write("tiny.json", TINY);
+  CHECK_EQ_I64(cli("calibrate tiny.json --db cal.db -o fig.png"), 0);
+  /* one experiment: 3 native runs, 4 points x 2 simulated runs */
+  CHECK_EQ_I64(cli_sql_int("cal.db", "SELECT count(*) FROM experiments"), 1);
+  CHECK_EQ_I64(cli_sql_int("cal.db", "SELECT count(*) FROM runs WHERE engine='native' AND "
+                                     "status='done' AND iterations=300"), 3);
+  CHECK_EQ_I64(cli_sql_int("cal.db", "SELECT count(*) FROM runs WHERE engine='sim' AND "
+                                     "status='done'"), 8);
+  CHECK_EQ_I64(cli_sql_int("cal.db", "SELECT count(DISTINCT experiment_id) FROM runs"), 1);
+  /* the same seeds at every point */
+  CHECK_EQ_I64(cli_sql_int("cal.db", "SELECT count(DISTINCT seed) FROM runs WHERE engine='sim'"), 2);
+  CHECK_EQ_I64(cli_sql_int("cal.db", "SELECT count(DISTINCT m.value) FROM metrics m JOIN runs r "
+                                     "ON r.id=m.run_id WHERE m.key='calibrate.point'"), 4);
+  /* the best point: both its runs, one point, the least residual */
+  CHECK_EQ_I64(cli_sql_int("cal.db", "SELECT count(*) FROM metrics WHERE key='calibrate.best' "
+                                     "AND value=1"), 2);
+  long long best = cli_sql_int("cal.db", "SELECT DISTINCT p.value FROM metrics b JOIN metrics p "
+                                         "ON p.run_id=b.run_id AND p.key='calibrate.point' "
+                                         "WHERE b.key='calibrate.best' AND b.value=1");
+  CHECK(best >= 0 && best < 4);
+  CHECK_EQ_I64(cli_sql_int("cal.db",
+                           "SELECT count(*) FROM metrics b JOIN metrics r ON r.run_id=b.run_id "
+                           "AND r.key='calibrate.residual' WHERE b.key='calibrate.best' AND "
+                           "b.value=1 AND r.value >= 0 AND r.value <= (SELECT min(value) FROM "
+                           "metrics WHERE key='calibrate.residual')"), 2);
+  /* the report names it, with its residual and both distributions */
+  char want[64];
+  snprintf(want, sizeof want, "Best point %lld: run.start_skew=", best);
+  CHECK_CONTAINS(cli_out, want);
+  CHECK_CONTAINS(cli_out, "residual W1 ");
+  CHECK_CONTAINS(cli_out, "  native  ");
+  CHECK_CONTAINS(cli_out, "  best  ");
+  CHECK_CONTAINS(cli_out, "Stored as experiment 1 in cal.db: 3 native runs, 8 simulated runs");
+  CHECK(exists("fig.png") && exists("fig.dat") && exists("fig.gp"));
+  /* the default figure name */
+  CHECK_EQ_I64(cli("calibrate tiny.json --db cal2.db --iterations 100"), 0);
+  CHECK(exists("calibrate-refcount-lost-update.png"));
+  CHECK_EQ_I64(cli_sql_int("cal2.db", "SELECT count(*) FROM runs WHERE engine='sim' AND "
+                                      "iterations=100"), 8);
+}
+
+/* Each bad config exits 2 naming the key, and leaves no database or figure. */
+static void bad(const char *calibrate, const char *msg) {
+  char json[1024];
+  snprintf(json, sizeof json,
+           "{\"workload\": {\"kind\": \"map\", \"scenario\": \"refcount-lost-update\"}%s%s}",
+           *calibrate ? ", " : "", calibrate);
+  cli_write("bad.json", json);
+  CHECK_EQ_I64(cli("calibrate bad.json --db bad.db -o bad.png"), 2);
+  if (!strstr(cli_out, msg)) CHECK__FAIL("%s: no \"%s\" in: %s", calibrate, msg, cli_out);
+  CHECK(!exists("bad.db") && !exists("bad.png") && !exists("bad.dat"));
+}
+
+static void t_config_errors(void) {
+  cli_tmpdir();
+  bad("\"calibrate\": {\"params\": {\"net.jiter\": [1, 2]}}",
+      "calibrate.params.net.jiter: unknown key (did you mean net.jitter?)");
+  bad("\"calibrate\": {\"params\": {\"net\": {\"jitter\": [1, \"2\"]}}}",
+      "calibrate.params.net.jitter: expected an integer, got string \"2\"");
+  bad("\"calibrate\": {\"params\": {\"net.jitter\": {\"from\": 0, \"to\": 8, \"step\": 0}}}",
+      "calibrate.params.net.jitter: step must not be 0");
+  bad("\"calibrate\": {\"params\": {\"workload.threads\": [2, 3]}}",
+      "calibrate.params.workload.threads: not a parameter of the simulated machine");
+  bad("\"calibrate\": {\"params\": {\"net.jitter\": [1]}, \"sim_runs\": 1}",
+      "calibrate.sim_runs: 1 is out of range");
+  bad("\"calibrate\": {\"params\": {\"net.jitter\": [1]}, \"runs\": 3}",
+      "calibrate.runs: unknown member");
+  bad("\"calibrate\": {\"params\": {}}", "calibrate.params: missing or empty");
+  bad("\"calibrate\": [1]", "calibrate: expected an object");
+  bad("", "no \"calibrate\" object");
+  cli_write("lit.json", "{\"workload\": {\"kind\": \"litmus\"}, \"calibrate\": {\"params\": "
+                        "{\"net.jitter\": [1]}}}");
+  CHECK_EQ_I64(cli("calibrate lit.json --db bad.db"), 2);
+  CHECK_CONTAINS(cli_out, "workload.kind: mmsim calibrate fits map scenarios");
+  CHECK(!exists("bad.db"));
+}
+
+static const check_case cases[] = {
+    {"tiny", t_tiny},
+    {"config_errors", t_config_errors},
+    {0, 0}};
+
+int main(int argc, char **argv) { return check_main(cases, argc, argv); }
