@@ -38,6 +38,7 @@ typedef struct calib {
   cfg *native_cfg;
   sample native;
   native_host host;
+  double load; /* /proc/loadavg's 1-minute figure before the native runs; -1 unknown */
   const wl_scenario *scn;
 } calib;
 
@@ -116,9 +117,23 @@ static int make_grid(calib *k, sim_err *err) {
 
 /* ---- 2. native ---- */
 
+/* Other work on the host moves native frequencies several-fold (a thread
+ * descheduled mid-increment loses its update), so the load is reported and
+ * stored beside them. */
+static double host_load(void) {
+  double l = -1;
+  FILE *f = fopen("/proc/loadavg", "r");
+  if (f) {
+    if (fscanf(f, "%lf", &l) != 1) l = -1;
+    fclose(f);
+  }
+  return l;
+}
+
 static int run_native(calib *k, sim_err *err) {
   uint64_t seed = (uint64_t)cfg_int(k->base, CK_RUN_SEED);
   int rc;
+  k->load = host_load();
   if (!(k->native_cfg = cfg_clone(k->base))) return nomem(err);
   if (k->k.native_iterations &&
       (rc = set_u64(k->native_cfg, "run.iterations", (uint64_t)k->k.native_iterations, err)))
@@ -198,7 +213,8 @@ static int store(calib *k, run_session *s, sim_err *err) {
     /* Each native run under the seed it ran with. */
     if ((rc = set_u64(k->native_cfg, "run.seed",
                       (uint64_t)cfg_int(k->base, CK_RUN_SEED) + i, err)) ||
-        (rc = run_store_map(s, k->native_cfg, &k->native.r[i], &k->host, err)))
+        (metrics_set(&k->native.r[i].metrics, "calibrate.host_load", k->load),
+         rc = run_store_map(s, k->native_cfg, &k->native.r[i], &k->host, err)))
       return rc;
   }
   for (size_t p = 0; p < k->npoints; p++) {
@@ -243,14 +259,14 @@ static void report(const calib *k, FILE *out) {
   const point *b = &k->pts[k->best];
   char where[512];
   fprintf(out,
-          "Calibration of %s (%s) against %s (%u CPUs)\n"
+          "Calibration of %s (%s) against %s (%u CPUs, load average %.2f)\n"
           "  native: %zu runs of %" PRId64 " iterations; simulated: %zu points x %zu runs of "
           "%" PRId64 " iterations (seeds %" PRId64 "..)\n"
           "  residual W1: mean gap between the two distributions of log10 frequency, in "
           "decades\n"
           "  (frequency (k+1/2)/(n+1)); KS: largest gap between their CDFs, the tie-break\n\n",
           k->scn->name, cfg_str(k->base, CK_WORKLOAD_VARIANT), k->host.cpu, k->host.cores,
-          k->native.n, cfg_int(k->native_cfg, CK_RUN_ITERATIONS), k->npoints,
+          k->load, k->native.n, cfg_int(k->native_cfg, CK_RUN_ITERATIONS), k->npoints,
           (size_t)k->k.sim_runs, cfg_int(k->base, CK_RUN_ITERATIONS),
           cfg_int(k->base, CK_RUN_SEED));
   fprintf(out, "  %6s  ", "point");

@@ -19,7 +19,8 @@
  *              frequencies of its runs and the native ones (calib_stats.h);
  *              the best point has the least W1, then the least KS, then
  *              comes first in grid order.
- *   5. store   one experiment: the native runs, then every simulated run
+ *   5. store   one experiment: the native runs (metric calibrate.host_load,
+ *              the 1-minute load average before them), then every simulated run
  *              with metrics calibrate.point (its index in grid order),
  *              calibrate.residual, calibrate.ks and calibrate.best (1 on the
  *              best point's runs).  Runs are written after the fit because
