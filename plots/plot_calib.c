@@ -267,7 +267,7 @@ static void write_gp(FILE *f, const cal_fig *g, const plot__files *files, char (
     if (r->f < lo) lo = r->f;
     if (r->f > hi) hi = r->f;
   }
-  if (hi > 10 * lo) fputs("set logscale y\n", f);
+  if (hi > 10 * lo) fputs("set logscale y\nset format y '%g'\n", f);
   else fputs("set yrange [0:*]\n", f);
   fputs("set key outside bottom center horizontal\n"
         "set ylabel 'anomaly frequency per iteration, (k+1/2)/(n+1)'\n"

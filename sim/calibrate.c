@@ -296,9 +296,13 @@ static void report(const calib *k, FILE *out) {
     size_t n = cfg_calib_nvalues(k->base, i);
     stride /= n;
     size_t j = (k->best / stride) % n;
-    if (n > 1 && (j == 0 || j == n - 1))
+    const cfg_key *key = cfg_key_at((cfg_key_id)cfg_key_find(cfg_calib_key(k->base, i)));
+    const char *v = cfg_calib_value(k->base, i, j);
+    bool at_limit = key->type == CFG_INT && (strtoll(v, NULL, 10) == key->min ||
+                                             strtoll(v, NULL, 10) == key->max);
+    if (n > 1 && (j == 0 || j == n - 1) && !at_limit) /* nothing lies beyond a key's range */
       fprintf(out, "  note: %s=%s is the %s of its axis; the fit may lie beyond it\n",
-              cfg_calib_key(k->base, i), cfg_calib_value(k->base, i, j), j ? "last" : "first");
+              cfg_calib_key(k->base, i), v, j ? "last" : "first");
   }
   fprintf(out, "Per-run anomaly frequencies:\n");
   print_runs(out, "native", &k->native);

@@ -406,9 +406,10 @@ static int cmd_plot(int argc, char **argv, sim_err *err) {
       {"x", required_argument, 0, 'x'},     {"y", required_argument, 0, 'y'},
       {"by", required_argument, 0, 'b'},    {"where", required_argument, 0, 'w'},
       {"title", required_argument, 0, 't'}, {"histogram", required_argument, 0, 'H'},
+      {"calibration", required_argument, 0, 'C'},
       {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
   plot_opts o = {0};
-  const char *hist_run = NULL;
+  const char *hist_run = NULL, *cal_exp = NULL;
   optind = 1;
   opterr = 0;
   int ch;
@@ -421,6 +422,7 @@ static int cmd_plot(int argc, char **argv, sim_err *err) {
     case 't': o.title = optarg; break;
     case 'o': o.out = optarg; break;
     case 'H': hist_run = optarg; break;
+    case 'C': cal_exp = optarg; break;
     case 'h': return usage_of("plot"), 0;
     default: return usage_error(err, "plot", "unknown option or missing value");
     }
@@ -429,7 +431,11 @@ static int cmd_plot(int argc, char **argv, sim_err *err) {
   o.db_path = argv[optind];
   if (!o.out) return usage_error(err, "plot", "expected -o OUT.png or OUT.svg");
   int rc;
-  if (hist_run) {
+  if (cal_exp) {
+    uint64_t id;
+    if ((rc = parse_u64("plot", "--calibration", cal_exp, &id, err))) return rc;
+    rc = plot_calibration(o.db_path, (long long)id, o.out, err);
+  } else if (hist_run) {
     uint64_t id;
     if ((rc = parse_u64("plot", "--histogram", hist_run, &id, err))) return rc;
     rc = plot_histogram(o.db_path, (long long)id, o.out, err);
@@ -662,7 +668,8 @@ static const command commands[] = {
     {"export", "export DB --csv|--json [-o FILE]",
      "Every run with its params, outcomes and metrics, as CSV or JSON.", cmd_export},
     {"plot", "plot DB --x PARAM --y METRIC [--by PARAM] [--where COND] [--title T] -o OUT.png|.svg\n"
-             "       mmsim plot DB --histogram RUN_ID -o OUT.png|.svg",
+             "       mmsim plot DB --histogram RUN_ID -o OUT.png|.svg\n"
+             "       mmsim plot DB --calibration EXPERIMENT_ID -o OUT.png|.svg",
      "Draw a figure with gnuplot.  PARAM is a config key (cpu.model, net.jitter, ...)\n"
      "or workload, model, engine; METRIC is a metrics key or anomaly_rate,\n"
      "forbidden_rate (with Wilson 95% error bars).  --where is SQL over runs r.\n"

@@ -62,6 +62,11 @@ static void t_tiny(void) {
   CHECK_CONTAINS(cli_out, "  best  ");
   CHECK_CONTAINS(cli_out, "Stored as experiment 1 in cal.db: 3 native runs, 8 simulated runs");
   CHECK(exists("fig.png") && exists("fig.dat") && exists("fig.gp"));
+  /* the figure again, from the database alone */
+  CHECK_EQ_I64(cli("plot cal.db --calibration 1 -o again.svg"), 0);
+  CHECK(exists("again.svg"));
+  CHECK_EQ_I64(cli("plot cal.db --calibration 2 -o none.svg"), 2);
+  CHECK_CONTAINS(cli_out, "experiment 2 has no calibration");
   /* the default figure name */
   CHECK_EQ_I64(cli("calibrate tiny.json --db cal2.db --iterations 100"), 0);
   CHECK(exists("calibrate-refcount-lost-update.png"));
