@@ -548,6 +548,37 @@ static int cmd_merge(int argc, char **argv, sim_err *err) {
   return rc;
 }
 
+/* --- import-litmus7 ------------------------------------------------------ */
+
+/* litmus7/klitmus7 logs as native runs: all logs or none (db_import_litmus7). */
+static int cmd_import_litmus7(int argc, char **argv, sim_err *err) {
+  const char *path = DEFAULT_DB;
+  const char **logs = calloc((size_t)argc, sizeof *logs);
+  size_t n = 0;
+  if (!logs) return sim_errf(err, SIM_ENOMEM, "out of memory");
+  int rc = 0;
+  for (int i = 1; i < argc && !rc; i++) {
+    if (strcmp(argv[i], "--help") == 0) {
+      free(logs);
+      return usage_of("import-litmus7"), 0;
+    }
+    if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) path = argv[++i];
+    else if (argv[i][0] == '-' && argv[i][1]) rc = usage_error(err, "import-litmus7", "unknown option");
+    else logs[n++] = argv[i];
+  }
+  if (!rc && !n) rc = usage_error(err, "import-litmus7", "expected at least one LOG");
+  db *d = NULL;
+  db_import_stats st;
+  if (!rc) rc = db_open(path, &d, err);
+  if (!rc) rc = db_import_litmus7(d, logs, n, &st, err);
+  if (!rc)
+    printf("Imported %" PRIu64 " test(s) from %" PRIu64 " log(s) into %s as native runs\n",
+           st.tests, st.files, path);
+  if (d) db_close(d);
+  free(logs);
+  return rc;
+}
+
 /* --- protocol ------------------------------------------------------------ */
 
 static void add_count(void *ctx, const char *key, double value) {
@@ -672,6 +703,15 @@ static const command commands[] = {
      "for native runs also host and start time) are skipped, never duplicated.\n"
      "A shard that is not an mmsim database of this schema version is refused.",
      cmd_merge},
+    {"import-litmus7", "import-litmus7 LOG... [--db F]",
+     "Store litmus7 and klitmus7 logs as native runs: each test of each log one run\n"
+     "(engine native, workload the test name, iterations the sum of its histogram,\n"
+     "model the CPU or architecture the log names, else unknown).  Outcomes the\n"
+     "condition names (*>; for forall the others) are forbidden, anomaly non_sc.\n"
+     "All logs are read first: a malformed one is reported as FILE:LINE and\n"
+     "nothing is stored.\n"
+     "  --db F   results database (default " DEFAULT_DB ")",
+     cmd_import_litmus7},
     {"protocol", "protocol [--run ID [--db F]]",
      "The MESI controllers' state x event tables, printed from the arrays the\n"
      "simulator runs: one line per possible cell (next state and actions).\n"
