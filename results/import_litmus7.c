@@ -29,16 +29,25 @@
  * name), else the architecture from uname -a, else litmus7's -carch, else
  * "unknown"; host the uname -a node name when present.
  *
- * forbidden and anomaly.  The log has no test source, so mmsim cannot
- * enumerate SC outcomes as litmus_report.c does.  What it has is the
- * condition: for exists and ~exists the `*>` lines are the outcomes the
- * condition names -- in every classic shape (SB, MP, LB, IRIW, ...) the
- * relaxed, non-SC outcome -- so those are forbidden and anomaly "non_sc",
- * the kind sim runs store for non-SC litmus outcomes.  For forall
- * (Required) the condition names the expected outcomes, so the `:>` lines
- * are the violations.  (Rejected: trusting the Allowed/Forbidden word, which
- * litmus7 derives from the quantifier alone and which says nothing about
- * this machine.)
+ * forbidden and anomaly, as sim/run.c and litmus_report.c store a litmus
+ * run.  There, forbidden means "excluded by the test's own expectation" and
+ * anomaly "non_sc" means "not sequentially consistent".  A log has no test
+ * source, so mmsim cannot enumerate SC outcomes; what it has is the
+ * condition and its `*>` marks (the outcomes its predicate holds for):
+ *   exists   (litmus7 says Allowed)   the condition's outcomes are sought,
+ *            not excluded: nothing forbidden; `*>` is the anomaly.
+ *   ~exists  (Forbidden)              `*>` is forbidden and the anomaly.
+ *   forall   (Required)               `:>` (the violations) is forbidden and
+ *            the anomaly.
+ * So SB's 0:EAX=0; 1:EAX=0; imported from litmus7 on x86 is stored exactly
+ * as `mmsim native --litmus` stores it there: not forbidden (x86-TSO allows
+ * it), anomaly non_sc.  The anomaly rule rests on the classic shapes (SB,
+ * MP, LB, IRIW, ...), whose condition names the relaxed, non-SC outcome.
+ * (Rejected: forbidden = `*>` whatever the quantifier, which would call
+ * SB's relaxed outcome forbidden on x86, where the same test run by mmsim
+ * native says allowed -- the two sources would disagree on one machine.)
+ * The quantifier comes from the Condition line, else from the Test line's
+ * word; a test with neither is refused.
  *
  * Invariants:
  *   I1  All logs are parsed before anything is written; a malformed one is
@@ -247,6 +256,20 @@ static uint64_t sum_counts(const test *t, int star_only) {
   return n;
 }
 
+typedef enum { Q_UNKNOWN, Q_EXISTS, Q_NOT_EXISTS, Q_FORALL } quant;
+
+static quant quant_of(const test *t) {
+  if (t->condition) {
+    if (starts(t->condition, "exists")) return Q_EXISTS;
+    if (starts(t->condition, "~exists") || starts(t->condition, "~ exists")) return Q_NOT_EXISTS;
+    if (starts(t->condition, "forall")) return Q_FORALL;
+  }
+  if (!strcmp(t->kind, "Allowed")) return Q_EXISTS;
+  if (!strcmp(t->kind, "Forbidden")) return Q_NOT_EXISTS;
+  if (!strcmp(t->kind, "Required")) return Q_FORALL;
+  return Q_UNKNOWN;
+}
+
 /* "Observation NAME Never|Sometimes|Always P N": closes the test (I3). */
 static int end_test(parser *p, char *rest) {
   test *t = p->cur;
@@ -268,6 +291,10 @@ static int end_test(parser *p, char *rest) {
     return FAIL(p, "test %s: Observation %" PRIu64 "/%" PRIu64
                    " disagrees with Witnesses %" PRIu64 "/%" PRIu64,
                 t->name, pos, neg, t->positive, t->negative);
+  if (quant_of(t) == Q_UNKNOWN)
+    return FAIL(p, "test %s: '%s' is not Allowed, Forbidden or Required and no Condition "
+                   "line says exists, ~exists or forall",
+                t->name, t->kind);
   t->positive = pos;
   t->negative = neg;
   t->observation = strdup(obs);
@@ -426,13 +453,14 @@ static size_t add_param(db_param *ps, size_t n, const char *key, const char *val
 
 static int write_test(db *d, int64_t exp_id, const logfile *l, const test *t, sim_err *err) {
   const log_info *m = &l->info;
-  /* forall: the condition names what must happen, so violations are :>. */
-  int forall = t->condition && starts(t->condition, "forall");
+  /* The quantifier rule of the file comment. */
+  quant q = quant_of(t);
   db_outcome *outs = calloc(t->nouts, sizeof *outs);
   if (!outs) return sim_errf(err, SIM_ENOMEM, "out of memory");
   for (size_t i = 0; i < t->nouts; i++) {
-    int bad = forall ? !t->outs[i].star : t->outs[i].star;
-    outs[i] = (db_outcome){t->outs[i].text, t->outs[i].count, bad, bad ? "non_sc" : NULL};
+    int odd = q == Q_FORALL ? !t->outs[i].star : t->outs[i].star;
+    outs[i] = (db_outcome){t->outs[i].text, t->outs[i].count, odd && q != Q_EXISTS,
+                           odd ? "non_sc" : NULL};
   }
   char line[32], file_line[600];
   snprintf(line, sizeof line, "%zu", t->line);
