@@ -44,6 +44,14 @@ int plot__open_db(const char *path, sqlite3 **h, sim_err *err);
  * house style (P1).  width_px 0 means the standard size. */
 void plot__preamble(FILE *gp, const plot__files *f, const char *what, int width_px);
 void plot__quote(FILE *gp, const char *s); /* a gnuplot '...' string literal */
+/* "set title": o->title, else `what` with o->where as a second line cut to
+ * PLOT_TITLE_WHERE_MAX characters (whole in a comment below it). */
+#define PLOT_TITLE_WHERE_MAX 100
+void plot__title(FILE *gp, const plot_opts *o, const char *what);
+/* Series names longer than this move the key below the plot, so a native
+ * run's CPU name does not take half the width. */
+#define PLOT_KEY_RIGHT_MAX 24
+void plot__key_for(FILE *gp, size_t longest_name);
 void plot__comment(FILE *f, const char *s); /* s on a comment line, newlines flattened */
 
 /* ---- Names to SQL (plot_resolve.c) ---- */

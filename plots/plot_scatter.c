@@ -251,12 +251,7 @@ static void write_gp(FILE *f, const scatter *sc, const plot__files *files) {
   char what[300];
   snprintf(what, sizeof what, "%s vs %s%s%s", o->y, o->x, o->by ? " by " : "", o->by ? o->by : "");
   plot__preamble(f, files, what, 0);
-  fputs("set title ", f);
-  plot__quote(f, o->title ? o->title : what);
-  if (!o->title && o->where && *o->where) {
-    fputs(" . \"\\n\" . ", f);
-    plot__quote(f, o->where);
-  }
+  plot__title(f, o, what);
   fputs("\nset xlabel ", f);
   plot__quote(f, o->x);
   fputs(" . ' (mean over runs; bars: min..max)'\nset ylabel ", f);
