@@ -18,8 +18,10 @@
  * means.  (Rejected: colouring forbidden bars vermillion as plot_hist.c
  * does for one run; with several groups colour already names the group.)
  *
- * y is logarithmic when the non-zero frequencies span more than three
- * decades (the rare relaxed outcome beside the common ones); an outcome a
+ * y is logarithmic when the non-zero frequencies span more than two
+ * decades: a native machine's relaxed outcome at 3e-3 beside a model's 0.7
+ * is otherwise no bar at all.  (plot_hist.c waits for three decades: one
+ * run's bars carry their counts as labels, these do not.)  An outcome a
  * group never produced has no bar there ('?' in the .dat), on either axis.
  *
  * .dat: one row per outcome, "i outcome", then per group g (in order of
@@ -191,7 +193,7 @@ static void arrange(ohist *h) {
       double f = freq(h, i, j);
       if (f > 0) lo = fmin(lo, f), hi = fmax(hi, f);
     }
-  h->logy = hi > 0 && hi / lo > 1000.0;
+  h->logy = hi > 0 && hi / lo > 100.0;
   /* Down to a third of the smallest bar, so it shows as a bar. */
   h->ymin = h->logy ? pow(10.0, floor(log10(lo / 3.0))) : 0;
 }
@@ -253,7 +255,7 @@ static void write_gp(FILE *f, const ohist *h, const plot__files *files) {
   if (longest * h->nouts > 80 || h->nouts > 6) fputs("set xtics rotate by 30 right\n", f);
   if (h->logy)
     fprintf(f, "set logscale y\nset format y '%%.0e'\nset yrange [%.3g:*]   "
-               "# frequencies span more than 3 decades\n",
+               "# frequencies span more than 2 decades\n",
             h->ymin);
   else
     fputs("set yrange [0:*]\nset offsets 0, 0, graph 0.08, 0\n", f);
