@@ -658,7 +658,7 @@ static const command commands[] = {
     {"export", "export DB --csv|--json [-o FILE]",
      "Every run with its params, outcomes and metrics, as CSV or JSON.", cmd_export},
     {"plot", "plot DB --x PARAM|METRIC --y METRIC [--by PARAM[,PARAM]] [--where COND] [--title T] -o OUT.png|.svg\n"
-             "       mmsim plot DB --histogram TEST [--by PARAM[,PARAM]] [--where COND] [--title T] -o OUT\n"
+             "       mmsim plot DB --histogram TEST [--by PARAM[,PARAM]] [--where COND] [--title T] -o OUT.png|.svg\n"
              "       mmsim plot DB --histogram RUN_ID -o OUT.png|.svg",
      "Draw a figure with gnuplot.  PARAM is a config key (cpu.model, net.jitter, ...)\n"
      "or workload, model, engine; METRIC is a metrics key or anomaly_rate,\n"
