@@ -5,7 +5,8 @@
  *                workload, model, host, seed, iterations, experiment_id) or
  *                a key of params; y to a metric key or a derived rate.  A
  *                name no done run has is SIM_EINVAL naming it, with a few
- *                valid names.
+ *                valid names (plot_resolve.c).  An x that is no parameter
+ *                but a metric hands the figure to plot_scatter.c.
  *   2. gather    one row per (by, x) point, aggregated over its runs:
  *                rates sum k and n over the runs and recompute the rate and
  *                its Wilson 95% interval (pooling the iterations, as if one
@@ -31,8 +32,9 @@
  * alphabetical order would not be.  Series (by) are sorted numerically when
  * all numeric, else by first appearance too.
  *
- * The Wilson interval is the formula of results/schema.c's views, computed
- * here in C because the counts are pooled over runs after the view.
+ * The Wilson interval (plot__wilson) is the formula of results/schema.c's
+ * views, computed in C because the counts are pooled over runs after the
+ * view.
  *
  * .dat layouts (columns 2-4 are always y, its low and high bar):
  *   numeric x: one block per series (gnuplot `index i`), two blank lines
