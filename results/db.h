@@ -76,6 +76,14 @@ int db_export(db *d, db_format f, FILE *out, sim_err *err);
 typedef struct db_merge_stats { uint64_t merged, skipped; } db_merge_stats;
 int db_merge(db *out, const char *shard_path, db_merge_stats *st, sim_err *err);
 
+/* Importing (import_litmus7.c): litmus7/klitmus7 logs, each test one
+ * native run, all of them in one transaction with one experiment row.
+ * Every log is parsed before anything is written; a malformed one is
+ * SIM_ESYNTAX "FILE:LINE: ..." and the database is left as it was. */
+typedef struct db_import_stats { uint64_t files, tests; } db_import_stats;
+int db_import_litmus7(db *d, const char *const *paths, size_t npaths, db_import_stats *st,
+                      sim_err *err);
+
 /* For tests: make the Nth SQLite step from now fail (0 = never). */
 void db_fail_after(db *d, int n);
 

@@ -388,10 +388,16 @@ static int cmd_plot(int argc, char **argv, sim_err *err) {
   o.db_path = argv[optind];
   if (!o.out) return usage_error(err, "plot", "expected -o OUT.png or OUT.svg");
   int rc;
-  if (hist_run) {
+  if (hist_run) { /* all digits: a run id; else a test name */
     uint64_t id;
-    if ((rc = parse_u64("plot", "--histogram", hist_run, &id, err))) return rc;
-    rc = plot_histogram(o.db_path, (long long)id, o.out, err);
+    if (hist_run[strspn(hist_run, "0123456789")] != '\0') {
+      if (o.x || o.y) return usage_error(err, "plot", "--histogram TEST takes no --x or --y");
+      rc = plot_outcomes(&o, hist_run, err);
+    } else if (o.by || o.where || o.x || o.y) {
+      return usage_error(err, "plot", "--histogram RUN_ID draws one run: no --x, --y, --by or --where");
+    } else if (!(rc = parse_u64("plot", "--histogram", hist_run, &id, err))) {
+      rc = plot_histogram(o.db_path, (long long)id, o.out, err);
+    }
   } else {
     if (!o.x || !o.y) return usage_error(err, "plot", "expected --x PARAM and --y METRIC");
     rc = plot_metric(&o, err);
@@ -548,6 +554,37 @@ static int cmd_merge(int argc, char **argv, sim_err *err) {
   return rc;
 }
 
+/* --- import-litmus7 ------------------------------------------------------ */
+
+/* litmus7/klitmus7 logs as native runs: all logs or none (db_import_litmus7). */
+static int cmd_import_litmus7(int argc, char **argv, sim_err *err) {
+  const char *path = DEFAULT_DB;
+  const char **logs = calloc((size_t)argc, sizeof *logs);
+  size_t n = 0;
+  if (!logs) return sim_errf(err, SIM_ENOMEM, "out of memory");
+  int rc = 0;
+  for (int i = 1; i < argc && !rc; i++) {
+    if (strcmp(argv[i], "--help") == 0) {
+      free(logs);
+      return usage_of("import-litmus7"), 0;
+    }
+    if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) path = argv[++i];
+    else if (argv[i][0] == '-' && argv[i][1]) rc = usage_error(err, "import-litmus7", "unknown option");
+    else logs[n++] = argv[i];
+  }
+  if (!rc && !n) rc = usage_error(err, "import-litmus7", "expected at least one LOG");
+  db *d = NULL;
+  db_import_stats st;
+  if (!rc) rc = db_open(path, &d, err);
+  if (!rc) rc = db_import_litmus7(d, logs, n, &st, err);
+  if (!rc)
+    printf("Imported %" PRIu64 " test(s) from %" PRIu64 " log(s) into %s as native runs\n",
+           st.tests, st.files, path);
+  if (d) db_close(d);
+  free(logs);
+  return rc;
+}
+
 /* --- protocol ------------------------------------------------------------ */
 
 static void add_count(void *ctx, const char *key, double value) {
@@ -620,11 +657,24 @@ static const command commands[] = {
     {"runs", "runs DB", "List the runs with their rates.", cmd_runs},
     {"export", "export DB --csv|--json [-o FILE]",
      "Every run with its params, outcomes and metrics, as CSV or JSON.", cmd_export},
-    {"plot", "plot DB --x PARAM --y METRIC [--by PARAM] [--where COND] [--title T] -o OUT.png|.svg\n"
+    {"plot", "plot DB --x PARAM|METRIC --y METRIC [--by PARAM[,PARAM]] [--where COND] [--title T] -o OUT.png|.svg\n"
+             "       mmsim plot DB --histogram TEST [--by PARAM[,PARAM]] [--where COND] [--title T] -o OUT.png|.svg\n"
              "       mmsim plot DB --histogram RUN_ID -o OUT.png|.svg",
      "Draw a figure with gnuplot.  PARAM is a config key (cpu.model, net.jitter, ...)\n"
      "or workload, model, engine; METRIC is a metrics key or anomaly_rate,\n"
-     "forbidden_rate (with Wilson 95% error bars).  --where is SQL over runs r.\n"
+     "forbidden_rate, anomaly_rate.KIND (rates with Wilson 95% error bars).\n"
+     "  --x PARAM        numeric: lines; text: clustered bars, one per --by value\n"
+     "  --x METRIC       a scatter: one labelled point per --by group, x its mean\n"
+     "                   metric, y its rate (e.g. --x map.cycles_per_op --y\n"
+     "                   anomaly_rate --by workload.variant); on a log y axis a\n"
+     "                   zero rate is drawn at its 95% upper bound (open triangle)\n"
+     "  --by A,B         series named by several values: --by engine,model keeps\n"
+     "                   native runs (model = host CPU) apart from sim's models\n"
+     "  --histogram TEST the outcome histograms of litmus test TEST side by side,\n"
+     "                   one bar per --by group (default model), as frequencies\n"
+     "                   per iteration; bars forbidden under their model hatched\n"
+     "  --histogram ID   one run's outcome counts (an all-digit argument)\n"
+     "  --where COND     SQL over runs r, e.g. \"r.workload = 'publish-flag'\"\n"
      "The .dat and .gp files are written beside OUT.",
      cmd_plot},
     {"bench", "bench [--reps N] [--cores N] [--model M]",
@@ -672,6 +722,15 @@ static const command commands[] = {
      "for native runs also host and start time) are skipped, never duplicated.\n"
      "A shard that is not an mmsim database of this schema version is refused.",
      cmd_merge},
+    {"import-litmus7", "import-litmus7 LOG... [--db F]",
+     "Store litmus7 and klitmus7 logs as native runs: each test of each log one run\n"
+     "(engine native, workload the test name, iterations the sum of its histogram,\n"
+     "model the CPU or architecture the log names, else unknown).  Outcomes the\n"
+     "condition names (*>; for forall the others) are forbidden, anomaly non_sc.\n"
+     "All logs are read first: a malformed one is reported as FILE:LINE and\n"
+     "nothing is stored.\n"
+     "  --db F   results database (default " DEFAULT_DB ")",
+     cmd_import_litmus7},
     {"protocol", "protocol [--run ID [--db F]]",
      "The MESI controllers' state x event tables, printed from the arrays the\n"
      "simulator runs: one line per possible cell (next state and actions).\n"
