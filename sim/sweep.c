@@ -157,11 +157,17 @@ static int check_distinct(const sweep_plan *p, sim_err *err) {
   for (size_t i = 1; i < p->npts && !rc; i++)
     if (strcmp(k[i - 1].hash, k[i].hash) == 0) {
       char a[256], b[256];
-      size_t x = k[i - 1].i < k[i].i ? k[i - 1].i : k[i].i, y = k[i - 1].i ^ k[i].i ^ x;
-      rc = sim_errf(err, SIM_ECONFIG, "%s: sweep: points %s and %s resolve to the same config "
-                    "(repeat's seeds run.seed + 0..%" PRIu64 " overlap a swept run.seed?)",
-                    p->o->config_path, sweep__point_str(p, x, a, sizeof a),
-                    sweep__point_str(p, y, b, sizeof b), p->repeat - 1);
+      const sweep_point *x = &p->pts[k[i - 1].i], *y = &p->pts[k[i].i];
+      if (x->r != y->r) /* the only way two cells meet: their seeds */
+        rc = sim_errf(err, SIM_ECONFIG, "%s: sweep.run.seed: seed %" PRIu64 " comes twice, as "
+                      "%" PRIu64 " + %" PRIu64 " and %" PRIu64 " + %" PRIu64 " (\"repeat\": %"
+                      PRIu64 " runs seeds S..S+%" PRIu64 "); sweep run.seed in steps of at "
+                      "least %" PRIu64, p->o->config_path, x->seed, x->seed - x->r, x->r,
+                      y->seed - y->r, y->r, p->repeat, p->repeat - 1, p->repeat);
+      else
+        rc = sim_errf(err, SIM_ECONFIG, "%s: sweep: points %s and %s resolve to the same "
+                      "config", p->o->config_path, sweep__point_str(p, k[i - 1].i, a, sizeof a),
+                      sweep__point_str(p, k[i].i, b, sizeof b));
     }
   free(k);
   return rc;
@@ -177,7 +183,7 @@ int sweep__plan(sweep_plan *p, const sweep_opts *o, bool create_db, sim_err *err
   if ((rc = cfg_load_file(p->base, o->config_path, err))) goto fail;
   p->naxes = cfg_sweep_nkeys(p->base);
   if (p->naxes == 0) {
-    rc = sim_errf(err, SIM_ECONFIG, "%s: no \"sweep\" object (mmsim run runs one config)",
+    rc = sim_errf(err, SIM_ECONFIG, "%s: no \"sweep\" object, so nothing to sweep (mmsim run runs one config)",
                   o->config_path);
     goto fail;
   }

@@ -134,7 +134,7 @@ typedef struct pool {
   unsigned nw, busy;
   int res; /* read end of the result pipe */
   size_t next; /* into p->todo */
-  bool stop;
+  bool stop, abandoned; /* abandoned: busy workers were sent SIGTERM */
   int rc; /* the first failure */
   sweep_progress pg;
 } pool;
@@ -237,7 +237,8 @@ static void reap(pool *pl, sim_err *err) {
         char what[256];
         w->busy = false;
         pl->busy--;
-        fail(pl, SIM_EIO, err, "point %s: worker %d %s %d", sweep__point_str(pl->p, w->point,
+        if (!pl->abandoned)
+          fail(pl, SIM_EIO, err, "point %s: worker %d %s %d", sweep__point_str(pl->p, w->point,
              what, sizeof what), (int)pid, WIFSIGNALED(st) ? "killed by signal" : "exited with",
              WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
       }
@@ -247,6 +248,7 @@ static void reap(pool *pl, sim_err *err) {
 
 /* Abandon the runs in flight: their transactions never commit. */
 static void abandon(pool *pl) {
+  pl->abandoned = true;
   for (unsigned k = 0; k < pl->nw; k++)
     if (pl->w[k].alive && pl->w[k].busy) kill(pl->w[k].pid, SIGTERM);
 }
@@ -278,10 +280,10 @@ int sweep__pool_run(const sweep_plan *p, sweep_stats *st, sim_err *err) {
 
   double t0 = wallclock_s();
   if (spawn(&pl, jobs, err)) fail(&pl, err->code, err, "%s", err->msg);
-  bool interrupted = false, abandoned = false;
+  bool interrupted = false;
   for (;;) {
-    if ((sigint_count > 1 || sigterm_seen) && !abandoned) {
-      abandoned = interrupted = pl.stop = true;
+    if ((sigint_count > 1 || sigterm_seen) && !pl.abandoned) {
+      interrupted = pl.stop = true;
       if (pl.busy) {
         char note[128];
         snprintf(note, sizeof note, "abandoning %u run(s) in flight", pl.busy);
@@ -324,7 +326,7 @@ int sweep__pool_run(const sweep_plan *p, sweep_stats *st, sim_err *err) {
   if (pl.rc) {
     char first[sizeof err->msg];
     snprintf(first, sizeof first, "%s", err->msg);
-    sim_errf(err, pl.rc, "%.380s (%zu of %zu points done; the same command resumes)", first,
+    sim_errf(err, pl.rc, "%.360s (%zu of %zu points done; the same command resumes after a fix)", first,
              done, p->npts);
   }
   return pl.rc;
