@@ -134,7 +134,7 @@ static int done_hashes(const sweep_plan *p, bool create_db, hashes *hs, sim_err 
   rc = db_experiment_done_hashes(d, p->name, p->source, add_hash, hs, err);
   db_close(d);
   if (!rc && hs->nomem) rc = sim_errf(err, SIM_ENOMEM, "out of memory");
-  if (!rc) qsort(hs->v, hs->n, sizeof *hs->v, cmp_hash);
+  if (!rc && hs->n) qsort(hs->v, hs->n, sizeof *hs->v, cmp_hash);
   return rc;
 }
 

@@ -96,7 +96,7 @@ static void run_point(const sweep_plan *p, run_session *s, uint32_t i, result_ms
   sim_err err = {0, ""};
   cfg *c = sweep__point_cfg(p, i, &err);
   m->code = c ? run_config(s, c, NULL, &err) : err.code;
-  if (m->code) snprintf(m->msg, sizeof m->msg, "%s", err.msg);
+  if (m->code) snprintf(m->msg, sizeof m->msg, "%.*s", (int)sizeof m->msg - 1, err.msg);
   cfg_free(c);
 }
 
@@ -115,7 +115,7 @@ static _Noreturn void worker_main(const sweep_plan *p, int cmd, int res) {
     double t0 = wallclock_s();
     if (open_rc) {
       m.code = open_rc;
-      snprintf(m.msg, sizeof m.msg, "%s", err.msg);
+      snprintf(m.msg, sizeof m.msg, "%.*s", (int)sizeof m.msg - 1, err.msg);
     } else {
       run_point(p, s, i, &m);
     }
