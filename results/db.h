@@ -59,6 +59,19 @@ int db_experiment_create(db *d, const char *name, const char *config_json,
 int db_run_write(db *d, int64_t experiment_id, const db_run *r, int64_t *run_id,
                  sim_err *err);
 
+/* Experiments by identity (experiment.c): name and config_json, and
+ * created_at when not NULL.  find: the oldest match, *id = 0 when none;
+ * created_out (may be NULL) gets its created_at.  join: find, or create one
+ * (created_at NULL: now), in one transaction, so parallel writers agree.
+ * done_hashes: fn(ctx, config_hash) for each done sim run of every
+ * experiment with that name and config_json (any created_at). */
+int db_experiment_find(db *d, const char *name, const char *config_json, const char *created_at,
+                       int64_t *id, char created_out[32], sim_err *err);
+int db_experiment_join(db *d, const char *name, const char *config_json, const char *created_at,
+                       int64_t *id, sim_err *err);
+int db_experiment_done_hashes(db *d, const char *name, const char *config_json,
+                              void (*fn)(void *ctx, const char *hash), void *ctx, sim_err *err);
+
 /* Reading (D2).  Tables are printed aligned with a header line. */
 int db_query_print(db *d, const char *sql, FILE *out, sim_err *err);
 int db_runs_print(db *d, FILE *out, sim_err *err);
