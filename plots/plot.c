@@ -420,8 +420,9 @@ static void write_gp(FILE *f, const figure *fg, const plot__files *files) {
   /* Each bar's value above its bar (above its error bar): a native rate of
    * 0.01 beside a simulated 0.9 is a sliver on a linear axis, and a log
    * axis would lose the zeros.  Bar i of n sits at x + (i - (n-1)/2)/(n+1)
-   * in the histogram style's ordinal x (gap 1).  Left out when crowded. */
-  if (fg->nxs * fg->nser <= 40) {
+   * in the histogram style's ordinal x (gap 1).  Left out when crowded:
+   * with four series a label is wider than its bar. */
+  if (fg->nser <= 3 && fg->nxs * fg->nser <= 24) {
     double n = (double)fg->nser;
     for (size_t i = 0; i < fg->nser; i++) {
       size_t c = 2 + 4 * i;
