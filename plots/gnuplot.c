@@ -164,6 +164,31 @@ void plot__preamble(FILE *gp, const plot__files *f, const char *what, int width_
   fputc('\n', gp);
 }
 
+void plot__title(FILE *gp, const plot_opts *o, const char *what) {
+  fputs("set title ", gp);
+  plot__quote(gp, o->title ? o->title : what);
+  if (!o->title && o->where && *o->where) {
+    /* The where as a second line, cut so it fits the figure's width; the
+     * .dat header and the .gp comment keep it whole. */
+    size_t n = strlen(o->where);
+    char line[PLOT_TITLE_WHERE_MAX + 4];
+    snprintf(line, sizeof line, "%.*s%s", PLOT_TITLE_WHERE_MAX - (n > PLOT_TITLE_WHERE_MAX ? 3 : 0),
+             o->where, n > PLOT_TITLE_WHERE_MAX ? "..." : "");
+    fputs(" . \"\\n\" . ", gp);
+    plot__quote(gp, line);
+  }
+  fputc('\n', gp);
+  if (o->where && *o->where) {
+    fputs("# where: ", gp);
+    plot__comment(gp, o->where);
+    fputc('\n', gp);
+  }
+}
+
+void plot__key_for(FILE *gp, size_t longest_name) {
+  if (longest_name > PLOT_KEY_RIGHT_MAX) fputs("set key below horizontal\n", gp);
+}
+
 /* ---- Running gnuplot ---- */
 
 /* The gnuplot on PATH, malloc'd; NULL if none. */

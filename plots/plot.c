@@ -5,7 +5,8 @@
  *                workload, model, host, seed, iterations, experiment_id) or
  *                a key of params; y to a metric key or a derived rate.  A
  *                name no done run has is SIM_EINVAL naming it, with a few
- *                valid names.
+ *                valid names (plot_resolve.c).  An x that is no parameter
+ *                but a metric hands the figure to plot_scatter.c.
  *   2. gather    one row per (by, x) point, aggregated over its runs:
  *                rates sum k and n over the runs and recompute the rate and
  *                its Wilson 95% interval (pooling the iterations, as if one
@@ -31,8 +32,9 @@
  * alphabetical order would not be.  Series (by) are sorted numerically when
  * all numeric, else by first appearance too.
  *
- * The Wilson interval is the formula of results/schema.c's views, computed
- * here in C because the counts are pooled over runs after the view.
+ * The Wilson interval (plot__wilson) is the formula of results/schema.c's
+ * views, computed in C because the counts are pooled over runs after the
+ * view.
  *
  * .dat layouts (columns 2-4 are always y, its low and high bar):
  *   numeric x: one block per series (gnuplot `index i`), two blank lines
@@ -49,19 +51,6 @@
 #include <string.h>
 
 #include "plot_int.h"
-
-#define WILSON_Z 1.96
-
-static const char *const run_columns[] = {
-    "engine", "workload", "model", "host", "seed", "iterations", "experiment_id", NULL,
-};
-
-/* DESIGN.md "What the numbers mean", the anomaly kinds. */
-static const char *const anomaly_kinds[] = {
-    "stale_read", "torn_read", "lost_update", "undetected_write", "mutual_exclusion", NULL,
-};
-
-typedef enum { Y_METRIC, Y_FORBIDDEN, Y_ANOMALY, Y_ANOMALY_KIND } y_kind;
 
 typedef struct point {
   char *x, *by;       /* text as SQLite renders it; by NULL: unset */
@@ -80,8 +69,7 @@ typedef struct series {
 
 typedef struct figure {
   const plot_opts *o;
-  y_kind yk;
-  const char *ykind; /* anomaly kind for Y_ANOMALY_KIND */
+  plot__y y;
   char *xexpr, *byexpr;
   point *pts;
   size_t npts;
@@ -92,148 +80,7 @@ typedef struct figure {
   int xnumeric, errbars, logx, nonneg;
 } figure;
 
-/* ---- 1. resolve ---- */
-
-static int is_run_column(const char *name) {
-  for (const char *const *c = run_columns; *c; c++)
-    if (!strcmp(*c, name)) return 1;
-  return 0;
-}
-
-static int exists(sqlite3 *h, const char *sql, const char *key, int *found) {
-  sqlite3_stmt *s = NULL;
-  int rc = sqlite3_prepare_v2(h, sql, -1, &s, NULL);
-  if (rc == SQLITE_OK) {
-    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    *found = rc == SQLITE_ROW;
-    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
-  }
-  sqlite3_finalize(s);
-  return rc;
-}
-
-/* Appends up to `max` names from sql (one text column; ?1 bound to `near`)
- * to buf. */
-static void list_names(sqlite3 *h, const char *sql, const char *near, char *buf, size_t n,
-                       int max) {
-  sqlite3_stmt *s = NULL;
-  if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK) return;
-  sqlite3_bind_text(s, 1, near, -1, SQLITE_STATIC);
-  int shown = 0, more = 0;
-  while (sqlite3_step(s) == SQLITE_ROW) {
-    if (shown == max) {
-      more++;
-      continue;
-    }
-    size_t len = strlen(buf);
-    snprintf(buf + len, n - len, "%s%s", len ? ", " : "", sqlite3_column_text(s, 0));
-    shown++;
-  }
-  if (more) {
-    size_t len = strlen(buf);
-    snprintf(buf + len, n - len, " (and %d more)", more);
-  }
-  sqlite3_finalize(s);
-}
-
-/* SQL ordering names that share the wrong name's first dotted part first:
- * for "cpu.modle" the cpu.* keys are the ones worth showing. */
-#define NEAR_FIRST(col)                                                        \
-  "(substr(" col ", 1, instr(" col " || '.', '.')) <> "                        \
-  "substr(?1, 1, instr(?1 || '.', '.')))"
-
-static int db_error(sqlite3 *h, const plot_opts *o, sim_err *err) {
-  return sim_errf(err, SIM_EDB, "%s: plot: %s", o->db_path, sqlite3_errmsg(h));
-}
-
-/* x or by: a runs column, or a params key some done run has. */
-static int resolve_axis(sqlite3 *h, const plot_opts *o, const char *role,
-                        const char *name, const char *bindname, char **expr,
-                        sim_err *err) {
-  if (is_run_column(name)) {
-    if (asprintf(expr, "r.%s", name) < 0) *expr = NULL;
-  } else {
-    int found = 0;
-    if (exists(h,
-               "SELECT 1 FROM params p JOIN runs r ON r.id = p.run_id "
-               "WHERE p.key = ?1 AND r.status = 'done' LIMIT 1",
-               name, &found) != SQLITE_OK)
-      return db_error(h, o, err);
-    if (!found) {
-      char names[360] = "engine, workload, model";
-      list_names(h,
-                 "SELECT DISTINCT p.key FROM params p JOIN runs r ON r.id = p.run_id "
-                 "WHERE r.status = 'done' ORDER BY " NEAR_FIRST("p.key") ", p.key",
-                 name, names, sizeof names, 8);
-      return sim_errf(err, SIM_EINVAL,
-                      "unknown %s '%s': no run has such a parameter; valid: %s",
-                      role, name, names);
-    }
-    if (asprintf(expr,
-                 "(SELECT p.value FROM params p WHERE p.run_id = r.id AND p.key = %s)",
-                 bindname) < 0)
-      *expr = NULL;
-  }
-  return *expr ? 0 : sim_errf(err, SIM_ENOMEM, "out of memory");
-}
-
-static int resolve_y(sqlite3 *h, figure *fg, sim_err *err) {
-  const char *y = fg->o->y;
-  if (!strcmp(y, "forbidden_rate")) {
-    fg->yk = Y_FORBIDDEN;
-    return 0;
-  }
-  if (!strcmp(y, "anomaly_rate")) {
-    fg->yk = Y_ANOMALY;
-    return 0;
-  }
-  int found = 0;
-  if (!strncmp(y, "anomaly_rate.", 13)) {
-    fg->yk = Y_ANOMALY_KIND;
-    fg->ykind = y + 13;
-    for (const char *const *k = anomaly_kinds; *k && !found; k++) found = !strcmp(*k, fg->ykind);
-    if (!found &&
-        exists(h, "SELECT 1 FROM outcomes WHERE anomaly = ?1 LIMIT 1", fg->ykind, &found) != SQLITE_OK)
-      return db_error(h, fg->o, err);
-    if (found) return 0;
-    return sim_errf(err, SIM_EINVAL,
-                    "unknown y '%s': no anomaly kind '%s'; kinds: stale_read, "
-                    "torn_read, lost_update, undetected_write, mutual_exclusion",
-                    y, fg->ykind);
-  }
-  fg->yk = Y_METRIC;
-  if (exists(h,
-             "SELECT 1 FROM metrics m JOIN runs r ON r.id = m.run_id "
-             "WHERE m.key = ?1 AND r.status = 'done' LIMIT 1",
-             y, &found) != SQLITE_OK)
-    return db_error(h, fg->o, err);
-  if (found) return 0;
-  char names[360] = "forbidden_rate, anomaly_rate, anomaly_rate.KIND";
-  list_names(h,
-             "SELECT DISTINCT m.key FROM metrics m JOIN runs r ON r.id = m.run_id "
-             "WHERE r.status = 'done' ORDER BY " NEAR_FIRST("m.key") ", m.key",
-             y, names, sizeof names, 8);
-  return sim_errf(err, SIM_EINVAL, "unknown y '%s': no run has such a metric; valid: %s",
-                  y, names);
-}
-
 /* ---- 2. gather ---- */
-
-static void wilson(int64_t k, int64_t n, double *p, double *lo, double *hi) {
-  if (n <= 0) {
-    *p = *lo = *hi = NAN;
-    return;
-  }
-  double z = WILSON_Z, z2 = z * z, nn = (double)n;
-  *p = (double)k / nn;
-  double den = 1.0 + z2 / nn;
-  double center = (*p + z2 / (2.0 * nn)) / den;
-  double half = z * sqrt(*p * (1.0 - *p) / nn + z2 / (4.0 * nn * nn)) / den;
-  /* Exact at the ends, as in the views (rounding leaves 1e-19 there). */
-  *lo = k == 0 ? 0.0 : fmax(0.0, center - half);
-  *hi = k == n ? 1.0 : fmin(1.0, center + half);
-}
 
 static char *query_sql(const figure *fg) {
   const plot_opts *o = fg->o;
@@ -241,7 +88,7 @@ static char *query_sql(const figure *fg) {
   const char *by = fg->byexpr ? fg->byexpr : "NULL";
   char *sql = NULL;
   int rc;
-  if (fg->yk == Y_METRIC) {
+  if (fg->y.kind == PLOT_Y_METRIC) {
     rc = asprintf(&sql,
                   "SELECT xv, bv, avg(v), min(v), max(v), count(v), 0, 0, min(rid) FROM (\n"
                   "  SELECT %s AS xv, %s AS bv, m.value AS v, r.id AS rid\n"
@@ -250,10 +97,7 @@ static char *query_sql(const figure *fg) {
                   ") WHERE xv IS NOT NULL AND v IS NOT NULL GROUP BY bv, xv",
                   fg->xexpr, by, where);
   } else {
-    const char *k = fg->yk == Y_FORBIDDEN ? "rr.forbidden_count"
-                    : fg->yk == Y_ANOMALY ? "rr.anomaly_count"
-                                          : "coalesce((SELECT a.count FROM anomaly_rates a "
-                                            "WHERE a.run_id = r.id AND a.anomaly = :kind), 0)";
+    const char *k = plot__k_sql(&fg->y);
     rc = asprintf(&sql,
                   "SELECT xv, bv, 0, 0, 0, count(*), sum(k), sum(n), min(rid) FROM (\n"
                   "  SELECT %s AS xv, %s AS bv, %s AS k, rr.iterations AS n, r.id AS rid\n"
@@ -292,14 +136,14 @@ static int gather(sqlite3 *h, figure *fg, sim_err *err) {
     if (o->where && *o->where)
       rc = sim_errf(err, SIM_EINVAL, "where '%s': %s", o->where, sqlite3_errmsg(h));
     else
-      rc = db_error(h, o, err);
+      rc = plot__db_error(h, o, err);
     sqlite3_finalize(s);
     return rc;
   }
   bind_named(s, ":x", o->x);
   bind_named(s, ":by", o->by);
   bind_named(s, ":y", o->y);
-  bind_named(s, ":kind", fg->ykind);
+  bind_named(s, ":kind", fg->y.anomaly);
   size_t cap = 0;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     if (fg->npts == cap) {
@@ -320,20 +164,20 @@ static int gather(sqlite3 *h, figure *fg, sim_err *err) {
     p->first = sqlite3_column_int64(s, 8);
     fg->npts++;
     if (!p->x || (sqlite3_column_type(s, 1) != SQLITE_NULL && !p->by)) goto nomem;
-    if (fg->yk == Y_METRIC) {
+    if (fg->y.kind == PLOT_Y_METRIC) {
       p->y = sqlite3_column_double(s, 2);
       p->lo = sqlite3_column_double(s, 3);
       p->hi = sqlite3_column_double(s, 4);
     } else {
       p->k = sqlite3_column_int64(s, 6);
       p->n = sqlite3_column_int64(s, 7);
-      wilson(p->k, p->n, &p->y, &p->lo, &p->hi);
+      plot__wilson(p->k, p->n, &p->y, &p->lo, &p->hi);
     }
   }
   if (rc != SQLITE_DONE) {
     rc = o->where && *o->where
              ? sim_errf(err, SIM_EINVAL, "where '%s': %s", o->where, sqlite3_errmsg(h))
-             : db_error(h, o, err);
+             : plot__db_error(h, o, err);
     sqlite3_finalize(s);
     return rc;
   }
@@ -375,7 +219,7 @@ static int arrange(figure *fg, sim_err *err) {
   double xmin = INFINITY, xmax = -INFINITY;
   fg->xnumeric = 1;
   fg->nonneg = 1;
-  fg->errbars = fg->yk != Y_METRIC;
+  fg->errbars = fg->y.kind != PLOT_Y_METRIC;
   fg->ser = calloc(fg->npts, sizeof *fg->ser);
   fg->xs = calloc(fg->npts, sizeof *fg->xs);
   int64_t *xfirst = calloc(fg->npts, sizeof *xfirst);
@@ -431,17 +275,6 @@ static void series_title(FILE *f, const figure *fg, size_t i) {
   }
 }
 
-static void put_num(FILE *f, double v) {
-  if (isnan(v)) fputs(" ?", f);
-  else fprintf(f, " %.10g", v);
-}
-
-static void put_text(FILE *f, const char *s) { /* a quoted .dat string */
-  fputc('"', f);
-  for (; *s; s++) fputc(*s == '"' ? '\'' : (*s == '\n' ? ' ' : *s), f);
-  fputc('"', f);
-}
-
 static void dat_header(FILE *f, const figure *fg) {
   const plot_opts *o = fg->o;
   fprintf(f, "# mmsim plot data (%s)\n# db: ", fg->xnumeric ? "numeric x" : "text x");
@@ -458,12 +291,12 @@ static void dat_header(FILE *f, const figure *fg) {
     fputs("\n# where: ", f);
     plot__comment(f, o->where);
   }
-  fputs(fg->yk == Y_METRIC
+  fputs(fg->y.kind == PLOT_Y_METRIC
             ? "\n# y is the mean of the metric over the done runs at each point; bars min..max\n"
             : "\n# y = k/n: k iterations of n, summed over the done runs at each point;\n"
               "# y_lo, y_hi: Wilson 95% interval\n",
         f);
-  const char *cols = fg->yk == Y_METRIC ? "y_mean y_min y_max runs" : "y y_lo y_hi runs k n";
+  const char *cols = fg->y.kind == PLOT_Y_METRIC ? "y_mean y_min y_max runs" : "y y_lo y_hi runs k n";
   if (fg->xnumeric) {
     fprintf(f, "# one block per series (gnuplot index i), blocks separated by two blank lines\n"
                "# columns: x %s\n", cols);
@@ -489,18 +322,18 @@ static void write_dat(FILE *f, const figure *fg) {
         const point *p = &fg->pts[j];
         if (!same(p->by, fg->ser[i].by)) continue;
         fputs(p->x, f);
-        put_num(f, p->y);
-        put_num(f, p->lo);
-        put_num(f, p->hi);
+        plot__put_num(f, p->y);
+        plot__put_num(f, p->lo);
+        plot__put_num(f, p->hi);
         fprintf(f, " %" PRId64, p->runs);
-        if (fg->yk != Y_METRIC) fprintf(f, " %" PRId64 " %" PRId64, p->k, p->n);
+        if (fg->y.kind != PLOT_Y_METRIC) fprintf(f, " %" PRId64 " %" PRId64, p->k, p->n);
         fputc('\n', f);
       }
     }
     return;
   }
   for (size_t j = 0; j < fg->nxs; j++) {
-    put_text(f, fg->xs[j]);
+    plot__put_text(f, fg->xs[j]);
     for (size_t i = 0; i < fg->nser; i++) {
       const point *p = NULL;
       for (size_t k = 0; k < fg->npts && !p; k++)
@@ -510,9 +343,9 @@ static void write_dat(FILE *f, const figure *fg) {
         fputs(" ? ? ? 0", f);
         continue;
       }
-      put_num(f, p->y);
-      put_num(f, p->lo);
-      put_num(f, p->hi);
+      plot__put_num(f, p->y);
+      plot__put_num(f, p->lo);
+      plot__put_num(f, p->hi);
       fprintf(f, " %" PRId64, p->runs);
     }
     fputc('\n', f);
@@ -525,16 +358,11 @@ static void write_gp(FILE *f, const figure *fg, const plot__files *files) {
   snprintf(what, sizeof what, "%s vs %s%s%s", o->y, o->x, o->by ? " by " : "", o->by ? o->by : "");
   plot__preamble(f, files, what, 0);
 
-  fputs("set title ", f);
-  plot__quote(f, o->title ? o->title : what);
-  if (!o->title && o->where && *o->where) {
-    fputs(" . \"\\n\" . ", f);
-    plot__quote(f, o->where);
-  }
+  plot__title(f, o, what);
   fputs("\nset xlabel ", f);
   plot__quote(f, o->x);
   fputs("\nset ylabel ", f);
-  if (fg->yk == Y_METRIC) {
+  if (fg->y.kind == PLOT_Y_METRIC) {
     plot__quote(f, o->y);
     if (fg->errbars) fputs(" . ' (mean; bars: min..max over runs)'", f);
   } else {
@@ -546,6 +374,10 @@ static void write_gp(FILE *f, const figure *fg, const plot__files *files) {
     fputs("set key title ", f);
     plot__quote(f, o->by);
     fputc('\n', f);
+    size_t longest = 0;
+    for (size_t i = 0; i < fg->nser; i++)
+      if (strlen(series_name(&fg->ser[i])) > longest) longest = strlen(series_name(&fg->ser[i]));
+    plot__key_for(f, longest);
   }
   if (fg->nonneg) fputs("set yrange [0:*]\n", f);
   fputs("set offsets graph 0.04, graph 0.04, graph 0.08, 0\n", f);
@@ -585,6 +417,21 @@ static void write_gp(FILE *f, const figure *fg, const plot__files *files) {
     fprintf(f, " lt %zu ", i % PLOT_NCOLORS + 1);
     series_title(f, fg, i);
   }
+  /* Each bar's value above its bar (above its error bar): a native rate of
+   * 0.01 beside a simulated 0.9 is a sliver on a linear axis, and a log
+   * axis would lose the zeros.  Bar i of n sits at x + (i - (n-1)/2)/(n+1)
+   * in the histogram style's ordinal x (gap 1).  Left out when crowded:
+   * with four series a label is wider than its bar. */
+  if (fg->nser <= 3 && fg->nxs * fg->nser <= 24) {
+    double n = (double)fg->nser;
+    for (size_t i = 0; i < fg->nser; i++) {
+      size_t c = 2 + 4 * i;
+      fprintf(f,
+              ", \\\n     '' using ($0 %+.4f):(column(%zu)):(sprintf('%%.2g', column(%zu)))"
+              " with labels offset 0,0.7 font ',9' notitle",
+              ((double)i - (n - 1) / 2.0) / (n + 1.0), fg->errbars ? c + 2 : c, c);
+    }
+  }
   fputc('\n', f);
 }
 
@@ -623,9 +470,23 @@ int plot_metric(const plot_opts *o, sim_err *err) {
   figure fg = {.o = o};
   sqlite3 *h = NULL;
   if ((rc = plot__open_db(o->db_path, &h, err))) goto out;
-  if ((rc = resolve_axis(h, o, "x", o->x, ":x", &fg.xexpr, err))) goto out;
-  if (o->by && (rc = resolve_axis(h, o, "by", o->by, ":by", &fg.byexpr, err))) goto out;
-  if ((rc = resolve_y(h, &fg, err))) goto out;
+  if ((rc = plot__resolve_y(h, o, &fg.y, err))) goto out;
+  /* x a metric rather than a parameter: one point per series (scatter). */
+  int x_axis = 1, x_metric = 0;
+  if (plot__is_axis(h, o->x, &x_axis) != SQLITE_OK ||
+      (!x_axis && plot__is_metric(h, o->x, &x_metric) != SQLITE_OK)) {
+    rc = plot__db_error(h, o, err);
+    goto out;
+  }
+  if (x_metric) {
+    rc = plot__scatter(h, o, &fg.y, &files, err);
+    goto out;
+  }
+  if ((rc = plot__axis_sql(h, o, "x", o->x, &fg.xexpr, err))) {
+    if (rc == SIM_EINVAL) sim_err_prefix(err, "x is neither a parameter nor a metric");
+    goto out;
+  }
+  if (o->by && (rc = plot__axis_sql(h, o, "by", o->by, &fg.byexpr, err))) goto out;
   if ((rc = gather(h, &fg, err))) goto out;
   if ((rc = arrange(&fg, err))) goto out;
   if ((rc = write_file(files.dat, &fg, &files, 0, err))) goto out;

@@ -9,7 +9,10 @@
  * model, engine); a numeric x draws lines, a text x draws clustered bars.
  * y is a metric: a key of `metrics`, or one of the derived rates
  * anomaly_rate, forbidden_rate (per iteration, with Wilson 95% error bars).
- * by splits the data into one series per value of another parameter.
+ * by splits the data into one series per value of another parameter, or of
+ * several joined (engine,model).  x may also be a metric: then each by group
+ * is one labelled point, x its mean metric, y its rate (a scatter of what a
+ * fix buys against what it costs).
  */
 #ifndef MMSIM_PLOTS_PLOT_H
 #define MMSIM_PLOTS_PLOT_H
@@ -25,6 +28,12 @@ typedef struct plot_opts {
 } plot_opts;
 
 int plot_metric(const plot_opts *o, sim_err *err);
+
+/* Outcome histograms of one test (runs with workload = test) side by side,
+ * one bar per o->by group (NULL: "model") at each outcome, as frequencies
+ * per iteration; bars forbidden under their group hatched.  o->x and o->y
+ * are not used. */
+int plot_outcomes(const plot_opts *o, const char *test, sim_err *err);
 
 /* Outcome histogram of one run: one bar per outcome, forbidden ones marked. */
 int plot_histogram(const char *db_path, long long run_id, const char *out, sim_err *err);

@@ -1,8 +1,9 @@
 /* plots/plot_int.h -- what the files of plots/ share; nothing outside plots/
  * includes it.
  *
- * plot.c (a metric against a parameter) and plot_hist.c (one run's outcome
- * histogram) both go through gnuplot.c for everything that makes a figure
+ * plot.c (a metric against a parameter), plot_scatter.c (a rate against a
+ * metric) and plot_hist.c (outcome histograms) share plot_resolve.c for
+ * what names mean, and all go through gnuplot.c for everything that makes a figure
  * an mmsim figure: where its files go, the script preamble with the house
  * style, and running gnuplot.
  *
@@ -19,6 +20,7 @@
 #define MMSIM_PLOTS_PLOT_INT_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "plot.h"
@@ -42,7 +44,50 @@ int plot__open_db(const char *path, sqlite3 **h, sim_err *err);
  * house style (P1).  width_px 0 means the standard size. */
 void plot__preamble(FILE *gp, const plot__files *f, const char *what, int width_px);
 void plot__quote(FILE *gp, const char *s); /* a gnuplot '...' string literal */
+/* "set title": o->title, else `what` with o->where as a second line cut to
+ * PLOT_TITLE_WHERE_MAX characters (whole in a comment below it). */
+#define PLOT_TITLE_WHERE_MAX 100
+void plot__title(FILE *gp, const plot_opts *o, const char *what);
+/* Series names longer than this move the key below the plot, so a native
+ * run's CPU name does not take half the width. */
+#define PLOT_KEY_RIGHT_MAX 24
+void plot__key_for(FILE *gp, size_t longest_name);
 void plot__comment(FILE *f, const char *s); /* s on a comment line, newlines flattened */
+
+/* ---- Names to SQL (plot_resolve.c) ---- */
+
+typedef enum { PLOT_Y_METRIC, PLOT_Y_FORBIDDEN, PLOT_Y_ANOMALY, PLOT_Y_ANOMALY_KIND } plot__ykind;
+typedef struct plot__y {
+  plot__ykind kind;
+  const char *anomaly; /* PLOT_Y_ANOMALY_KIND: the kind, inside o->y */
+} plot__y;
+
+/* SIM_EDB "DB: plot: SQLITE-MESSAGE". */
+int plot__db_error(sqlite3 *h, const plot_opts *o, sim_err *err);
+/* Does some done run have this metric / this axis (runs column or param)?
+ * SQLite result codes. */
+int plot__is_metric(sqlite3 *h, const char *key, int *found);
+int plot__is_axis(sqlite3 *h, const char *name, int *found);
+/* x or by (role names it in messages): SQL over runs r, malloc'd.  A
+ * comma-separated list joins the values with spaces.  SIM_EINVAL naming an
+ * unknown name with a few valid ones. */
+int plot__axis_sql(sqlite3 *h, const plot_opts *o, const char *role, const char *names,
+                   char **expr, sim_err *err);
+int plot__resolve_y(sqlite3 *h, const plot_opts *o, plot__y *y, sim_err *err);
+/* For a rate y: SQL of a run's k over runs r joined with run_rates rr (the
+ * anomaly kind as the named parameter :kind). */
+const char *plot__k_sql(const plot__y *y);
+/* Wilson 95% interval of k of n (NAN for n 0), as results/schema.c's views. */
+void plot__wilson(int64_t k, int64_t n, double *p, double *lo, double *hi);
+/* .dat values: a number (' ?' for NAN), a double-quoted string. */
+void plot__put_num(FILE *f, double v);
+void plot__put_text(FILE *f, const char *s);
+
+/* ---- Figures drawn for plot_metric (one file each) ---- */
+
+/* x is a metric: one point per --by group (plot_scatter.c). */
+int plot__scatter(sqlite3 *h, const plot_opts *o, const plot__y *y, const plot__files *f,
+                  sim_err *err);
 
 /* Linetypes of the house style, for scripts that pick colours by meaning. */
 #define PLOT_LT_ALLOWED 1   /* blue */

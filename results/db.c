@@ -15,7 +15,10 @@
  * transactions, still cannot mistake a partial run for a finished one.
  * BEGIN IMMEDIATE rather than BEGIN: the write lock is taken up front, so
  * parallel sweep workers sharing one file wait in busy_timeout instead of
- * failing with SQLITE_BUSY on lock upgrade.
+ * failing with SQLITE_BUSY on lock upgrade.  Called inside a transaction the
+ * caller opened (import_litmus7.c writes many runs all or nothing), the run
+ * is a SAVEPOINT of it instead: a failure undoes this run only and the
+ * caller decides about the rest.
  *
  * Input checks.  SQLite's INTEGER is signed 64-bit, so seed, iterations,
  * sim_cycles and counts above INT64_MAX are refused (SIM_EINVAL) rather than
@@ -278,7 +281,8 @@ int db_run_write(db *d, int64_t experiment_id, const db_run *r, int64_t *run_id,
       rc = db__fail(d, err, src, "writing run: preparing");
       goto out;
     }
-  if ((src = db__exec(d, "BEGIN IMMEDIATE")) != SQLITE_OK) {
+  int nested = !sqlite3_get_autocommit(d->h); /* inside the caller's transaction */
+  if ((src = db__exec(d, nested ? "SAVEPOINT run_write" : "BEGIN IMMEDIATE")) != SQLITE_OK) {
     rc = db__fail(d, err, src, "writing run: begin");
     goto out;
   }
@@ -360,7 +364,7 @@ int db_run_write(db *d, int64_t experiment_id, const db_run *r, int64_t *run_id,
     sim_panic("%s: run %" PRId64 " vanished inside its own transaction", d->path, id);
 
   /* 4. */
-  if ((src = db__exec(d, "COMMIT")) != SQLITE_OK) {
+  if ((src = db__exec(d, nested ? "RELEASE run_write" : "COMMIT")) != SQLITE_OK) {
     rc = db__fail(d, err, src, "writing run %" PRId64 ": commit", id);
     goto rollback;
   }
@@ -369,7 +373,12 @@ int db_run_write(db *d, int64_t experiment_id, const db_run *r, int64_t *run_id,
   goto out;
 
 rollback:
-  db__rollback(d);
+  if (nested) {
+    db__exec(d, "ROLLBACK TO run_write");
+    db__exec(d, "RELEASE run_write");
+  } else {
+    db__rollback(d);
+  }
 out:
   for (int i = 0; i < ST_N; i++) sqlite3_finalize(st[i]);
   return rc;

@@ -59,6 +59,19 @@ int db_experiment_create(db *d, const char *name, const char *config_json,
 int db_run_write(db *d, int64_t experiment_id, const db_run *r, int64_t *run_id,
                  sim_err *err);
 
+/* Experiments by identity (experiment.c): name and config_json, and
+ * created_at when not NULL.  find: the oldest match, *id = 0 when none;
+ * created_out (may be NULL) gets its created_at.  join: find, or create one
+ * (created_at NULL: now), in one transaction, so parallel writers agree.
+ * done_hashes: fn(ctx, config_hash) for each done sim run of every
+ * experiment with that name and config_json (any created_at). */
+int db_experiment_find(db *d, const char *name, const char *config_json, const char *created_at,
+                       int64_t *id, char created_out[32], sim_err *err);
+int db_experiment_join(db *d, const char *name, const char *config_json, const char *created_at,
+                       int64_t *id, sim_err *err);
+int db_experiment_done_hashes(db *d, const char *name, const char *config_json,
+                              void (*fn)(void *ctx, const char *hash), void *ctx, sim_err *err);
+
 /* Reading (D2).  Tables are printed aligned with a header line. */
 int db_query_print(db *d, const char *sql, FILE *out, sim_err *err);
 int db_runs_print(db *d, FILE *out, sim_err *err);
@@ -75,6 +88,14 @@ int db_export(db *d, db_format f, FILE *out, sim_err *err);
  * an mmsim database of our schema version.  On failure out is unchanged. */
 typedef struct db_merge_stats { uint64_t merged, skipped; } db_merge_stats;
 int db_merge(db *out, const char *shard_path, db_merge_stats *st, sim_err *err);
+
+/* Importing (import_litmus7.c): litmus7/klitmus7 logs, each test one
+ * native run, all of them in one transaction with one experiment row.
+ * Every log is parsed before anything is written; a malformed one is
+ * SIM_ESYNTAX "FILE:LINE: ..." and the database is left as it was. */
+typedef struct db_import_stats { uint64_t files, tests; } db_import_stats;
+int db_import_litmus7(db *d, const char *const *paths, size_t npaths, db_import_stats *st,
+                      sim_err *err);
 
 /* For tests: make the Nth SQLite step from now fail (0 = never). */
 void db_fail_after(db *d, int n);

@@ -24,6 +24,7 @@
 #include "config.h"
 #include "err.h"
 #include "run.h"
+#include "sweep.h"
 #include "wallclock.h"
 
 #define DEFAULT_DB "results.db"
@@ -70,11 +71,12 @@ typedef struct run_flags {
   const char *sets[64];
   int nsets;
   const char *iterations, *seed;
+  const char *experiment, *created; /* run: --experiment, --experiment-created */
   bool replay, check;
   uint64_t iteration;
 } run_flags;
 
-enum { OPT_DB = 256, OPT_SET, OPT_ITERATION, OPT_CHECK, OPT_HELP };
+enum { OPT_DB = 256, OPT_SET, OPT_ITERATION, OPT_CHECK, OPT_HELP, OPT_EXPERIMENT, OPT_CREATED };
 
 static const struct option run_options[] = {
     {"db", required_argument, 0, OPT_DB},
@@ -84,6 +86,8 @@ static const struct option run_options[] = {
     {"seed", required_argument, 0, 's'},
     {"iteration", required_argument, 0, OPT_ITERATION},
     {"check", no_argument, 0, OPT_CHECK},
+    {"experiment", required_argument, 0, OPT_EXPERIMENT},
+    {"experiment-created", required_argument, 0, OPT_CREATED},
     {"help", no_argument, 0, OPT_HELP},
     {0, 0, 0, 0}};
 
@@ -110,6 +114,8 @@ static int parse_run_flags(const char *cmd, int argc, char **argv, run_flags *f,
       if (parse_u64(cmd, "--iteration", optarg, &f->iteration, err)) return err->code;
       break;
     case OPT_CHECK: f->check = true; break;
+    case OPT_EXPERIMENT: f->experiment = optarg; break;
+    case OPT_CREATED: f->created = optarg; break;
     case OPT_HELP: return -1;
     default: {
       char what[128];
@@ -117,6 +123,19 @@ static int parse_run_flags(const char *cmd, int argc, char **argv, run_flags *f,
       return usage_error(err, cmd, what);
     }
     }
+  }
+  if ((f->experiment || f->created) && strcmp(cmd, "run") != 0)
+    return usage_error(err, cmd, "--experiment and --experiment-created are for mmsim run");
+  if (f->created && !f->experiment)
+    return usage_error(err, cmd, "--experiment-created needs --experiment");
+  if (f->experiment && !*f->experiment)
+    return usage_error(err, cmd, "--experiment: the name is empty");
+  if (f->created) { /* the form SQLite's strftime writes, so merge can match it */
+    int n = 0;
+    unsigned y, mo, d, h, mi, se;
+    if (sscanf(f->created, "%4u-%2u-%2uT%2u:%2u:%2uZ%n", &y, &mo, &d, &h, &mi, &se, &n) != 6 ||
+        n != 20 || f->created[n])
+      return usage_error(err, cmd, "--experiment-created: expected YYYY-MM-DDTHH:MM:SSZ");
   }
   return 0;
 }
@@ -154,6 +173,8 @@ static int cmd_run(int argc, char **argv, sim_err *err) {
   run_opts o = {.db_path = f.db, .experiment = cfg_name(c) ? cfg_name(c) : argv[optind],
                 .config_json = src, .out = stdout, .replay = f.replay,
                 .iteration = f.iteration};
+  if (f.experiment) /* join it: how a sweep's emitted jobs land in one experiment */
+    o.experiment = f.experiment, o.join = true, o.created_at = f.created;
   bool matched;
   if ((rc = run_session_open(&s, &o, err)) || (rc = run_config(s, c, &matched, err))) goto done;
   if (f.check && !matched) rc = sim_errf(err, SIM_EVIOLATION, "observation differs from expectation");
@@ -321,6 +342,48 @@ static int cmd_litmus(int argc, char **argv, sim_err *err) {
   return rc;
 }
 
+/* --- sweep --------------------------------------------------------------- */
+
+static int cmd_sweep(int argc, char **argv, sim_err *err) {
+  enum { O_DB = 400, O_SET, O_EMIT, O_HELP };
+  static const struct option opts[] = {
+      {"db", required_argument, 0, O_DB},     {"set", required_argument, 0, O_SET},
+      {"jobs", required_argument, 0, 'j'},    {"emit-jobs", required_argument, 0, O_EMIT},
+      {"help", no_argument, 0, O_HELP},       {0, 0, 0, 0}};
+  const char *sets[64];
+  sweep_opts o = {.db_path = DEFAULT_DB, .sets = sets, .out = stdout};
+  uint64_t jobs;
+  optind = 1;
+  opterr = 0;
+  int ch;
+  while ((ch = getopt_long(argc, argv, "j:", opts, NULL)) != -1) {
+    switch (ch) {
+    case O_DB: o.db_path = optarg; break;
+    case O_EMIT: o.emit_jobs = optarg; break;
+    case O_SET:
+      if (o.nsets == 64) return usage_error(err, "sweep", "more than 64 --set options");
+      sets[o.nsets++] = optarg;
+      break;
+    case 'j':
+      if (parse_u64("sweep", "-j", optarg, &jobs, err)) return err->code;
+      if (jobs < 1 || jobs > 1024)
+        return sim_errf(err, SIM_EUSAGE, "sweep: -j: %" PRIu64 " is not 1 to 1024", jobs);
+      o.jobs = (unsigned)jobs;
+      break;
+    case O_HELP: return usage_of("sweep"), 0;
+    default: {
+      char what[128];
+      snprintf(what, sizeof what, "unknown option or missing value: %s", argv[optind - 1]);
+      return usage_error(err, "sweep", what);
+    }
+    }
+  }
+  if (optind != argc - 1) return usage_error(err, "sweep", "expected one CONFIG.json");
+  o.config_path = argv[optind];
+  sweep_stats st;
+  return sweep_main(&o, &st, err);
+}
+
 /* --- config -------------------------------------------------------------- */
 
 static int cmd_config(int argc, char **argv, sim_err *err) {
@@ -435,10 +498,16 @@ static int cmd_plot(int argc, char **argv, sim_err *err) {
     uint64_t id;
     if ((rc = parse_u64("plot", "--calibration", cal_exp, &id, err))) return rc;
     rc = plot_calibration(o.db_path, (long long)id, o.out, err);
-  } else if (hist_run) {
+  } else if (hist_run) { /* all digits: a run id; else a test name */
     uint64_t id;
-    if ((rc = parse_u64("plot", "--histogram", hist_run, &id, err))) return rc;
-    rc = plot_histogram(o.db_path, (long long)id, o.out, err);
+    if (hist_run[strspn(hist_run, "0123456789")] != '\0') {
+      if (o.x || o.y) return usage_error(err, "plot", "--histogram TEST takes no --x or --y");
+      rc = plot_outcomes(&o, hist_run, err);
+    } else if (o.by || o.where || o.x || o.y) {
+      return usage_error(err, "plot", "--histogram RUN_ID draws one run: no --x, --y, --by or --where");
+    } else if (!(rc = parse_u64("plot", "--histogram", hist_run, &id, err))) {
+      rc = plot_histogram(o.db_path, (long long)id, o.out, err);
+    }
   } else {
     if (!o.x || !o.y) return usage_error(err, "plot", "expected --x PARAM and --y METRIC");
     rc = plot_metric(&o, err);
@@ -452,8 +521,13 @@ static int cmd_plot(int argc, char **argv, sim_err *err) {
 static int cmd_bench(int argc, char **argv, sim_err *err) {
   uint64_t reps = 5, cores = 0;
   const char *model = "tso";
+  bool sweep = false;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--help") == 0) return usage_of("bench"), 0;
+    if (strcmp(argv[i], "--sweep") == 0) {
+      sweep = true;
+      continue;
+    }
     if (i + 1 < argc && strcmp(argv[i], "--model") == 0) {
       model = argv[++i];
       continue;
@@ -465,12 +539,13 @@ static int cmd_bench(int argc, char **argv, sim_err *err) {
       if (cores < 1 || cores > 64)
         return sim_errf(err, SIM_EUSAGE, "bench: --cores: %" PRIu64 " is not 1 to 64", cores);
     } else {
-      return usage_error(err, "bench", "expected [--reps N] [--cores N] [--model M]");
+      return usage_error(err, "bench", "expected [--reps N] [--cores N] [--model M] [--sweep]");
     }
   }
   if (cpu_model_find(model) < 0)
     return sim_errf(err, SIM_EUSAGE, "--model: \"%s\" is not one of sc, tso, pso, weak",
                     model);
+  if (sweep) return bench_sweep(stdout, reps ? (unsigned)reps : 1, err);
   return bench_main(stdout, reps ? (unsigned)reps : 1, (unsigned)cores, model, err);
 }
 
@@ -595,6 +670,37 @@ static int cmd_merge(int argc, char **argv, sim_err *err) {
   return rc;
 }
 
+/* --- import-litmus7 ------------------------------------------------------ */
+
+/* litmus7/klitmus7 logs as native runs: all logs or none (db_import_litmus7). */
+static int cmd_import_litmus7(int argc, char **argv, sim_err *err) {
+  const char *path = DEFAULT_DB;
+  const char **logs = calloc((size_t)argc, sizeof *logs);
+  size_t n = 0;
+  if (!logs) return sim_errf(err, SIM_ENOMEM, "out of memory");
+  int rc = 0;
+  for (int i = 1; i < argc && !rc; i++) {
+    if (strcmp(argv[i], "--help") == 0) {
+      free(logs);
+      return usage_of("import-litmus7"), 0;
+    }
+    if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) path = argv[++i];
+    else if (argv[i][0] == '-' && argv[i][1]) rc = usage_error(err, "import-litmus7", "unknown option");
+    else logs[n++] = argv[i];
+  }
+  if (!rc && !n) rc = usage_error(err, "import-litmus7", "expected at least one LOG");
+  db *d = NULL;
+  db_import_stats st;
+  if (!rc) rc = db_open(path, &d, err);
+  if (!rc) rc = db_import_litmus7(d, logs, n, &st, err);
+  if (!rc)
+    printf("Imported %" PRIu64 " test(s) from %" PRIu64 " log(s) into %s as native runs\n",
+           st.tests, st.files, path);
+  if (d) db_close(d);
+  free(logs);
+  return rc;
+}
+
 /* --- protocol ------------------------------------------------------------ */
 
 static void add_count(void *ctx, const char *key, double value) {
@@ -647,8 +753,30 @@ static const command commands[] = {
      "  --iterations N  shorthand for --set run.iterations=N\n"
      "  --set key=value override any config key (see mmsim config --defaults)\n"
      "  --iteration K   replay iteration K alone (same outcome as inside the run); not stored\n"
-     "  --check         exit 3 if a litmus observation differs from its expectation",
+     "  --check         exit 3 if a litmus observation differs from its expectation\n"
+     "  --experiment NAME           store the run in the experiment NAME with this\n"
+     "                              config file, created if missing (else: a new one)\n"
+     "  --experiment-created TIME   and with this creation time (YYYY-MM-DDTHH:MM:SSZ);\n"
+     "                              what mmsim sweep --emit-jobs writes, so shards merge\n"
+     "                              into one experiment",
      cmd_run},
+    {"sweep", "sweep CONFIG.json [-j N] [--db F] [--set key=value]... [--emit-jobs FILE]",
+     "Run every point of the config's \"sweep\" grid, each as one run of one\n"
+     "experiment, in N worker processes; resumable.  The grid is the cartesian\n"
+     "product of the sweep's keys in file order, the last varying fastest; with\n"
+     "\"repeat\": R in the sweep object each grid point runs R times, with seeds\n"
+     "run.seed, run.seed+1, ..., run.seed+R-1.  Points already done in F (same\n"
+     "experiment name and config file, same resolved config and seed) are\n"
+     "skipped, so the same command again runs only what is missing.  Ctrl-C\n"
+     "stops handing out points and lets the runs in flight finish (Ctrl-C again:\n"
+     "abandon them, nothing of them is stored); exit status 130.\n"
+     "  -j N              worker processes (default: one per online CPU)\n"
+     "  --db F            results database (default " DEFAULT_DB ")\n"
+     "  --set key=value   override a key the grid does not sweep\n"
+     "  --emit-jobs FILE  run nothing: write one `mmsim run` command per missing\n"
+     "                    point to FILE, each into its own shard-K.db, for GNU\n"
+     "                    parallel or a Slurm array; then mmsim merge F shard-*.db",
+     cmd_sweep},
     {"litmus", "litmus FILE.litmus... [--model M[,M...]] [--iterations N] [--seed N] [--set key=value]... [--db F] [--iteration K] [--check]",
      "Run litmus tests (herd7 format, X86 or C) in the simulator, print each\n"
      "outcome histogram with herd7/litmus7's Ok/No, Witnesses and Observation\n"
@@ -667,20 +795,34 @@ static const command commands[] = {
     {"runs", "runs DB", "List the runs with their rates.", cmd_runs},
     {"export", "export DB --csv|--json [-o FILE]",
      "Every run with its params, outcomes and metrics, as CSV or JSON.", cmd_export},
-    {"plot", "plot DB --x PARAM --y METRIC [--by PARAM] [--where COND] [--title T] -o OUT.png|.svg\n"
+    {"plot", "plot DB --x PARAM|METRIC --y METRIC [--by PARAM[,PARAM]] [--where COND] [--title T] -o OUT.png|.svg\n"
+             "       mmsim plot DB --histogram TEST [--by PARAM[,PARAM]] [--where COND] [--title T] -o OUT.png|.svg\n"
              "       mmsim plot DB --histogram RUN_ID -o OUT.png|.svg\n"
              "       mmsim plot DB --calibration EXPERIMENT_ID -o OUT.png|.svg",
      "Draw a figure with gnuplot.  PARAM is a config key (cpu.model, net.jitter, ...)\n"
      "or workload, model, engine; METRIC is a metrics key or anomaly_rate,\n"
-     "forbidden_rate (with Wilson 95% error bars).  --where is SQL over runs r.\n"
+     "forbidden_rate, anomaly_rate.KIND (rates with Wilson 95% error bars).\n"
+     "  --x PARAM        numeric: lines; text: clustered bars, one per --by value\n"
+     "  --x METRIC       a scatter: one labelled point per --by group, x its mean\n"
+     "                   metric, y its rate (e.g. --x map.cycles_per_op --y\n"
+     "                   anomaly_rate --by workload.variant); on a log y axis a\n"
+     "                   zero rate is drawn at its 95% upper bound (open triangle)\n"
+     "  --by A,B         series named by several values: --by engine,model keeps\n"
+     "                   native runs (model = host CPU) apart from sim's models\n"
+     "  --histogram TEST the outcome histograms of litmus test TEST side by side,\n"
+     "                   one bar per --by group (default model), as frequencies\n"
+     "                   per iteration; bars forbidden under their model hatched\n"
+     "  --histogram ID   one run's outcome counts (an all-digit argument)\n"
+     "  --where COND     SQL over runs r, e.g. \"r.workload = 'publish-flag'\"\n"
      "The .dat and .gp files are written beside OUT.",
      cmd_plot},
-    {"bench", "bench [--reps N] [--cores N] [--model M]",
+    {"bench", "bench [--reps N] [--cores N] [--model M] | bench --sweep [--reps N]",
      "Speed: simulated memory micro-ops per host second on the MESI hierarchy at\n"
      "2, 8 and 64 cores and on the ideal memory, SB iterations and witnesses per\n"
      "second; the median of N repetitions (default 5).\n"
      "  --cores N   only the micro-op figure, at N cores (for profiling one size)\n"
-     "  --model M   the cores' memory model (default tso)",
+     "  --model M   the cores' memory model (default tso)\n"
+     "  --sweep     instead: sweep throughput, one grid at -j1 and -j2 (runs/s, ratio)",
      cmd_bench},
     {"native", "native CONFIG.json [--db F] [--seed N] [--iterations N] [--set key=value]...\n"
                "       mmsim native --litmus FILE.litmus... [--iterations N] [--check] [--db F] [--set key=value]...",
@@ -732,6 +874,15 @@ static const command commands[] = {
      "for native runs also host and start time) are skipped, never duplicated.\n"
      "A shard that is not an mmsim database of this schema version is refused.",
      cmd_merge},
+    {"import-litmus7", "import-litmus7 LOG... [--db F]",
+     "Store litmus7 and klitmus7 logs as native runs: each test of each log one run\n"
+     "(engine native, workload the test name, iterations the sum of its histogram,\n"
+     "model the CPU or architecture the log names, else unknown).  Outcomes the\n"
+     "condition names (*>; for forall the others) are forbidden, anomaly non_sc.\n"
+     "All logs are read first: a malformed one is reported as FILE:LINE and\n"
+     "nothing is stored.\n"
+     "  --db F   results database (default " DEFAULT_DB ")",
+     cmd_import_litmus7},
     {"protocol", "protocol [--run ID [--db F]]",
      "The MESI controllers' state x event tables, printed from the arrays the\n"
      "simulator runs: one line per possible cell (next state and actions).\n"

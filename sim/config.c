@@ -29,6 +29,10 @@
  *     step defaults to 1, may be negative to count down, and may give at
  *     most SWEEP_MAX_VALUES values.  Every swept value is checked as the key's
  *     type and range at load time, so a bad point fails before anything runs.
+ *   - "repeat" inside "sweep" (top level of it only) is not a key but the
+ *     number of runs per grid point, each with its own seed (sim/sweep.h
+ *     has the rule); a positive integer up to SWEEP_MAX_VALUES, default 1.
+ *     It lives in the sweep because it shapes the grid, not one run.
  *   - "calibrate" (see its section below) holds a grid written like sweep's
  *     under "params", kept in a list of its own, with the same checks.
  *
@@ -120,6 +124,7 @@ struct cfg {
   cfg_calib calib;
   size_t ncalib;
   sweep_axis *calib_axes; /* calibrate.params, in file order */
+  int64_t repeat;    /* sweep.repeat; 0 = not given (1) */
 };
 
 /* ---- Small helpers ---- */
@@ -451,6 +456,7 @@ static void sweep_free(cfg *c) {
   free(c->sweep);
   c->sweep = NULL;
   c->nsweep = 0;
+  c->repeat = 0;
 }
 
 static void calib_free(cfg *c) {
@@ -501,6 +507,7 @@ cfg *cfg_clone(const cfg *c) {
   if (!(d->dir = dup(c->dir))) goto fail;
   if (c->name && !(d->name = dup(c->name))) goto fail;
   if (c->source && !(d->source = dup(c->source))) goto fail;
+  d->repeat = c->repeat;
   if (c->nsweep) {
     if (!(d->sweep = calloc(c->nsweep, sizeof *d->sweep))) goto fail;
     for (size_t i = 0; i < c->nsweep; i++) {
@@ -544,7 +551,7 @@ typedef struct load_ctx {
   sim_err *err;
   numlit *nums; /* sorted by node; NULL when the scan did not line up */
   size_t nnums;
-  bool seen[CFG_NKEYS], swept[CFG_NKEYS], seen_name, seen_sweep;
+  bool seen[CFG_NKEYS], swept[CFG_NKEYS], seen_name, seen_sweep, seen_repeat;
   bool fitted[CFG_NKEYS], seen_calib; /* calibrate.params, "calibrate" */
 } load_ctx;
 
@@ -852,12 +859,30 @@ static int sweep_range(load_ctx *lc, const char *where, cfg_key_id id, const cJS
   return rc;
 }
 
+/* "sweep": {"repeat": N}: runs per grid point. */
+static int sweep_repeat(load_ctx *lc, const cJSON *m) {
+  char got[128];
+  int64_t v = 0;
+  if (lc->seen_repeat) return bad(lc->err, lc->src, "sweep.repeat", "given twice");
+  lc->seen_repeat = true;
+  if (!cJSON_IsNumber(m) || json_int(lc, m, &v) != NUM_OK || v < 1 || v > SWEEP_MAX_VALUES)
+    return bad(lc->err, lc->src, "sweep.repeat",
+               "expected a positive integer (runs per point, at most %d), got %s",
+               SWEEP_MAX_VALUES, describe(lc, m, got, sizeof got));
+  lc->t->repeat = v;
+  return SIM_OK;
+}
+
 /* The members of "sweep" (or of a group inside it), prefix being the group. */
 static int walk_sweep(load_ctx *lc, const char *prefix, const cJSON *obj) {
   for (const cJSON *m = obj->child; m; m = m->next) {
     char full[PATH_MAX_LEN], where[PATH_MAX_LEN + 8], got[128];
     int rc;
     if (is_comment(m)) continue;
+    if (!*prefix && strcmp(m->string, "repeat") == 0) {
+      if ((rc = sweep_repeat(lc, m)) != SIM_OK) return rc;
+      continue;
+    }
     bool fits = join(full, sizeof full, prefix, m->string);
     snprintf(where, sizeof where, "sweep.%s", full);
     int id = fits ? cfg_key_find(full) : -1;
@@ -1396,6 +1421,7 @@ const char *cfg_calib_value(const cfg *c, size_t i, size_t j) {
   assert(i < c->ncalib && j < c->calib_axes[i].n);
   return c->calib_axes[i].vals[j];
 }
+uint64_t cfg_sweep_repeat(const cfg *c) { return c->repeat ? (uint64_t)c->repeat : 1; }
 
 /* ---- mmsim config --defaults ---- */
 
@@ -1481,7 +1507,9 @@ void cfg_print_defaults(FILE *out) {
         "({\"cpu.model\": \"sc\"});\n"
         "members whose names start with \"_\" are comments.  \"name\" names the experiment.\n"
         "\"sweep\" maps keys to lists of values, or numeric keys to "
-        "{\"from\": a, \"to\": b, \"step\": s}.\n"
+        "{\"from\": a, \"to\": b, \"step\": s};\n"
+        "its member \"repeat\": N (default 1) runs each grid point N times, with seeds\n"
+        "run.seed, run.seed+1, ..., run.seed+N-1 (mmsim sweep --help).\n"
         "\"calibrate\" (mmsim calibrate): \"params\" maps machine keys to values as sweep does;\n"
         "\"native_runs\" and \"sim_runs\" (default 10) repeat each side; \"native_iterations\"\n"
         "(default run.iterations) sets the native runs' length.\n",

@@ -7,9 +7,10 @@
  *
  * A config file is JSON.  Keys may be nested objects ({"cpu":{"model":"tso"}})
  * or dotted strings ({"cpu.model":"tso"}), or a mix.  The top-level key
- * "sweep" maps dotted keys to lists of values (or {"from","to","step"}) and is
- * kept aside for `mmsim sweep`; "calibrate" holds the grid and repeats of
- * `mmsim calibrate` (see cfg_calibrate below); "name" names the experiment.
+ * "sweep" maps dotted keys to lists of values (or {"from","to","step"}), plus
+ * an optional "repeat": N (runs per point), and is kept aside for `mmsim
+ * sweep`; "calibrate" holds the grid and repeats of `mmsim calibrate` (see
+ * cfg_calibrate below); "name" names the experiment.
  *
  * Timing defaults: net.jitter (32) and run.start_skew (32) are of the order
  * of memory.latency (20), as on hardware where a miss's latency varies by
@@ -187,6 +188,7 @@ size_t cfg_sweep_nkeys(const cfg *c);
 const char *cfg_sweep_key(const cfg *c, size_t i);
 size_t cfg_sweep_nvalues(const cfg *c, size_t i);
 const char *cfg_sweep_value(const cfg *c, size_t i, size_t j); /* as --set text */
+uint64_t cfg_sweep_repeat(const cfg *c); /* "repeat" of the sweep: runs per point, >= 1 */
 
 /* Calibrate: the config's "calibrate" object (mmsim calibrate), validated at
  * load like sweep: "params" is a grid of machine keys (cpu.*, memory.*,

@@ -28,7 +28,8 @@
   X(ENOMEM,   1, "out of memory")                                  \
   X(ETOOL,    1, "external tool failed")                           \
   X(EFULL,    1, "resource full")                                  \
-  X(EVIOLATION, 3, "invariant or value violation")
+  X(EVIOLATION, 3, "invariant or value violation")               \
+  X(EINTERRUPTED, 130, "interrupted") /* SIGINT: 128 + 2, as shells report it */
 
 typedef enum {
 #define X(n, st, txt) SIM_##n,

@@ -19,6 +19,8 @@ struct sim_machine {
   uint8_t *data;
   size_t size, used;
   uint64_t seed, start_skew, max_cycles, cycles;
+  uint64_t *skew;   /* this iteration's start skew per thread */
+  bool skew_later;  /* the workload applies skew itself (sim_machine_skew_later) */
   bool warm; /* cache.initial = random */
 };
 
@@ -96,7 +98,8 @@ sim_machine *sim_machine_new(const cfg *c, unsigned nthreads, size_t mem_bytes, 
   m->data = aligned_alloc(64, (mem_bytes + 63) & ~(size_t)63);
   m->cores = calloc(cores, sizeof *m->cores);
   m->ports = calloc(cores, sizeof *m->ports);
-  if (!m->data || !m->cores || !m->ports) goto nomem;
+  m->skew = calloc(cores, sizeof *m->skew);
+  if (!m->data || !m->cores || !m->ports || !m->skew) goto nomem;
   memset(m->data, 0, mem_bytes);
   m->mem = sim_memsys_new(c, cores, m->data, mem_bytes, err);
   if (!m->mem) {
@@ -124,6 +127,7 @@ void sim_machine_free(sim_machine *m) {
   if (m->mem) m->mem->ops->free(m->mem);
   free(m->cores);
   free(m->ports);
+  free(m->skew);
   free(m->data);
   sim_engine_free(&m->sim);
   free(m);
@@ -158,8 +162,10 @@ int sim_machine_iteration(sim_machine *m, uint64_t k, cpu_entry entry, void *arg
   sim_engine_reset(&m->sim);
   m->mem->ops->reset(m->mem, iter_seed);
   if (m->warm) m->mem->ops->warm(m->mem, 0, m->used, iter_seed);
-  for (unsigned i = 0; i < m->nthreads; i++)
-    cpu_core_start(m->cores[i], entry, arg, i, sim_rng_upto(&skew, m->start_skew));
+  for (unsigned i = 0; i < m->nthreads; i++) {
+    m->skew[i] = sim_rng_upto(&skew, m->start_skew);
+    cpu_core_start(m->cores[i], entry, arg, i, m->skew_later ? 0 : m->skew[i]);
+  }
   size_t left = sim_run(&m->sim, m->max_cycles);
   m->cycles += m->sim.now;
   if (m->mem->fault.code) {
@@ -184,6 +190,10 @@ int sim_machine_iteration(sim_machine *m, uint64_t k, cpu_entry entry, void *arg
 
 uint64_t sim_machine_cycles(const sim_machine *m) { return m->cycles; }
 unsigned sim_machine_nthreads(const sim_machine *m) { return m->nthreads; }
+
+void sim_machine_skew_later(sim_machine *m) { m->skew_later = true; }
+
+uint64_t sim_machine_skew(const sim_machine *m, unsigned tid) { return m->skew[tid]; }
 
 uint64_t sim_machine_mem_uops(const sim_machine *m) {
   uint64_t n = 0;

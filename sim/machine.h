@@ -48,6 +48,16 @@ mem_port *sim_machine_port(sim_machine *m, unsigned tid);
 int sim_machine_iteration(sim_machine *m, uint64_t k, cpu_entry entry, void *arg,
                           sim_err *err);
 
+/* run.start_skew: each iteration draws a start delay per thread, and by
+ * default a thread's core starts that late.  A workload whose threads first
+ * warm their caches and meet at a barrier calls sim_machine_skew_later once
+ * (cores then start together) and delays each thread by
+ * sim_machine_skew(m, tid) after the barrier, where the race starts: a skew
+ * before the barrier would be absorbed by it.  The native runner does the
+ * same with native.start_skew. */
+void sim_machine_skew_later(sim_machine *m);
+uint64_t sim_machine_skew(const sim_machine *m, unsigned tid);
+
 /* Totals over the iterations run so far. */
 uint64_t sim_machine_cycles(const sim_machine *m);
 uint64_t sim_machine_mem_uops(const sim_machine *m);

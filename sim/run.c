@@ -96,10 +96,12 @@ static int store_run(run_session *s, const cfg *c, const run_record *rr, sim_err
   int64_t run_id;
   /* The experiment row waits for its first run: a session that fails before
    * storing anything leaves the database as it found it. */
+  const char *ename = s->o.experiment ? s->o.experiment : "mmsim";
+  const char *ejson = s->o.config_json ? s->o.config_json : "{}";
   if (!s->experiment_id &&
-      (rc = db_experiment_create(s->d, s->o.experiment ? s->o.experiment : "mmsim",
-                                 s->o.config_json ? s->o.config_json : "{}",
-                                 &s->experiment_id, err)))
+      (rc = s->o.join ? db_experiment_join(s->d, ename, ejson, s->o.created_at,
+                                           &s->experiment_id, err)
+                      : db_experiment_create(s->d, ename, ejson, &s->experiment_id, err)))
     goto done;
   rc = db_run_write(s->d, s->experiment_id, &run, &run_id, err);
   if (!rc && s->o.out)

@@ -22,6 +22,9 @@ typedef struct run_opts {
   const char *experiment;  /* experiment name */
   const char *config_json; /* the experiment's config as given (sweep included) */
   FILE *out;               /* report; NULL for none */
+  bool join;               /* join the experiment (experiment, config_json[, created_at])
+                              if one exists (results/experiment.c), else one per session */
+  const char *created_at;  /* join: also match, and create with, this time; NULL: any/now */
   bool replay;             /* run only iteration `iteration`; never stored */
   uint64_t iteration;
 } run_opts;

@@ -87,7 +87,8 @@ typedef struct sim_ctx {
 /* As natively (native.c): a scenario with a warm step runs it, then waits
  * at a barrier (an atomic add, then polls) so the race starts with the
  * lines each thread will read in its cache, as in a warmed-up program.
- * The barrier is simulated code, so its cycles count in the run's cycles
+ * run.start_skew delays each thread after the barrier, where the race
+ * starts (native.start_skew does the same natively).  The barrier is simulated code, so its cycles count in the run's cycles
  * (and in map.cycles_per_op) alike for every variant. */
 static void thread_entry(void *arg, unsigned tid) {
   sim_ctx *k = arg;
@@ -96,6 +97,8 @@ static void thread_entry(void *arg, unsigned tid) {
     k->s->warm(&k->x, p, tid);
     mem_rmw(p, k->bar, RMW_ADD, 1, 8);
     while (mem_load(p, k->bar, 8, MO_RELAXED) < k->x.prm->threads) mem_work(p, 1);
+    uint64_t skew = sim_machine_skew(k->m, tid);
+    if (skew) mem_work(p, (unsigned)skew);
   }
   k->s->thread(&k->x, p, tid);
 }
@@ -107,6 +110,7 @@ int wl_run_sim(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_e
   sim_ctx k = {.s = r->s};
   size_t bytes = r->s->arena_bytes(&r->prm);
   if (!(k.m = sim_machine_new(c, r->prm.threads, bytes + 4096, err))) return err->code;
+  if (r->s->warm) sim_machine_skew_later(k.m);
   uint8_t *arena = sim_machine_alloc(k.m, bytes, 4096);
   k.bar = sim_machine_alloc(k.m, 64, 64);
   r->hist = hist_new(r->s->nobs);

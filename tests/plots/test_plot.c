@@ -6,7 +6,9 @@
  * The database: SB and MP litmus runs under tso and pso at net.jitter 0, 1,
  * 2, with a second tso run at jitter 1 so that one point aggregates two
  * runs (53 forbidden of 2000 iterations pooled; l1.misses mean of 100 and
- * 200).
+ * 200).  Runs 10..13 are map runs of publish-flag (variants unsafe and
+ * fenced, one native) with map.cycles_per_op, for the scatter and the
+ * native-vs-simulated bars.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +63,23 @@ static void add_run(db *d, const char *workload, const char *model, const char *
   if (db_run_write(d, 0, &r, NULL, &err)) CHECK__FAIL("db_run_write: %s", err.msg);
 }
 
+static void add_map_run(db *d, const char *engine, const char *model, const char *variant,
+                        uint64_t stale, uint64_t iterations, double cycles_per_op) {
+  db_param p[] = {{"workload.variant", variant}};
+  db_outcome o[] = {
+      {"stale", stale, 1, "stale_read"},
+      {"fresh", iterations - stale, 0, NULL},
+  };
+  db_metric m[] = {{"map.cycles_per_op", cycles_per_op}};
+  db_run r = {
+      .engine = engine, .workload = "publish-flag", .model = model, .seed = 1,
+      .iterations = iterations, .wall_s = 0.1, .params = p, .nparams = 1,
+      .outcomes = o, .noutcomes = 2, .metrics = m, .nmetrics = 1,
+  };
+  sim_err err = {0};
+  if (db_run_write(d, 0, &r, NULL, &err)) CHECK__FAIL("db_run_write: %s", err.msg);
+}
+
 static void build_db(void) {
   snprintf(dbpath, sizeof dbpath, "%s/plots.db", tmpdir);
   db *d = NULL;
@@ -77,6 +96,12 @@ static void build_db(void) {
   add_run(d, "MP", "pso", "0", 30, 1000, 45);
   /* A histogram whose counts span more than three decades. */
   add_run(d, "LB", "weak", "5", 5, 40005, 1);
+  /* Map runs, run ids 10..: what each variant buys (stale reads) and costs
+   * (cycles per map op), and one native run beside the simulated ones. */
+  add_map_run(d, "sim", "weak", "unsafe", 30, 1000, 80);
+  add_map_run(d, "sim", "weak", "unsafe", 10, 1000, 90);
+  add_map_run(d, "sim", "weak", "fenced", 0, 100000, 40);
+  add_map_run(d, "native", "Xeon(R) Test CPU E5-0000 @ 2.00GHz", "unsafe", 5, 50000, 20);
   db_close(d);
 }
 
@@ -231,6 +256,107 @@ static void t_histogram(void) {
   CHECK_CONTAINS(err.msg, "no run 99");
 }
 
+static int is_svg(const char *path) {
+  const char *svg = slurp(path);
+  return (strncmp(svg, "<?xml", 5) == 0 || strncmp(svg, "<svg", 4) == 0) && strstr(svg, "</svg>");
+}
+
+static void t_scatter_log_upper_limit(void) {
+  /* unsafe pools 40 of 2000 (x 80 and 90); fenced saw 0 of 100000, whose
+   * upper bound 3.84e-5 is 2.7 decades below: log y, fenced an upper limit. */
+  plot_opts o = {.db_path = dbpath, .x = "map.cycles_per_op", .y = "anomaly_rate",
+                 .by = "workload.variant", .where = "r.engine = 'sim'",
+                 .out = path_of("scatter.png")};
+  sim_err err = {0};
+  int rc = plot_metric(&o, &err);
+  if (rc) CHECK__FAIL("plot_metric: %s", err.msg);
+  CHECK(check_png(path_of("scatter.png")));
+  const char *dat = slurp(path_of("scatter.dat"));
+  CHECK_CONTAINS(dat, "# columns: label x x_lo x_hi y y_lo y_hi runs k n lt y_draw upper below\n");
+  CHECK_CONTAINS(dat, "\"unsafe\" 85 80 90 0.02 0.01472164377 0.02711878913 2 40 2000 1 0.02 0 0\n");
+  CHECK_CONTAINS(dat, "\"fenced (0/100000)\" 40 40 40 0 0 3.841452427e-05 1 0 100000 2 "
+                      "3.841452427e-05 1 0\n");
+  const char *gp = slurp(path_of("scatter.gp"));
+  CHECK_CONTAINS(gp, "set logscale y\n");
+  CHECK_CONTAINS(gp, "with xyerrorbars lc variable");
+  CHECK_CONTAINS(gp, "title 'none seen: drawn at its 95% upper bound'");
+  o.out = path_of("scatter.svg");
+  if ((rc = plot_metric(&o, &err))) CHECK__FAIL("plot_metric: %s", err.msg);
+  CHECK(is_svg(path_of("scatter.svg")));
+}
+
+static void t_scatter_linear(void) {
+  /* sim 40 of 102000 at mean x (80+90+40)/3 = 70; native 5 of 50000 at 20:
+   * less than two decades apart, so linear y with zero at the bottom. */
+  plot_opts o = {.db_path = dbpath, .x = "map.cycles_per_op", .y = "anomaly_rate.stale_read",
+                 .by = "engine", .out = path_of("scatlin.svg")};
+  sim_err err = {0};
+  int rc = plot_metric(&o, &err);
+  if (rc) CHECK__FAIL("plot_metric: %s", err.msg);
+  CHECK(is_svg(path_of("scatlin.svg")));
+  const char *dat = slurp(path_of("scatlin.dat"));
+  CHECK_CONTAINS(dat, "\n\"sim\" 70 40 90 0.0003921568627 ");
+  CHECK_CONTAINS(dat, " 3 40 102000 1 0.0003921568627 0 0\n\"native\" 20 20 20 0.0001 ");
+  const char *gp = slurp(path_of("scatlin.gp"));
+  CHECK(!strstr(gp, "set logscale y"));
+  CHECK_CONTAINS(gp, "set yrange [0:*]");
+  /* A metric no run has is still an unknown x. */
+  o.x = "map.nonsense";
+  CHECK_EQ_I64(plot_metric(&o, &err), SIM_EINVAL);
+  CHECK_CONTAINS(err.msg, "x is neither a parameter nor a metric");
+}
+
+static void t_native_vs_sim_bars(void) {
+  /* --by engine,model: the native run keeps its host CPU apart from sim. */
+  plot_opts o = {.db_path = dbpath, .x = "workload", .y = "anomaly_rate", .by = "engine,model",
+                 .where = "r.workload = 'publish-flag'", .out = path_of("nvs.png")};
+  sim_err err = {0};
+  int rc = plot_metric(&o, &err);
+  if (rc) CHECK__FAIL("plot_metric: %s", err.msg);
+  CHECK(check_png(path_of("nvs.png")));
+  const char *dat = slurp(path_of("nvs.dat"));
+  CHECK_CONTAINS(dat, "# x | 0: sim weak | 1: native Xeon(R) Test CPU E5-0000 @ 2.00GHz\n");
+  CHECK_CONTAINS(dat, "\"publish-flag\" 0.0003921568627 0.0002880199458 0.0005339255681 3 "
+                      "0.0001 4.271412501e-05 0.0002340966071 1\n");
+  const char *gp = slurp(path_of("nvs.gp"));
+  CHECK_CONTAINS(gp, "set key below horizontal"); /* the CPU name is long */
+  CHECK_CONTAINS(gp, "title 'native Xeon(R) Test CPU E5-0000 @ 2.00GHz'");
+  CHECK_CONTAINS(gp, "'' using ($0 -0.1667):(column(4)):(sprintf('%.2g', column(2))) with labels");
+  o.out = path_of("nvs.svg");
+  if ((rc = plot_metric(&o, &err))) CHECK__FAIL("plot_metric: %s", err.msg);
+  CHECK(is_svg(path_of("nvs.svg")));
+}
+
+static void t_outcomes_across_models(void) {
+  /* SB under tso pools 143 forbidden of 4000; under pso 110 of 2000. */
+  plot_opts o = {.db_path = dbpath, .out = path_of("sb.png")};
+  sim_err err = {0};
+  int rc = plot_outcomes(&o, "SB", &err);
+  if (rc) CHECK__FAIL("plot_outcomes: %s", err.msg);
+  CHECK(check_png(path_of("sb.png")));
+  const char *dat = slurp(path_of("sb.dat"));
+  CHECK_CONTAINS(dat, "# group 0: tso (4 runs, 4000 iterations)\n# group 1: pso (2 runs, 2000 iterations)\n");
+  CHECK_CONTAINS(dat, "0 \"0:r0=0; 1:r0=0;\" 0.03575 143 1 0.055 110 1\n"
+                      "1 \"0:r0=0; 1:r0=1;\" 0.96425 3857 0 0.945 1890 0\n");
+  const char *gp = slurp(path_of("sb.gp"));
+  CHECK_CONTAINS(gp, "set key title 'model'");
+  CHECK_CONTAINS(gp, "'' using ($1 -0.2000):(column(5) == 0 ? column(3) : NaN) with boxes lt 1 "
+                     "fs solid 0.85 border lc rgb '#333333' title 'tso'");
+  CHECK_CONTAINS(gp, "'' using ($1 +0.2000):(column(8) == 1 ? column(6) : NaN) with boxes lt 2 "
+                     "fs pattern 4");
+  CHECK(!strstr(gp, "set logscale y"));
+  /* By engine, an SVG, restricted by --where; LB spans 3.9 decades: log y. */
+  o.by = "engine";
+  o.where = "r.model = 'weak'";
+  o.out = path_of("lb.svg");
+  if ((rc = plot_outcomes(&o, "LB", &err))) CHECK__FAIL("plot_outcomes: %s", err.msg);
+  CHECK(is_svg(path_of("lb.svg")));
+  CHECK_CONTAINS(slurp(path_of("lb.dat")), "0 \"0:r0=0; 1:r0=0;\" 0.000124984377 5 1\n");
+  CHECK_CONTAINS(slurp(path_of("lb.gp")), "set logscale y");
+  CHECK_EQ_I64(plot_outcomes(&o, "NOPE", &err), SIM_EINVAL);
+  CHECK_CONTAINS(err.msg, "no done run of test 'NOPE' where r.model = 'weak'");
+}
+
 static void t_no_gnuplot_on_path(void) {
   char *old = strdup(getenv("PATH") ? getenv("PATH") : "");
   setenv("PATH", "/nonexistent/bin", 1);
@@ -304,6 +430,10 @@ static const check_case cases[] = {
     {"unknown_names", t_unknown_names},
     {"anomaly_kind_rate", t_anomaly_kind_rate},
     {"histogram", t_histogram},
+    {"scatter_log_upper_limit", t_scatter_log_upper_limit},
+    {"scatter_linear", t_scatter_linear},
+    {"native_vs_sim_bars", t_native_vs_sim_bars},
+    {"outcomes_across_models", t_outcomes_across_models},
     {"no_gnuplot_on_path", t_no_gnuplot_on_path},
     {"gnuplot_fails", t_gnuplot_fails},
     {"real_gnuplot_error", t_real_gnuplot_error},

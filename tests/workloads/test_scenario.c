@@ -14,14 +14,8 @@
  *
  * The table is what OUR machine (the MESI hierarchy, default timing unless
  * the config says otherwise) shows at the configs' seed, not only what the
- * model allows.  overflow-publish is MP-shaped, but on this hierarchy its
- * cells under pso and weak are `rare` (not required, not forbidden): the
- * reader polls the link, so the writer's link store is a miss like its key
- * stores, and one reader's acks for the two lines come back in the order
- * the writer asked; under weak the reader's walk is an address dependency,
- * ordered by default.  Its stale read needs a reader that held the new
- * bucket's memory before (reused memory), which the scenario does not set
- * up yet. */
+ * model allows.  A cell listed `rare` would be neither required nor
+ * forbidden; none is today. */
 #include "../../workloads/scenario_run.h"
 #include "../check.h"
 
@@ -45,7 +39,7 @@ static const struct {
 } expect[] = {
     {"publish-flag", "pso weak", ""}, /* MP: store->store (pso), stale loads (weak) */
     {"delete-len", "pso weak", ""},   /* len's store overtakes the tophash's */
-    {"overflow-publish", "", "pso weak"},
+    {"overflow-publish", "pso weak", ""}, /* the link's store hits and overtakes */
     {"iterate-delete", "tso pso weak", ""}, /* SB */
     {"dekker-flags", "tso pso weak", ""},
     {"refcount-tear", "sc tso pso weak", ""}, /* atomicity: 4-byte accesses, every model */
