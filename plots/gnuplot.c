@@ -139,6 +139,24 @@ void plot__comment(FILE *f, const char *s) {
   for (; *s; s++) fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
 }
 
+void plot__dat_source(FILE *f, const plot_opts *o, const char *x_note) {
+  fputs("# db: ", f);
+  plot__comment(f, o->db_path);
+  fputs("\n# x: ", f);
+  plot__comment(f, o->x);
+  fputs(x_note, f);
+  fputs("   y: ", f);
+  plot__comment(f, o->y);
+  if (o->by) {
+    fputs("   by: ", f);
+    plot__comment(f, o->by);
+  }
+  if (o->where && *o->where) {
+    fputs("\n# where: ", f);
+    plot__comment(f, o->where);
+  }
+}
+
 void plot__preamble(FILE *gp, const plot__files *f, const char *what, int width_px) {
   int w = width_px > 0 ? width_px : PLOT_W_PX;
   fputs("# mmsim figure: ", gp);

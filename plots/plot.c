@@ -277,20 +277,8 @@ static void series_title(FILE *f, const figure *fg, size_t i) {
 
 static void dat_header(FILE *f, const figure *fg) {
   const plot_opts *o = fg->o;
-  fprintf(f, "# mmsim plot data (%s)\n# db: ", fg->xnumeric ? "numeric x" : "text x");
-  plot__comment(f, o->db_path);
-  fputs("\n# x: ", f);
-  plot__comment(f, o->x);
-  fputs("   y: ", f);
-  plot__comment(f, o->y);
-  if (o->by) {
-    fputs("   by: ", f);
-    plot__comment(f, o->by);
-  }
-  if (o->where && *o->where) {
-    fputs("\n# where: ", f);
-    plot__comment(f, o->where);
-  }
+  fprintf(f, "# mmsim plot data (%s)\n", fg->xnumeric ? "numeric x" : "text x");
+  plot__dat_source(f, o, "");
   fputs(fg->y.kind == PLOT_Y_METRIC
             ? "\n# y is the mean of the metric over the done runs at each point; bars min..max\n"
             : "\n# y = k/n: k iterations of n, summed over the done runs at each point;\n"

@@ -53,6 +53,9 @@ void plot__title(FILE *gp, const plot_opts *o, const char *what);
 #define PLOT_KEY_RIGHT_MAX 24
 void plot__key_for(FILE *gp, size_t longest_name);
 void plot__comment(FILE *f, const char *s); /* s on a comment line, newlines flattened */
+/* A .dat file's "# db:", "# x: ... y: ... by:" and "# where:" lines (no
+ * newline after the last); x_note follows x's name. */
+void plot__dat_source(FILE *f, const plot_opts *o, const char *x_note);
 
 /* ---- Names to SQL (plot_resolve.c) ---- */
 

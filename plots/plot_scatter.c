@@ -210,20 +210,8 @@ static int mark_upper_limits(scatter *sc, sim_err *err) {
 
 static void write_dat(FILE *f, const scatter *sc) {
   const plot_opts *o = sc->o;
-  fputs("# mmsim plot data (scatter: x is a metric, one point per group)\n# db: ", f);
-  plot__comment(f, o->db_path);
-  fputs("\n# x: ", f);
-  plot__comment(f, o->x);
-  fputs(" (mean over the group's runs; x_lo..x_hi min..max)   y: ", f);
-  plot__comment(f, o->y);
-  if (o->by) {
-    fputs("   by: ", f);
-    plot__comment(f, o->by);
-  }
-  if (o->where && *o->where) {
-    fputs("\n# where: ", f);
-    plot__comment(f, o->where);
-  }
+  fputs("# mmsim plot data (scatter: x is a metric, one point per group)\n", f);
+  plot__dat_source(f, o, " (mean over the group's runs; x_lo..x_hi min..max)");
   fputs(is_rate(sc) ? "\n# y = k/n pooled over the group's runs; y_lo, y_hi: Wilson 95%\n"
                     : "\n# y: mean of the metric; y_lo..y_hi min..max\n",
         f);

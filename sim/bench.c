@@ -10,7 +10,7 @@
 #include "wallclock.h"
 
 /* The SB test is embedded so bench runs from any folder. */
-static const char sb_text[] =
+const char bench_sb_litmus[] =
     "X86 SB\n"
     "{ x=0; y=0; }\n"
     " P0          | P1          ;\n"
@@ -113,7 +113,7 @@ int bench_main(FILE *out, unsigned reps, unsigned only_cores, const char *model,
   if ((rc = cfg_set(c, "cpu.model", model, err)) || (rc = cfg_set(ci, "cpu.model", model, err)) ||
       (rc = cfg_set(ci, "memory.kind", "ideal", err)))
     goto done;
-  if ((rc = litmus_parse_string("bench:SB", sb_text, &sb, err))) goto done;
+  if ((rc = litmus_parse_string("bench:SB", bench_sb_litmus, &sb, err))) goto done;
   fprintf(out, "mmsim bench: model %s, median of %u\n", cfg_str(c, CK_CPU_MODEL), reps);
   for (unsigned r = 0; r < reps && !rc; r++) {
     for (unsigned k = 0; k < NCORES && !rc; k++)

@@ -15,6 +15,9 @@
 
 #include "err.h"
 
+/* x86 SB in herd7 format, the test both benches run. */
+extern const char bench_sb_litmus[];
+
 int bench_main(FILE *out, unsigned reps, unsigned only_cores, const char *model, sim_err *err);
 /* bench --sweep (bench_sweep.c): one grid swept at -j1 and -j2, runs/s and ratio. */
 int bench_sweep(FILE *out, unsigned reps, sim_err *err);

@@ -24,14 +24,6 @@
 
 enum { GRID_RUNS = 40 };
 
-static const char sb_litmus[] =
-    "X86 SB\n"
-    "{ x=0; y=0; }\n"
-    " P0          | P1          ;\n"
-    " MOV [x],$1  | MOV [y],$1  ;\n"
-    " MOV EAX,[y] | MOV EAX,[x] ;\n"
-    "exists (0:EAX=0 /\\ 1:EAX=0)\n";
-
 static const char grid_json[] =
     "{\"name\": \"bench-sweep\", \"workload\": {\"kind\": \"litmus\", \"litmus\": \"sb.litmus\"},\n"
     " \"run\": {\"iterations\": 40000},\n"
@@ -105,7 +97,7 @@ int bench_sweep(FILE *out, unsigned reps, sim_err *err) {
     free(v);
     return sim_errf(err, SIM_EIO, "bench: mkdtemp: %s", strerror(errno));
   }
-  if ((rc = put_file(dir, "sb.litmus", sb_litmus, err)) ||
+  if ((rc = put_file(dir, "sb.litmus", bench_sb_litmus, err)) ||
       (rc = put_file(dir, "grid.json", grid_json, err)))
     goto done;
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
