@@ -132,11 +132,7 @@ static int gather(sqlite3 *h, figure *fg, sim_err *err) {
   int rc = sqlite3_prepare_v2(h, sql, -1, &s, NULL);
   free(sql);
   if (rc != SQLITE_OK) {
-    /* The only text we did not write is the user's where. */
-    if (o->where && *o->where)
-      rc = sim_errf(err, SIM_EINVAL, "where '%s': %s", o->where, sqlite3_errmsg(h));
-    else
-      rc = plot__db_error(h, o, err);
+    rc = plot__query_error(h, o, err);
     sqlite3_finalize(s);
     return rc;
   }
@@ -175,9 +171,7 @@ static int gather(sqlite3 *h, figure *fg, sim_err *err) {
     }
   }
   if (rc != SQLITE_DONE) {
-    rc = o->where && *o->where
-             ? sim_errf(err, SIM_EINVAL, "where '%s': %s", o->where, sqlite3_errmsg(h))
-             : plot__db_error(h, o, err);
+    rc = plot__query_error(h, o, err);
     sqlite3_finalize(s);
     return rc;
   }

@@ -67,6 +67,9 @@ typedef struct plot__y {
 
 /* SIM_EDB "DB: plot: SQLITE-MESSAGE". */
 int plot__db_error(sqlite3 *h, const plot_opts *o, sim_err *err);
+/* A figure's query failed: the only SQL we did not write is the user's
+ * --where, so with one it is SIM_EINVAL naming it, else plot__db_error. */
+int plot__query_error(sqlite3 *h, const plot_opts *o, sim_err *err);
 /* Does some done run have this metric / this axis (runs column or param)?
  * SQLite result codes. */
 int plot__is_metric(sqlite3 *h, const char *key, int *found);

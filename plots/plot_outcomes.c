@@ -70,13 +70,6 @@ static char *col_dup(sqlite3_stmt *s, int i, const char *dflt) {
   return strdup(t ? (const char *)t : dflt);
 }
 
-static int where_error(sqlite3 *db, const ohist *h, sim_err *err) {
-  const plot_opts *o = h->o;
-  return o->where && *o->where
-             ? sim_errf(err, SIM_EINVAL, "where '%s': %s", o->where, sqlite3_errmsg(db))
-             : plot__db_error(db, o, err);
-}
-
 static int prepare(sqlite3 *db, const ohist *h, const char *fmt, const char *byexpr,
                    sqlite3_stmt **s, sim_err *err) {
   const char *where = h->o->where && *h->o->where ? h->o->where : "1";
@@ -84,7 +77,7 @@ static int prepare(sqlite3 *db, const ohist *h, const char *fmt, const char *bye
   if (asprintf(&sql, fmt, byexpr, where) < 0) return sim_errf(err, SIM_ENOMEM, "out of memory");
   int rc = sqlite3_prepare_v2(db, sql, -1, s, NULL);
   free(sql);
-  if (rc != SQLITE_OK) return where_error(db, h, err);
+  if (rc != SQLITE_OK) return plot__query_error(db, h->o, err);
   sqlite3_bind_text(*s, sqlite3_bind_parameter_index(*s, ":test"), h->test, -1, SQLITE_STATIC);
   return 0;
 }
@@ -123,7 +116,7 @@ static int gather(sqlite3 *db, ohist *h, sim_err *err) {
     g->runs = sqlite3_column_int64(s, 2);
     if (!g->name) goto nomem;
   }
-  if (!rc && src != SQLITE_DONE) rc = where_error(db, h, err);
+  if (!rc && src != SQLITE_DONE) rc = plot__query_error(db, h->o, err);
   sqlite3_finalize(s);
   s = NULL;
   if (!rc && h->ng == 0)
@@ -144,7 +137,7 @@ static int gather(sqlite3 *db, ohist *h, sim_err *err) {
     h->outs = outs;
     if (!(h->outs[h->nouts++] = col_dup(s, 0, ""))) goto nomem;
   }
-  if (!rc && src != SQLITE_DONE) rc = where_error(db, h, err);
+  if (!rc && src != SQLITE_DONE) rc = plot__query_error(db, h->o, err);
   sqlite3_finalize(s);
   s = NULL;
   if (!rc && h->nouts == 0)
@@ -170,7 +163,7 @@ static int gather(sqlite3 *db, ohist *h, sim_err *err) {
     c->forbidden = sqlite3_column_int(s, 3) != 0;
     c->present = 1;
   }
-  if (!rc && src != SQLITE_DONE) rc = where_error(db, h, err);
+  if (!rc && src != SQLITE_DONE) rc = plot__query_error(db, h->o, err);
   sqlite3_finalize(s);
   free(byexpr);
   return rc;

@@ -47,6 +47,12 @@ int plot__db_error(sqlite3 *h, const plot_opts *o, sim_err *err) {
   return sim_errf(err, SIM_EDB, "%s: plot: %s", o->db_path, sqlite3_errmsg(h));
 }
 
+int plot__query_error(sqlite3 *h, const plot_opts *o, sim_err *err) {
+  if (o->where && *o->where)
+    return sim_errf(err, SIM_EINVAL, "where '%s': %s", o->where, sqlite3_errmsg(h));
+  return plot__db_error(h, o, err);
+}
+
 static int exists(sqlite3 *h, const char *sql, const char *key, int *found) {
   sqlite3_stmt *s = NULL;
   int rc = sqlite3_prepare_v2(h, sql, -1, &s, NULL);

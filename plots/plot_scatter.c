@@ -122,9 +122,7 @@ static int gather(sqlite3 *h, scatter *sc, sim_err *err) {
     p->ydraw = p->y;
   }
   if (src != SQLITE_DONE) {
-    rc = o->where && *o->where
-             ? sim_errf(err, SIM_EINVAL, "where '%s': %s", o->where, sqlite3_errmsg(h))
-             : plot__db_error(h, o, err);
+    rc = plot__query_error(h, o, err);
     sqlite3_finalize(s);
     return rc;
   }
