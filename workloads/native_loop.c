@@ -81,7 +81,6 @@ void native__loop_run(native_loop *l) {
   l->bar = (spin_barrier){.n = l->threads};
   l->npinned = 0;
   l->failed = false;
-  if (l->batch > l->iters) l->batch = l->iters;
   double t0 = wallclock_s();
   for (unsigned i = 0; i < l->threads; i++) {
     args[i] = (loop_arg){l, i};
