@@ -2,7 +2,7 @@
  *
  * Three kinds of failure (STYLE.md section 6): input errors return a code and
  * fill a sim_err; simulated anomalies are data, never errors; bugs are
- * assert() and sim_panic().  Only sim/cli.c prints a sim_err and exits.
+ * assert() and sim_panic().  Only sim/cmd/cli.c prints a sim_err and exits.
  *
  * The codes, their names and default texts come from one X-macro list, after
  * libuv's UV_ERRNO_MAP, so a new code cannot be half-added.  Each code maps to

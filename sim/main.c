@@ -1,4 +1,4 @@
 /* sim/main.c -- the mmsim program: hands argv to the CLI. */
-#include "cli.h"
+#include "cmd/cli.h"
 
 int main(int argc, char **argv) { return cli_main(argc, argv); }

@@ -1,0 +1,307 @@
+/* sim/cmd/cmd_sim.c -- the commands that simulate or run and store runs:
+ * run, native, calibrate, litmus, sweep. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../workloads/litmus.h"
+#include "../calibrate.h"
+#include "../run.h"
+#include "../sweep.h"
+#include "cmd_int.h"
+
+/* --- run ----------------------------------------------------------------- */
+
+static int cmd_run(int argc, char **argv, sim_err *err) {
+  cmd_run_flags f;
+  int rc = cmd__parse_run_flags("run", argc, argv, &f, err);
+  if (rc == -1) return cmd__usage_of("run"), 0;
+  if (rc) return rc;
+  if (optind != argc - 1) return cmd__usage_error(err, "run", "expected one CONFIG.json");
+  cfg *c = cfg_new();
+  run_session *s = NULL;
+  char *src = NULL;
+  if (!c) return sim_errf(err, SIM_ENOMEM, "out of memory");
+  if ((rc = cfg_load_file(c, argv[optind], err)) || (rc = cmd__apply_flags(c, &f, f.model, err)))
+    goto done;
+  src = cfg_source_json(c);
+  run_opts o = {.db_path = f.db, .experiment = cfg_name(c) ? cfg_name(c) : argv[optind],
+                .config_json = src, .out = stdout, .replay = f.replay,
+                .iteration = f.iteration};
+  if (f.experiment) /* join it: how a sweep's emitted jobs land in one experiment */
+    o.experiment = f.experiment, o.join = true, o.created_at = f.created;
+  bool matched;
+  if ((rc = run_session_open(&s, &o, err)) || (rc = run_config(s, c, &matched, err))) goto done;
+  if (f.check && !matched) rc = sim_errf(err, SIM_EVIOLATION, "observation differs from expectation");
+done:
+  run_session_close(s);
+  free(src);
+  cfg_free(c);
+  return rc;
+}
+
+const cmd_desc cmd_run_desc = {"run", "run CONFIG.json [--db F] [--model M] [--seed N] [--iterations N] [--set key=value]... [--iteration K] [--check]",
+     "Run one simulation from a JSON config and store it as one run.\n"
+     "  --db F          results database (default " DEFAULT_DB ")\n"
+     "  --model M       shorthand for --set cpu.model=M (sc, tso, pso, weak)\n"
+     "  --seed N        shorthand for --set run.seed=N\n"
+     "  --iterations N  shorthand for --set run.iterations=N\n"
+     "  --set key=value override any config key (see mmsim config --defaults)\n"
+     "  --iteration K   replay iteration K alone (same outcome as inside the run); not stored\n"
+     "  --check         exit 3 if a litmus observation differs from its expectation\n"
+     "  --experiment NAME           store the run in the experiment NAME with this\n"
+     "                              config file, created if missing (else: a new one)\n"
+     "  --experiment-created TIME   and with this creation time (YYYY-MM-DDTHH:MM:SSZ);\n"
+     "                              what mmsim sweep --emit-jobs writes, so shards merge\n"
+     "                              into one experiment",
+     cmd_run};
+
+/* --- native -------------------------------------------------------------- */
+
+/* --litmus FILE...: each x86 litmus test on the host, litmus7's job. */
+static int native_litmus(int argc, char **argv, const cmd_run_flags *f, sim_err *err) {
+  if (optind >= argc) return cmd__usage_error(err, "native", "expected at least one FILE.litmus");
+  run_session *s = NULL;
+  run_opts o = {.db_path = f->db, .experiment = "native-litmus", .out = stdout};
+  int rc = 0;
+  for (int i = optind; i < argc && !rc; i++) { /* parse all before running any */
+    litmus_test *t;
+    if (!(rc = litmus_parse_file(argv[i], &t, err))) litmus_free(t);
+  }
+  if (rc || (rc = run_session_open(&s, &o, err))) return rc;
+  unsigned mismatches = 0;
+  for (int i = optind; i < argc && !rc; i++) {
+    cfg *c = cfg_new();
+    if (!c) {
+      rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+      break;
+    }
+    bool matched = true;
+    if (!(rc = cfg_set(c, "workload.litmus", argv[i], err)) && !(rc = cmd__apply_flags(c, f, NULL, err)))
+      rc = run_native_config(s, c, &matched, err);
+    mismatches += !matched;
+    cfg_free(c);
+  }
+  run_session_close(s);
+  if (!rc && f->check && mismatches)
+    rc = sim_errf(err, SIM_EVIOLATION, "%u observation(s) differ from their expectation",
+                  mismatches);
+  return rc;
+}
+
+static int cmd_native(int argc, char **argv, sim_err *err) {
+  bool litmus = false;
+  for (int i = 1; i < argc; i++) /* --litmus makes the operands litmus files */
+    if (strcmp(argv[i], "--litmus") == 0) {
+      litmus = true;
+      memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof *argv);
+      argc--;
+      break;
+    }
+  cmd_run_flags f;
+  int rc = cmd__parse_run_flags("native", argc, argv, &f, err);
+  if (rc == -1) return cmd__usage_of("native"), 0;
+  if (rc) return rc;
+  if (f.model || f.replay || (f.check && !litmus))
+    return cmd__usage_error(err, "native", "--model and --iteration are for the simulator; --check "
+                                      "for --litmus");
+  if (litmus) return native_litmus(argc, argv, &f, err);
+  if (optind != argc - 1) return cmd__usage_error(err, "native", "expected one CONFIG.json");
+  cfg *c = cfg_new();
+  run_session *s = NULL;
+  char *src = NULL;
+  if (!c) return sim_errf(err, SIM_ENOMEM, "out of memory");
+  if ((rc = cfg_load_file(c, argv[optind], err)) || (rc = cmd__apply_flags(c, &f, NULL, err)))
+    goto done;
+  src = cfg_source_json(c);
+  run_opts o = {.db_path = f.db, .experiment = cfg_name(c) ? cfg_name(c) : argv[optind],
+                .config_json = src, .out = stdout};
+  if (!(rc = run_session_open(&s, &o, err))) rc = run_native_config(s, c, NULL, err);
+done:
+  run_session_close(s);
+  free(src);
+  cfg_free(c);
+  return rc;
+}
+
+const cmd_desc cmd_native_desc = {"native", "native CONFIG.json [--db F] [--seed N] [--iterations N] [--set key=value]...\n"
+               "       mmsim native --litmus FILE.litmus... [--iterations N] [--check] [--db F] [--set key=value]...",
+     "Run a map scenario (workload.kind map), or with --litmus litmus tests (as\n"
+     "litmus7 does; checked against the host architecture's model, tso on x86), on\n"
+     "the host's real cores with pthreads:\n"
+     "the same map code and oracle as the simulator, relaxed atomics and real fences.\n"
+     "Stored as a run with engine native; see native.* in mmsim config --defaults.\n"
+     "  options as for mmsim run",
+     cmd_native};
+
+/* --- calibrate ----------------------------------------------------------- */
+
+static int cmd_calibrate(int argc, char **argv, sim_err *err) {
+  /* run's flags, with -o for the figure; --model would change the machine
+   * being fitted, so it is a --set like any other key. */
+  const char *fig = NULL;
+  for (int i = 1; i < argc; i++) /* -o is calibrate's own: take it out first */
+    if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
+      fig = argv[i + 1];
+      memmove(&argv[i], &argv[i + 2], (size_t)(argc - i - 1) * sizeof *argv);
+      argc -= 2;
+      break;
+    }
+  cmd_run_flags f;
+  int rc = cmd__parse_run_flags("calibrate", argc, argv, &f, err);
+  if (rc == -1) return cmd__usage_of("calibrate"), 0;
+  if (rc) return rc;
+  if (f.model || f.replay || f.check)
+    return cmd__usage_error(err, "calibrate", "--model, --iteration and --check are not calibrate's");
+  if (optind != argc - 1) return cmd__usage_error(err, "calibrate", "expected one CONFIG.json");
+  cfg *c = cfg_new();
+  char *src = NULL;
+  if (!c) return sim_errf(err, SIM_ENOMEM, "out of memory");
+  if ((rc = cfg_load_file(c, argv[optind], err)) || (rc = cmd__apply_flags(c, &f, NULL, err)))
+    goto done;
+  if (!cfg_calibrate(c, NULL)) {
+    rc = sim_errf(err, SIM_ECONFIG, "%s: calibrate: no \"calibrate\" object (see "
+                  "configs/calibrate/)", argv[optind]);
+    goto done;
+  }
+  src = cfg_source_json(c);
+  calib_opts o = {.db_path = f.db, .experiment = cfg_name(c) ? cfg_name(c) : argv[optind],
+                  .config_json = src, .figure = fig, .out = stdout, .progress = stderr};
+  rc = calib_run(c, &o, err);
+done:
+  free(src);
+  cfg_free(c);
+  return rc;
+}
+
+const cmd_desc cmd_calibrate_desc = {"calibrate", "calibrate CONFIG.json [--db F] [-o OUT.png|.svg] [--seed N] [--iterations N] [--set key=value]...",
+     "Run a map scenario natively (calibrate.native_runs times) and in the simulator\n"
+     "at every point of the config's calibrate.params grid (calibrate.sim_runs times\n"
+     "each), and report the point whose distribution of per-run anomaly frequencies\n"
+     "is nearest the native one: residual W1 between the log10 frequencies, in\n"
+     "decades, KS as tie-break.  All runs are stored as one experiment, the\n"
+     "simulated ones with metrics calibrate.point, .residual, .ks and .best.\n"
+     "  -o OUT          the figure (default calibrate-SCENARIO.png), .dat and .gp beside it\n"
+     "  --iterations N  shorthand for --set run.iterations=N (simulated runs; native\n"
+     "                  runs take calibrate.native_iterations when it is given)\n"
+     "  other options as for mmsim run",
+     cmd_calibrate};
+
+/* --- litmus -------------------------------------------------------------- */
+
+static int cmd_litmus(int argc, char **argv, sim_err *err) {
+  cmd_run_flags f;
+  int rc = cmd__parse_run_flags("litmus", argc, argv, &f, err);
+  if (rc == -1) return cmd__usage_of("litmus"), 0;
+  if (rc) return rc;
+  if (optind >= argc) return cmd__usage_error(err, "litmus", "expected at least one FILE.litmus");
+  char models[256];
+  snprintf(models, sizeof models, "%s", f.model ? f.model : "tso");
+  run_session *s = NULL;
+  run_opts o = {.db_path = f.db, .experiment = "litmus", .out = stdout,
+                .replay = f.replay, .iteration = f.iteration};
+  if ((rc = run_session_open(&s, &o, err))) return rc;
+  /* Every file is parsed before anything runs: a syntax error in the last
+   * file fails the command before the first run is stored. */
+  for (int i = optind; i < argc; i++) {
+    litmus_test *t;
+    if ((rc = litmus_parse_file(argv[i], &t, err))) {
+      run_session_close(s);
+      return rc;
+    }
+    litmus_free(t);
+  }
+  unsigned mismatches = 0;
+  for (int i = optind; i < argc && !rc; i++) {
+    char list[256], *save = NULL;
+    snprintf(list, sizeof list, "%s", models);
+    for (char *m = strtok_r(list, ",", &save); m && !rc; m = strtok_r(NULL, ",", &save)) {
+      cfg *c = cfg_new();
+      if (!c) {
+        rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+        break;
+      }
+      bool matched = true;
+      if (!(rc = cfg_set(c, "workload.litmus", argv[i], err)) &&
+          !(rc = cmd__apply_flags(c, &f, m, err)))
+        rc = run_config(s, c, &matched, err);
+      mismatches += !matched;
+      cfg_free(c);
+    }
+  }
+  run_session_close(s);
+  if (!rc && f.check && mismatches)
+    rc = sim_errf(err, SIM_EVIOLATION, "%u observation(s) differ from their expectation",
+                  mismatches);
+  return rc;
+}
+
+const cmd_desc cmd_litmus_desc = {"litmus", "litmus FILE.litmus... [--model M[,M...]] [--iterations N] [--seed N] [--set key=value]... [--db F] [--iteration K] [--check]",
+     "Run litmus tests (herd7 format, X86 or C) in the simulator, print each\n"
+     "outcome histogram with herd7/litmus7's Ok/No, Witnesses and Observation\n"
+     "lines, and store each test under each model as a run.\n"
+     "  --model M,M     models to run, comma-separated (default tso)\n"
+     "  other options as for mmsim run",
+     cmd_litmus};
+
+/* --- sweep --------------------------------------------------------------- */
+
+static int cmd_sweep(int argc, char **argv, sim_err *err) {
+  enum { O_DB = 400, O_SET, O_EMIT, O_HELP };
+  static const struct option opts[] = {
+      {"db", required_argument, 0, O_DB},     {"set", required_argument, 0, O_SET},
+      {"jobs", required_argument, 0, 'j'},    {"emit-jobs", required_argument, 0, O_EMIT},
+      {"help", no_argument, 0, O_HELP},       {0, 0, 0, 0}};
+  const char *sets[64];
+  sweep_opts o = {.db_path = DEFAULT_DB, .sets = sets, .out = stdout};
+  uint64_t jobs;
+  optind = 1;
+  opterr = 0;
+  int ch;
+  while ((ch = getopt_long(argc, argv, "j:", opts, NULL)) != -1) {
+    switch (ch) {
+    case O_DB: o.db_path = optarg; break;
+    case O_EMIT: o.emit_jobs = optarg; break;
+    case O_SET:
+      if (o.nsets == 64) return cmd__usage_error(err, "sweep", "more than 64 --set options");
+      sets[o.nsets++] = optarg;
+      break;
+    case 'j':
+      if (cmd__parse_u64("sweep", "-j", optarg, &jobs, err)) return err->code;
+      if (jobs < 1 || jobs > 1024)
+        return sim_errf(err, SIM_EUSAGE, "sweep: -j: %" PRIu64 " is not 1 to 1024", jobs);
+      o.jobs = (unsigned)jobs;
+      break;
+    case O_HELP: return cmd__usage_of("sweep"), 0;
+    default: {
+      char what[128];
+      snprintf(what, sizeof what, "unknown option or missing value: %s", argv[optind - 1]);
+      return cmd__usage_error(err, "sweep", what);
+    }
+    }
+  }
+  if (optind != argc - 1) return cmd__usage_error(err, "sweep", "expected one CONFIG.json");
+  o.config_path = argv[optind];
+  sweep_stats st;
+  return sweep_main(&o, &st, err);
+}
+
+const cmd_desc cmd_sweep_desc = {"sweep", "sweep CONFIG.json [-j N] [--db F] [--set key=value]... [--emit-jobs FILE]",
+     "Run every point of the config's \"sweep\" grid, each as one run of one\n"
+     "experiment, in N worker processes; resumable.  The grid is the cartesian\n"
+     "product of the sweep's keys in file order, the last varying fastest; with\n"
+     "\"repeat\": R in the sweep object each grid point runs R times, with seeds\n"
+     "run.seed, run.seed+1, ..., run.seed+R-1.  Points already done in F (same\n"
+     "experiment name and config file, same resolved config and seed) are\n"
+     "skipped, so the same command again runs only what is missing.  Ctrl-C\n"
+     "stops handing out points and lets the runs in flight finish (Ctrl-C again:\n"
+     "abandon them, nothing of them is stored); exit status 130.\n"
+     "  -j N              worker processes (default: one per online CPU)\n"
+     "  --db F            results database (default " DEFAULT_DB ")\n"
+     "  --set key=value   override a key the grid does not sweep\n"
+     "  --emit-jobs FILE  run nothing: write one `mmsim run` command per missing\n"
+     "                    point to FILE, each into its own shard-K.db, for GNU\n"
+     "                    parallel or a Slurm array; then mmsim merge F shard-*.db",
+     cmd_sweep};
