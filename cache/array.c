@@ -19,11 +19,11 @@ bool cache_array_init(cache_array *a, unsigned sets, unsigned ways, unsigned lin
     cache_array_free(a);
     return false;
   }
-  for (size_t i = 0; i < n; i++) {
-    a->frames[i].data = a->bytes + i * line_bytes;
-    a->frames[i].owner = -1;
-  }
-  return true;
+  return true; /* nothing written: see "Memory is paid for as it is touched" */
+}
+
+uint64_t cache_array_bytes(uint64_t sets, uint64_t ways, uint64_t line_bytes) {
+  return sets * ways * (sizeof(cache_line) + line_bytes + sizeof(cache_line *));
 }
 
 void cache_array_free(cache_array *a) {
@@ -59,6 +59,7 @@ cache_line *cache_victim(cache_array *a, uint64_t line, bool (*evictable)(void *
 }
 
 void cache_claim(cache_array *a, cache_line *l, uint64_t line) {
+  l->data = a->bytes + (size_t)(l - a->frames) * a->line_bytes; /* zero until first claimed */
   l->addr = line;
   l->sharers = 0;
   l->owner = -1;

@@ -15,6 +15,18 @@
  * Reset between iterations touches only frames used since the last reset
  * (the `used` list), so a large LLC costs nothing per iteration.
  *
+ * Memory is paid for as it is touched.  init calloc()s the frames, data and
+ * used list and writes none of them: an untouched frame is all zeros,
+ * which is a free frame (state 0), and cache_claim fills in the fields a
+ * zero does not stand for (data, owner, wait_tail).  For a large array
+ * calloc maps fresh zero pages, so a 1M-set x 64-way L2 holds in memory
+ * only the pages of the sets a run touches, not 8 GiB.  The whole array is
+ * still reserved (address space), and what a run could touch is bounded
+ * only by the array: the caller checks cache_array_bytes() against its
+ * budget (sim.memory_limit) before building.  Rejected: a pointer per set,
+ * allocated on first touch (an extra load on every lookup, the hot path,
+ * for what the kernel's zero pages give for free).
+ *
  * Invariants (cache_array_check):
  *   AR1  Two valid frames of one set never hold the same line.
  *   AR2  A valid frame sits in the set its address maps to.
@@ -50,6 +62,9 @@ typedef struct cache_array {
   cache_line **used;  /* frames used since the last reset */
   size_t nused;
 } cache_array;
+
+/* Bytes cache_array_init takes for this shape, at most (all of it touched). */
+uint64_t cache_array_bytes(uint64_t sets, uint64_t ways, uint64_t line_bytes);
 
 /* Lifetime.  sets and line_bytes are powers of two (the config checks). */
 bool cache_array_init(cache_array *a, unsigned sets, unsigned ways, unsigned line_bytes);

@@ -45,6 +45,7 @@ struct cfg {
   cval v[CFG_NKEYS];
   char *name;   /* NULL when the file gave none */
   char *dir;    /* never NULL */
+  char *file;   /* the file (or cfg_load_string's name) last loaded; NULL if none */
   char *source; /* printed source JSON, NULL when nothing was loaded */
   size_t nsweep;
   sweep_axis *sweep; /* in file order */
@@ -119,6 +120,10 @@ int cfg__walk_sweep(load_ctx *lc, const char *prefix, const cJSON *obj);
 /* One axis appended to lc->t->sweep (calibrate moves it to its own list). */
 int cfg__sweep_list(load_ctx *lc, const char *where, cfg_key_id id, const cJSON *list);
 int cfg__sweep_range(load_ctx *lc, const char *where, cfg_key_id id, const cJSON *obj);
+
+/* Derived keys (config.c) */
+bool cfg__read_only(cfg_key_id id); /* computed, never set: workload.litmus_hash */
+int cfg__litmus_rehash(cfg *c);     /* workload.litmus_hash from the file; SIM_ENOMEM only */
 
 /* Calibrate grammar (cfg_calib.c) */
 void cfg__calib_free(cfg *c);

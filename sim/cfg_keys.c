@@ -93,12 +93,22 @@ const char *cfg__quote(const char *s, char *buf, size_t n) {
   return buf;
 }
 
-/* Shortest text that reads back as the same double. */
+/* Shortest text that reads back as the same double.  The digits are found
+ * in a local buffer and copied once: formatting straight into buf made
+ * GCC 12 with -O2 and -fsanitize=undefined see a path where buf is NULL
+ * (-Werror=format-truncation, "null destination pointer"). */
 const char *cfg__real_text(double d, char *buf, size_t n) {
+  char digits[32]; /* "%.17g" of any double: at most 24 characters */
+  size_t len;
+  assert(buf && n > 0);
   for (int prec = 1; prec <= 17; prec++) {
-    snprintf(buf, n, "%.*g", prec, d);
-    if (strtod(buf, NULL) == d) break;
+    snprintf(digits, sizeof digits, "%.*g", prec, d);
+    if (strtod(digits, NULL) == d) break;
   }
+  len = strlen(digits);
+  if (len >= n) len = n - 1;
+  memcpy(buf, digits, len);
+  buf[len] = '\0';
   return buf;
 }
 

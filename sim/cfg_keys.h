@@ -85,6 +85,9 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
     "what the threads run")                                                          \
   X(WORKLOAD_LITMUS, "workload.litmus", CFG_STR, 0, 0, "", NULL,                     \
     "litmus file, relative to the config file's folder")                             \
+  X(WORKLOAD_LITMUS_HASH, "workload.litmus_hash", CFG_STR, 0, 0, "", NULL,          \
+    "read-only: FNV-1a 64 of the litmus file's text, so editing the file changes the " \
+    "config hash and a sweep reruns; \"\" when no file is named or it cannot be read") \
   X(WORKLOAD_SCENARIO, "workload.scenario", CFG_STR, 0, 0, "", NULL,                 \
     "map scenario name")                                                             \
   X(WORKLOAD_VARIANT, "workload.variant", CFG_ENUM, 0, 0, "unsafe", "unsafe|fenced|atomic|locked", \
@@ -118,6 +121,9 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
   X(NATIVE_START_SKEW, "native.start_skew", CFG_INT, 0, 100000, "0", NULL,           \
     "mmsim native: each thread spins U[0, skew] PAUSEs (seeded) before an iteration") \
   X(NATIVE_AFFINITY, "native.affinity", CFG_BOOL, 0, 0, "true", NULL,                \
-    "mmsim native: pin thread i to CPU i mod the online CPUs")
+    "mmsim native: pin thread i to CPU i mod the online CPUs")                        \
+  X(SIM_MEMORY_LIMIT, "sim.memory_limit", CFG_INT, 0, INT64_MAX, "0", NULL,            \
+    "bytes the cache hierarchy may allocate; a bigger one is refused before it runs. " \
+    "0 = half of this host's physical memory (0, not the host's figure, is stored)")
 
 #endif

@@ -384,8 +384,19 @@ static int load_text(cfg *c, const char *src, const char *text, char *dir, sim_e
   free(lc.t->dir);
   lc.t->dir = dir;
   dir = NULL;
+  free(lc.t->file);
+  if (!(lc.t->file = cfg__dup(src))) {
+    rc = cfg__nomem(err, src);
+    goto done;
+  }
 
   if ((rc = walk(&lc, "", root)) != SIM_OK) goto done;
+  /* Read-only keys are computed, whatever the file said (a resolved config
+   * loaded back gives its own value, which this recomputes). */
+  if (cfg__litmus_rehash(lc.t) != SIM_OK) {
+    rc = cfg__nomem(err, src);
+    goto done;
+  }
   if ((rc = numbers_as_written(&lc)) != SIM_OK) goto done;
   if (!(lc.t->source = cJSON_PrintUnformatted(root))) {
     rc = cfg__nomem(err, src);
@@ -480,11 +491,14 @@ int cfg_set(cfg *c, const char *path, const char *value, sim_err *err) {
     return SIM_OK;
   }
   if (id < 0) return cfg__unknown_key(err, "--set", path, path, false);
+  if (cfg__read_only((cfg_key_id)id))
+    return cfg__bad(err, "--set", path, "read-only: computed from the litmus file");
   if ((rc = cfg__val_from_text(err, "--set", path, (cfg_key_id)id, value, &v)) != SIM_OK) {
     cfg__val_free((cfg_key_id)id, &v);
     return rc;
   }
   cfg__val_free((cfg_key_id)id, &c->v[id]);
   c->v[id] = v;
+  if (id == CK_WORKLOAD_LITMUS && cfg__litmus_rehash(c) != SIM_OK) return cfg__nomem(err, "--set");
   return SIM_OK;
 }

@@ -206,7 +206,9 @@ int cfg__walk_sweep(load_ctx *lc, const char *prefix, const cJSON *obj) {
     if (id >= 0) {
       if (lc->swept[id]) return cfg__bad(lc->err, lc->src, where, "given twice");
       lc->swept[id] = true;
-      if (cJSON_IsArray(m)) rc = cfg__sweep_list(lc, where, (cfg_key_id)id, m);
+      if (cfg__read_only((cfg_key_id)id))
+        rc = cfg__bad(lc->err, lc->src, where, "read-only: computed from the litmus file");
+      else if (cJSON_IsArray(m)) rc = cfg__sweep_list(lc, where, (cfg_key_id)id, m);
       else if (cJSON_IsObject(m)) rc = cfg__sweep_range(lc, where, (cfg_key_id)id, m);
       else
         rc = cfg__bad(lc->err, lc->src, where,

@@ -33,6 +33,7 @@ void cfg_free(cfg *c) {
   cfg__calib_free(c);
   free(c->name);
   free(c->dir);
+  free(c->file);
   free(c->source);
   free(c);
 }
@@ -61,6 +62,7 @@ cfg *cfg_clone(const cfg *c) {
     if (cfg__is_text(cfg__keys[i].type) && !(d->v[i].s = cfg__dup(c->v[i].s))) goto fail;
   }
   if (!(d->dir = cfg__dup(c->dir))) goto fail;
+  if (c->file && !(d->file = cfg__dup(c->file))) goto fail;
   if (c->name && !(d->name = cfg__dup(c->name))) goto fail;
   if (c->source && !(d->source = cfg__dup(c->source))) goto fail;
   d->repeat = c->repeat;
@@ -112,6 +114,84 @@ const char *cfg_str(const cfg *c, cfg_key_id id) {
 const char *cfg_name(const cfg *c) { return c->name; }
 
 const char *cfg_dir(const cfg *c) { return c->dir; }
+
+const char *cfg_file(const cfg *c) { return c->file; }
+
+/* ---- Checks beyond one row (workloads/, sim/run.c) ---- */
+
+int cfg_errf(const cfg *c, sim_err *err, int code, cfg_key_id key, const char *fmt, ...) {
+  char what[400];
+  va_list ap;
+  assert((unsigned)key < CFG_NKEYS);
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  if (c->file) return sim_errf(err, code, "%s: %s: %s", c->file, cfg__keys[key].path, what);
+  return sim_errf(err, code, "%s: %s", cfg__keys[key].path, what);
+}
+
+int cfg_blame(const cfg *c, sim_err *err, cfg_key_id key) {
+  char old[sizeof err->msg];
+  int code = err->code == SIM_EIO ? SIM_ECONFIG : err->code;
+  snprintf(old, sizeof old, "%s", err->msg);
+  return cfg_errf(c, err, code, key, "%s", old);
+}
+
+/* Into buf, or false when it does not fit. */
+static bool litmus_path(const cfg *c, char *buf, size_t n) {
+  const char *p = c->v[CK_WORKLOAD_LITMUS].s;
+  int len = p[0] == '/' || strcmp(c->dir, ".") == 0 ? snprintf(buf, n, "%s", p)
+                                                    : snprintf(buf, n, "%s/%s", c->dir, p);
+  return len >= 0 && (size_t)len < n;
+}
+
+int cfg_litmus_path(const cfg *c, char *buf, size_t n, sim_err *err) {
+  assert(buf && n > 0);
+  buf[0] = '\0';
+  if (!c->v[CK_WORKLOAD_LITMUS].s[0])
+    return cfg_errf(c, err, SIM_ECONFIG, CK_WORKLOAD_LITMUS,
+                    "missing or empty: name the litmus file to run");
+  if (!litmus_path(c, buf, n))
+    return cfg_errf(c, err, SIM_ECONFIG, CK_WORKLOAD_LITMUS, "the path is too long");
+  return SIM_OK;
+}
+
+/* ---- Derived keys ----
+ *
+ * workload.litmus_hash is the FNV-1a 64 of the litmus file's bytes.  The
+ * resolved config, and so the config hash, then changes when the file is
+ * edited: a sweep reruns its points and `runs` tells the two apart, where
+ * the path alone would call the stale results "done already".  It is
+ * computed when workload.litmus or the config's folder changes (cfg_set,
+ * each load), not on every read: a sweep resolves each of its points, and a
+ * file read per point would cost more than the hashing.  A file that cannot
+ * be read hashes to "": the run then fails on it with the key named
+ * (cfg_litmus_path, cfg_blame), and the config still prints.
+ * Rejected: hashing on every cfg_resolved_json (I/O in a getter, many
+ * times per point), and storing the test's whole text (kilobytes in every
+ * run row, for what a hash decides as well). */
+
+bool cfg__read_only(cfg_key_id id) { return id == CK_WORKLOAD_LITMUS_HASH; }
+
+int cfg__litmus_rehash(cfg *c) {
+  char path[4096], hex[17] = "";
+  FILE *f;
+  if (c->v[CK_WORKLOAD_LITMUS].s[0] && litmus_path(c, path, sizeof path) &&
+      (f = fopen(path, "rb"))) {
+    uint64_t h = 14695981039346656037ULL; /* FNV-1a 64 offset basis */
+    unsigned char buf[4096];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+      for (size_t i = 0; i < got; i++) h = (h ^ buf[i]) * 1099511628211ULL;
+    if (!ferror(f)) snprintf(hex, sizeof hex, "%016" PRIx64, h);
+    fclose(f);
+  }
+  char *s = cfg__dup(hex);
+  if (!s) return SIM_ENOMEM;
+  free(c->v[CK_WORKLOAD_LITMUS_HASH].s);
+  c->v[CK_WORKLOAD_LITMUS_HASH].s = s;
+  return SIM_OK;
+}
 
 const char *cfg_value_text(const cfg *c, cfg_key_id id, char *buf, size_t n) {
   assert((unsigned)id < CFG_NKEYS && buf && n > 0);

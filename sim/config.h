@@ -67,6 +67,19 @@ double cfg_real(const cfg *c, cfg_key_id id);
 const char *cfg_str(const cfg *c, cfg_key_id id); /* CFG_STR, CFG_ENUM */
 const char *cfg_name(const cfg *c);               /* "name", or NULL */
 const char *cfg_dir(const cfg *c); /* folder of the loaded file, "." if none */
+const char *cfg_file(const cfg *c); /* the file (or load_string name) loaded; NULL if none */
+
+/* Checks beyond one row (workloads/, sim/run.c), their messages naming the
+ * config file and key like the loader's (C1). */
+/* err = "FILE: KEY: <fmt>" ("KEY: <fmt>" when nothing was loaded); returns code. */
+int cfg_errf(const cfg *c, sim_err *err, int code, cfg_key_id key, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* err's message prefixed with "FILE: KEY: "; SIM_EIO (the key named a file
+ * that cannot be read) becomes SIM_ECONFIG, an input error.  Returns the code. */
+int cfg_blame(const cfg *c, sim_err *err, cfg_key_id key);
+/* workload.litmus resolved against cfg_dir into buf; SIM_ECONFIG naming the
+ * file and key when it is empty (buf is then ""). */
+int cfg_litmus_path(const cfg *c, char *buf, size_t n, sim_err *err);
 /* The value as text, as stored in `params` ("tso", "16", "true"). */
 const char *cfg_value_text(const cfg *c, cfg_key_id id, char *buf, size_t n);
 

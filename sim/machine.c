@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "../cache/array.h"
 #include "../cache/mesi.h"
 #include "../workloads/mem_sim.h"
 #include "rng.h"
@@ -25,6 +27,54 @@ struct sim_machine {
 };
 
 static bool pow2(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
+
+/* "8.0 GiB" */
+static const char *size_text(uint64_t b, char *buf, size_t n) {
+  static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = (double)b;
+  int u = 0;
+  while (v >= 1024 && u < 4) v /= 1024, u++;
+  snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", v, unit[u]);
+  return buf;
+}
+
+/* sim.memory_limit, 0 resolved to half of the host's physical memory. */
+static uint64_t memory_limit(const cfg *c) {
+  int64_t lim = cfg_int(c, CK_SIM_MEMORY_LIMIT);
+  if (lim > 0) return (uint64_t)lim;
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return UINT64_MAX; /* unknown: no budget */
+  return (uint64_t)pages * (uint64_t)page / 2;
+}
+
+/* The caches' arrays against sim.memory_limit, before any is allocated: a
+ * shape inside every key's range can still ask for terabytes (64 cores of
+ * 1M-set x 64-way L2s), and the OOM killer is no error message.  Counts
+ * what the arrays could touch (cache/array.h), naming the largest level. */
+static int check_budget(const cfg *c, const mesi_params *p, sim_err *err) {
+  uint64_t lb = p->line_bytes, l1 = cache_array_bytes(p->l1.sets, p->l1.ways, lb);
+  uint64_t l2 = p->l2.sets ? cache_array_bytes(p->l2.sets, p->l2.ways, lb) : 0;
+  uint64_t llc = cache_array_bytes(p->llc.sets, p->llc.ways, lb); /* banks split the sets */
+  uint64_t total = (uint64_t)p->cores * (l1 + l2) + llc, limit = memory_limit(c);
+  char need[32], lim[32], all[32];
+  if (total <= limit) return 0;
+  const char *keys = "cache.llc.sets and cache.llc.ways", *what = "the shared LLC";
+  uint64_t big = llc;
+  if ((uint64_t)p->cores * l2 > big) {
+    big = (uint64_t)p->cores * l2;
+    keys = "cache.l2.sets and cache.l2.ways", what = "the private L2s";
+  }
+  if ((uint64_t)p->cores * l1 > big) {
+    big = (uint64_t)p->cores * l1;
+    keys = "cache.l1.sets and cache.l1.ways", what = "the private L1s";
+  }
+  return cfg_errf(c, err, SIM_ECONFIG, CK_SIM_MEMORY_LIMIT,
+                  "the cache hierarchy needs %s (%s, %s: %s across %u cores), more than the "
+                  "limit of %s%s; make the caches smaller or raise sim.memory_limit",
+                  size_text(total, all, sizeof all), what, keys, size_text(big, need, sizeof need),
+                  p->cores, size_text(limit, lim, sizeof lim),
+                  cfg_int(c, CK_SIM_MEMORY_LIMIT) ? "" : " (half of this host's memory)");
+}
 
 memsys *sim_memsys_new(const cfg *c, unsigned cores, uint8_t *data, size_t size, sim_err *err) {
   memsys *m;
@@ -62,6 +112,7 @@ memsys *sim_memsys_new(const cfg *c, unsigned cores, uint8_t *data, size_t size,
     p.iq_delay = (uint64_t)cfg_int(c, CK_CPU_IQ_DELAY);
   }
 #undef LEVEL
+  if (check_budget(c, &p, err)) return NULL;
   return memsys_mesi_new(&p, data, size, err);
 }
 

@@ -44,12 +44,15 @@ void run_session_close(run_session *s) {
   free(s);
 }
 
-void run_litmus_path(const cfg *c, char *buf, size_t n) {
-  const char *p = cfg_str(c, CK_WORKLOAD_LITMUS), *dir = cfg_dir(c);
-  if (p[0] == '/' || !dir || strcmp(dir, ".") == 0)
-    snprintf(buf, n, "%s", p);
-  else
-    snprintf(buf, n, "%s/%s", dir, p);
+void run_litmus_path(const cfg *c, char *buf, size_t n) { cfg_litmus_path(c, buf, n, NULL); }
+
+/* c's litmus test; errors name the config file and workload.litmus. */
+static int load_litmus(const cfg *c, litmus_test **t, sim_err *err) {
+  char path[4096];
+  int rc = cfg_litmus_path(c, path, sizeof path, err);
+  if (!rc && (rc = litmus_parse_file(path, t, err)) == SIM_EIO)
+    rc = cfg_blame(c, err, CK_WORKLOAD_LITMUS);
+  return rc;
 }
 
 /* One run as the database stores it, whatever produced it. */
@@ -188,11 +191,8 @@ static int run_native_litmus(run_session *s, const cfg *c, bool *matched, sim_er
 #else
   const char *model = "weak"; /* no shipped expectation is exact here */
 #endif
-  char path[4096];
-  run_litmus_path(c, path, sizeof path);
-  if (!path[0]) return sim_errf(err, SIM_ECONFIG, "workload.litmus: no litmus file given");
   litmus_test *t;
-  int rc = litmus_parse_file(path, &t, err);
+  int rc = load_litmus(c, &t, err);
   if (rc) return rc;
   litmus_result r;
   native_host h;
@@ -240,12 +240,8 @@ int run_store_map(run_session *s, const cfg *c, wl_result *r, const native_host 
 int64_t run_session_experiment(const run_session *s) { return s->experiment_id; }
 
 static int run_litmus(run_session *s, const cfg *c, bool *matched, sim_err *err) {
-  char path[4096];
-  run_litmus_path(c, path, sizeof path);
-  if (!path[0])
-    return sim_errf(err, SIM_ECONFIG, "workload.litmus: no litmus file given");
   litmus_test *t;
-  int rc = litmus_parse_file(path, &t, err);
+  int rc = load_litmus(c, &t, err);
   if (rc) return rc;
   litmus_result r;
   uint64_t first = s->o.replay ? s->o.iteration : 0;

@@ -41,11 +41,12 @@ int wl_params_from_cfg(const cfg *c, const wl_scenario **s, wl_params *prm, sim_
   if (!(*s = wl_scenario_find(name))) {
     char names[512];
     wl_scenario_names(names, sizeof names);
-    return sim_errf(err, SIM_ECONFIG, "workload.scenario: \"%s\" is not one of %s", name, names);
+    return cfg_errf(c, err, SIM_ECONFIG, CK_WORKLOAD_SCENARIO, "\"%s\" is not one of %s", name,
+                    names);
   }
   unsigned t = (unsigned)cfg_int(c, CK_WORKLOAD_THREADS);
   if (t < (*s)->min_threads || t > (*s)->max_threads)
-    return sim_errf(err, SIM_ECONFIG, "workload.threads: %s runs %u to %u threads, not %u",
+    return cfg_errf(c, err, SIM_ECONFIG, CK_WORKLOAD_THREADS, "%s runs %u to %u threads, not %u",
                     name, (*s)->min_threads, (*s)->max_threads, t);
   *prm = (wl_params){
       .variant = (hmap_variant)hmap_variant_find(cfg_str(c, CK_WORKLOAD_VARIANT)),

@@ -616,8 +616,51 @@ static void t_print_defaults(void) {
   free(buf);
 }
 
+/* workload.litmus_hash follows the litmus file's text (resolved against
+ * the config's folder), so the config hash does too; it cannot be set. */
+static void t_litmus_hash(void) {
+  char cpath[256], lpath[256], h1[17], h2[17], h3[17];
+  sim_err err = {0};
+  write_file("h.litmus", "X86 A\n{ x=0; }\n P0 ;\n MOV [x],$1 ;\nexists (x=1)\n", lpath,
+             sizeof lpath);
+  write_file("h.json", "{\"workload\": {\"litmus\": \"h.litmus\"}}", cpath, sizeof cpath);
+  cfg *c = cfg_new();
+  CHECK_EQ_STR(cfg_str(c, CK_WORKLOAD_LITMUS_HASH), ""); /* no file named */
+  CHECK_EQ_I64(cfg_load_file(c, cpath, &err), SIM_OK);
+  CHECK_EQ_I64(strlen(cfg_str(c, CK_WORKLOAD_LITMUS_HASH)), 16);
+  cfg_hash(c, h1);
+  char first[17];
+  snprintf(first, sizeof first, "%s", cfg_str(c, CK_WORKLOAD_LITMUS_HASH));
+  write_file("h.litmus", "X86 A\n{ x=0; }\n P0 ;\n MOV [x],$2 ;\nexists (x=2)\n", lpath,
+             sizeof lpath);
+  cfg *d = cfg_new();
+  CHECK_EQ_I64(cfg_load_file(d, cpath, &err), SIM_OK);
+  CHECK(strcmp(cfg_str(d, CK_WORKLOAD_LITMUS_HASH), first) != 0);
+  cfg_hash(d, h2);
+  CHECK(strcmp(h1, h2) != 0);
+  /* --set workload.litmus rehashes; the key itself is read-only. */
+  CHECK_EQ_I64(cfg_set(d, "workload.litmus", "nothing-here.litmus", &err), SIM_OK);
+  CHECK_EQ_STR(cfg_str(d, CK_WORKLOAD_LITMUS_HASH), "");
+  CHECK_EQ_I64(cfg_set(d, "workload.litmus", "h.litmus", &err), SIM_OK);
+  cfg_hash(d, h3);
+  CHECK_EQ_STR(h3, h2);
+  expect_set_error("workload.litmus_hash", "0",
+                   "--set: workload.litmus_hash: read-only: computed from the litmus file");
+  expect_load_error("{\"sweep\": {\"workload.litmus_hash\": [\"a\"]}}",
+                    "sweep.workload.litmus_hash: read-only: computed from the litmus file");
+  /* Errors past the loader name the file and the key. */
+  CHECK_EQ_I64(cfg_set(d, "workload.litmus", "", &err), SIM_OK);
+  CHECK_EQ_I64(cfg_litmus_path(d, lpath, sizeof lpath, &err), SIM_ECONFIG);
+  CHECK_EQ_STR(err.msg, fmt("%s: workload.litmus: missing or empty: name the litmus file to run",
+                            cpath));
+  CHECK_EQ_I64(cfg_errf(c, &err, SIM_ECONFIG, CK_WORKLOAD_THREADS, "%d", 9), SIM_ECONFIG);
+  CHECK_EQ_STR(err.msg, fmt("%s: workload.threads: 9", cpath));
+  cfg_free(c), cfg_free(d);
+}
+
 static const check_case cases[] = {
     {"defaults", t_defaults},
+    {"litmus_hash", t_litmus_hash},
     {"table", t_table},
     {"value_text", t_value_text},
     {"load_nested", t_load_nested},
