@@ -88,6 +88,10 @@ int db_export(db *d, db_format f, FILE *out, sim_err *err);
  * an mmsim database of our schema version.  On failure out is unchanged. */
 typedef struct db_merge_stats { uint64_t merged, skipped; } db_merge_stats;
 int db_merge(db *out, const char *shard_path, db_merge_stats *st, sim_err *err);
+/* Before opening (so creating) out_path: every shard passes db_merge's
+ * checks -- an mmsim database of our version, not out_path itself by any
+ * path or hard link (SIM_EINVAL, at once rather than after a lock wait). */
+int db_merge_check(const char *out_path, const char *const *shards, size_t n, sim_err *err);
 
 /* Importing (import_litmus7.c): litmus7/klitmus7 logs, each test one
  * native run, all of them in one transaction with one experiment row.
