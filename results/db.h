@@ -59,6 +59,16 @@ int db_experiment_create(db *d, const char *name, const char *config_json,
 int db_run_write(db *d, int64_t experiment_id, const db_run *r, int64_t *run_id,
                  sim_err *err);
 
+/* A transaction of the caller's, so that several writes are one (a run
+ * and the experiment row it creates: a run that fails to be stored leaves
+ * no experiment behind).  db_begin is BEGIN IMMEDIATE; inside it
+ * db_run_write and db_experiment_join nest as SAVEPOINTs and
+ * db_experiment_create is one statement of it.  db_rollback is a no-op
+ * when no transaction is open. */
+int db_begin(db *d, sim_err *err);
+int db_commit(db *d, sim_err *err);
+void db_rollback(db *d);
+
 /* Experiments by identity (experiment.c): name and config_json, and
  * created_at when not NULL.  find: the oldest match, *id = 0 when none;
  * created_out (may be NULL) gets its created_at.  join: find, or create one
