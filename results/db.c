@@ -111,6 +111,24 @@ void db__rollback(db *d) {
   if (d->h && !sqlite3_get_autocommit(d->h)) db__exec(d, "ROLLBACK");
 }
 
+/* ---- The caller's transactions ---- */
+
+int db_begin(db *d, sim_err *err) {
+  if (d->readonly) return sim_errf(err, SIM_EDB, "%s: opened read-only; cannot write", d->path);
+  int rc = db__exec(d, "BEGIN IMMEDIATE");
+  return rc == SQLITE_OK ? 0 : db__fail(d, err, rc, "begin");
+}
+
+int db_commit(db *d, sim_err *err) {
+  int rc = db__exec(d, "COMMIT");
+  if (rc == SQLITE_OK) return 0;
+  int code = db__fail(d, err, rc, "commit");
+  db__rollback(d);
+  return code;
+}
+
+void db_rollback(db *d) { db__rollback(d); }
+
 /* ---- Lifetime ---- */
 
 static int open_handle(const char *path, int flags, db **out, sim_err *err) {

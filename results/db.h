@@ -59,6 +59,16 @@ int db_experiment_create(db *d, const char *name, const char *config_json,
 int db_run_write(db *d, int64_t experiment_id, const db_run *r, int64_t *run_id,
                  sim_err *err);
 
+/* A transaction of the caller's, so that several writes are one (a run
+ * and the experiment row it creates: a run that fails to be stored leaves
+ * no experiment behind).  db_begin is BEGIN IMMEDIATE; inside it
+ * db_run_write and db_experiment_join nest as SAVEPOINTs and
+ * db_experiment_create is one statement of it.  db_rollback is a no-op
+ * when no transaction is open. */
+int db_begin(db *d, sim_err *err);
+int db_commit(db *d, sim_err *err);
+void db_rollback(db *d);
+
 /* Experiments by identity (experiment.c): name and config_json, and
  * created_at when not NULL.  find: the oldest match, *id = 0 when none;
  * created_out (may be NULL) gets its created_at.  join: find, or create one
@@ -88,6 +98,10 @@ int db_export(db *d, db_format f, FILE *out, sim_err *err);
  * an mmsim database of our schema version.  On failure out is unchanged. */
 typedef struct db_merge_stats { uint64_t merged, skipped; } db_merge_stats;
 int db_merge(db *out, const char *shard_path, db_merge_stats *st, sim_err *err);
+/* Before opening (so creating) out_path: every shard passes db_merge's
+ * checks -- an mmsim database of our version, not out_path itself by any
+ * path or hard link (SIM_EINVAL, at once rather than after a lock wait). */
+int db_merge_check(const char *out_path, const char *const *shards, size_t n, sim_err *err);
 
 /* Importing (import_litmus7.c): litmus7/klitmus7 logs, each test one
  * native run, all of them in one transaction with one experiment row.

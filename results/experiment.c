@@ -12,6 +12,8 @@
  * Find-or-create runs in one BEGIN IMMEDIATE transaction: sweep workers
  * writing their first runs at the same moment must agree on one experiment,
  * and the write lock taken up front makes the second one see the first's row.
+ * Inside a transaction of the caller's (db_begin: a run and the experiment
+ * it creates, stored together) the join is a SAVEPOINT of it instead.
  * When several experiments match (two emit-jobs before any merge), the
  * oldest (lowest id) is the one joined; the done runs of all of them count
  * as done, so no point runs twice.
@@ -56,7 +58,8 @@ int db_experiment_find(db *d, const char *name, const char *config_json, const c
 int db_experiment_join(db *d, const char *name, const char *config_json, const char *created_at,
                        int64_t *id, sim_err *err) {
   if (!name || !*name) return sim_errf(err, SIM_EINVAL, "%s: experiment name is empty", d->path);
-  int rc = db__exec(d, "BEGIN IMMEDIATE");
+  int nested = !sqlite3_get_autocommit(d->h);
+  int rc = db__exec(d, nested ? "SAVEPOINT experiment_join" : "BEGIN IMMEDIATE");
   if (rc != SQLITE_OK) return db__fail(d, err, rc, "joining experiment '%s': begin", name);
   int code = db_experiment_find(d, name, config_json, created_at, id, NULL, err);
   if (!code && !*id) {
@@ -71,10 +74,15 @@ int db_experiment_join(db *d, const char *name, const char *config_json, const c
     else code = db__fail(d, err, rc, "creating experiment '%s'", name);
     sqlite3_finalize(s);
   }
-  if (!code && (rc = db__exec(d, "COMMIT")) != SQLITE_OK)
+  if (!code && (rc = db__exec(d, nested ? "RELEASE experiment_join" : "COMMIT")) != SQLITE_OK)
     code = db__fail(d, err, rc, "joining experiment '%s': commit", name);
   if (code) {
-    db__rollback(d);
+    if (nested) {
+      db__exec(d, "ROLLBACK TO experiment_join");
+      db__exec(d, "RELEASE experiment_join");
+    } else {
+      db__rollback(d);
+    }
     *id = 0;
   }
   return code;

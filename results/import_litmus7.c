@@ -57,6 +57,12 @@
  *   I3  A test's histogram agrees with its Witnesses and Observation lines
  *       (positive = sum of the *> counts, positive + negative = iterations);
  *       a log that disagrees with itself is refused, not half believed.
+ *   I4  Counts are at most 2^63-1 (SQLite's INTEGER) and so are their sums:
+ *       a histogram whose counts wrap past 2^64 would otherwise store a
+ *       handful of iterations with 9.2e18 anomalies.
+ *   I5  A verdict agrees with its counts: Observation's Never, Sometimes or
+ *       Always with its P and N; Ok/No and "is [NOT] validated" with each
+ *       other and with the Witnesses (check_verdict).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -83,6 +89,7 @@ typedef struct test {
   int validated;          /* -1 absent */
   int have_witnesses, have_time, closed;
   uint64_t positive, negative;
+  uint64_t total; /* the histogram's counts so far, at most INT64_MAX (I4) */
   double time_s;
 } test;
 
@@ -230,6 +237,11 @@ static int histogram_line(parser *p, char *s) {
   uint64_t count;
   if (parse_u64(s, &count) || count > (uint64_t)INT64_MAX)
     return FAIL(p, "test %s: count '%s' out of range", t->name, s);
+  if (count > (uint64_t)INT64_MAX - t->total) /* I4 */
+    return FAIL(p, "test %s: the histogram's counts add up past 2^63-1 (%" PRIu64 " + %" PRIu64
+                   "): not the log of a run",
+                t->name, t->total, count);
+  t->total += count;
   if (!*text) return FAIL(p, "test %s: histogram line with no outcome", t->name);
   for (size_t i = 0; i < t->nouts; i++)
     if (!strcmp(t->outs[i].text, text))
@@ -282,6 +294,14 @@ static int end_test(parser *p, char *rest) {
   if (strcmp(name, t->name))
     return FAIL(p, "Observation names %s inside test %s (line %zu)", name, t->name, t->line);
   if (!t->nouts) return FAIL(p, "test %s has no histogram before its Observation", t->name);
+  if (pos > (uint64_t)INT64_MAX || neg > (uint64_t)INT64_MAX - pos) /* I4 */
+    return FAIL(p, "test %s: Observation counts %" PRIu64 " + %" PRIu64 " add up past 2^63-1",
+                t->name, pos, neg);
+  const char *want = pos == 0 ? "Never" : neg == 0 ? "Always" : "Sometimes"; /* I5 */
+  if (strcmp(obs, want))
+    return FAIL(p, "test %s: Observation says %s but counts %" PRIu64 " positive, %" PRIu64
+                   " negative (that is %s)",
+                t->name, obs, pos, neg, want);
   uint64_t star = sum_counts(t, 1), all = sum_counts(t, 0);
   if (pos != star || pos + neg != all)
     return FAIL(p, "test %s: Observation says %" PRIu64 " positive of %" PRIu64
@@ -304,6 +324,28 @@ static int end_test(parser *p, char *rest) {
   return 0;
 }
 
+/* I5: Ok/No, "is [NOT] validated" and the Witnesses agree, as both tools
+ * print them (herdtools7 litmus/skelUtil.ml postlude, KSkel.ml do_it):
+ * Positive counts the outcomes that satisfy the condition, so an exists
+ * is validated iff Positive > 0 and a forall iff Negative = 0.  A ~exists
+ * is left alone: litmus7 validates it when its predicate never held,
+ * klitmus7 when Negative is 0, and a log does not always say which tool
+ * wrote it before its end.  Called when the second of them is read. */
+static int check_verdict(parser *p, test *t) {
+  if (t->ok >= 0 && t->validated >= 0 && t->ok != t->validated)
+    return FAIL(p, "test %s: says %s but its condition is %svalidated", t->name,
+                t->ok ? "Ok" : "No", t->validated ? "" : "NOT ");
+  if (!t->have_witnesses || t->validated < 0) return 0;
+  quant q = quant_of(t);
+  int want = q == Q_EXISTS ? t->positive > 0 : q == Q_FORALL ? t->negative == 0 : t->validated;
+  if (t->validated != want)
+    return FAIL(p, "test %s: condition %s is %svalidated but Witnesses count %" PRIu64
+                   " positive, %" PRIu64 " negative",
+                t->name, t->condition ? t->condition : t->kind, t->validated ? "" : "NOT ",
+                t->positive, t->negative);
+  return 0;
+}
+
 /* One line inside an open test, outside its histogram. */
 static int test_line(parser *p, char *s) {
   test *t = p->cur;
@@ -316,14 +358,20 @@ static int test_line(parser *p, char *s) {
         sscanf(neg, "Negative: %31[0-9]", ns) != 1 || parse_u64(ps, &t->positive) ||
         parse_u64(ns, &t->negative))
       return FAIL(p, "test %s: expected 'Positive: P, Negative: N'", t->name);
+    if (t->positive > (uint64_t)INT64_MAX || t->negative > (uint64_t)INT64_MAX - t->positive)
+      return FAIL(p, "test %s: Witnesses %" PRIu64 " + %" PRIu64 " add up past 2^63-1", t->name,
+                  t->positive, t->negative); /* I4 */
     t->have_witnesses = 1;
+    return check_verdict(p, t);
   } else if (starts(s, "Condition ")) {
     const char *v = strstr(s, " is NOT validated"), *y = strstr(s, " is validated");
     const char *end = v ? v : y;
     if (!end) return FAIL(p, "test %s: expected 'Condition ... is [NOT] validated'", t->name);
     t->validated = v == NULL;
+    free(t->condition); /* a repeated Condition line: the last one holds */
     t->condition = strndup(s + 10, (size_t)(end - (s + 10)));
     if (!t->condition) return nomem(p);
+    return check_verdict(p, t);
   } else if (starts(s, "Hash=")) {
     if (set_str(&t->hash, s + 5)) return nomem(p);
   } else if (starts(s, "Histogram") || starts(s, "States ")) {

@@ -13,9 +13,19 @@
  * would have the same rows); a native run also needs the same host and
  * start time, since the host is its randomness.  Only finished runs
  * (status done) are copied.
+ *
+ * A shard that is the output itself -- the same path, another path to it,
+ * or a hard link: the same st_dev and st_ino -- is refused at once.
+ * Attaching it would wait for the output's own write lock until the busy
+ * timeout (30 s) and then fail with "database is locked".  db_merge_check
+ * makes that and the schema checks for every shard before the output is
+ * opened, so `mmsim merge NEW.db BAD.db` does not leave NEW.db behind.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "db_int.h"
 
@@ -105,12 +115,37 @@ out:
   return code;
 }
 
-int db_merge(db *out, const char *shard_path, db_merge_stats *st, sim_err *err) {
-  st->merged = st->skipped = 0;
+/* The same file: one inode on one device.  A path that does not exist is
+ * no file, so it is nobody's twin. */
+static int same_file(const char *a, const char *b) {
+  struct stat sa, sb;
+  return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+static int check_shard(const char *out_path, const char *shard_path, sim_err *err) {
+  if (same_file(out_path, shard_path) || !strcmp(out_path, shard_path))
+    return sim_errf(err, SIM_EINVAL, "%s: is the output database %s itself; a database "
+                                     "cannot be merged into itself", shard_path, out_path);
   db *shard = NULL;
   int code = db_open_readonly(shard_path, &shard, err); /* the schema checks */
-  if (code) return code;
   db_close(shard);
+  return code;
+}
+
+int db_merge_check(const char *out_path, const char *const *shards, size_t n, sim_err *err) {
+  for (size_t i = 0; i < n; i++) {
+    int code = check_shard(out_path, shards[i], err);
+    if (code) return code;
+  }
+  return 0;
+}
+
+int db_merge(db *out, const char *shard_path, db_merge_stats *st, sim_err *err) {
+  st->merged = st->skipped = 0;
+  const char *out_file = sqlite3_db_filename(out->h, "main");
+  int code = check_shard(out_file && *out_file ? out_file : out->path, shard_path, err);
+  if (code) return code;
   sqlite3_stmt *s = NULL;
   int rc = db__prepare(out, "ATTACH DATABASE ?1 AS shard", &s);
   if (rc == SQLITE_OK) {

@@ -97,16 +97,25 @@ static int store_run(run_session *s, const cfg *c, const run_record *rr, sim_err
       .metrics = mets, .nmetrics = m->len,
   };
   int64_t run_id;
-  /* The experiment row waits for its first run: a session that fails before
-   * storing anything leaves the database as it found it. */
+  /* The experiment row waits for its first run and is written in that
+   * run's transaction: a session that fails before storing a run, or
+   * while storing its first, leaves the database as it found it. */
   const char *ename = s->o.experiment ? s->o.experiment : "mmsim";
   const char *ejson = s->o.config_json ? s->o.config_json : "{}";
-  if (!s->experiment_id &&
-      (rc = s->o.join ? db_experiment_join(s->d, ename, ejson, s->o.created_at,
-                                           &s->experiment_id, err)
-                      : db_experiment_create(s->d, ename, ejson, &s->experiment_id, err)))
-    goto done;
-  rc = db_run_write(s->d, s->experiment_id, &run, &run_id, err);
+  if (!s->experiment_id) {
+    if ((rc = db_begin(s->d, err))) goto done;
+    rc = s->o.join ? db_experiment_join(s->d, ename, ejson, s->o.created_at, &s->experiment_id,
+                                        err)
+                   : db_experiment_create(s->d, ename, ejson, &s->experiment_id, err);
+    if (!rc) rc = db_run_write(s->d, s->experiment_id, &run, &run_id, err);
+    if (!rc) rc = db_commit(s->d, err);
+    if (rc) {
+      db_rollback(s->d);
+      s->experiment_id = 0;
+    }
+  } else {
+    rc = db_run_write(s->d, s->experiment_id, &run, &run_id, err);
+  }
   if (!rc && s->o.out)
     fprintf(s->o.out, "Stored %s as run %" PRId64 " in %s\n\n", rr->workload, run_id,
             s->o.db_path);

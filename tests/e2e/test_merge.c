@@ -5,6 +5,8 @@
  * another schema version or not an mmsim database is refused and the
  * output keeps exactly what it had.
  */
+#include <time.h>
+
 #include "../check.h"
 #include "cli.h"
 #include "results/db.h"
@@ -58,6 +60,48 @@ static void t_refused(void) {
   CHECK_EQ_I64(cli("merge out.db"), 2);
 }
 
+/* A database merged into itself, by any path: refused at once (it used to
+ * wait 30 s for its own lock, then say "database is locked"). */
+static void t_into_itself(void) {
+  cli_tmpdir();
+  CHECK_EQ_I64(cli("litmus " LIT "SB.litmus --iterations 500 --db a.db"), 0);
+  char a[512], link_path[512];
+  snprintf(a, sizeof a, "%s/a.db", cli_dir);
+  snprintf(link_path, sizeof link_path, "%s/hard.db", cli_dir);
+  CHECK(link(a, link_path) == 0);
+  time_t t0 = time(NULL);
+  CHECK_EQ_I64(cli("merge a.db a.db"), 2);
+  CHECK_CONTAINS(cli_out, "a.db: is the output database a.db itself");
+  CHECK_EQ_I64(cli("merge a.db ./a.db"), 2);
+  CHECK_EQ_I64(cli("merge a.db hard.db"), 2);
+  CHECK_CONTAINS(cli_out, "hard.db: is the output database a.db itself");
+  CHECK(time(NULL) - t0 < 10);
+  CHECK_EQ_I64(cli_sql_int("a.db", "SELECT count(*) FROM runs"), 1);
+  /* The library refuses it too, whatever the CLI checked. */
+  sim_err err = {0, ""};
+  db *d = NULL;
+  CHECK_EQ_I64(db_open(a, &d, &err), 0);
+  db_merge_stats st;
+  CHECK_EQ_I64(db_merge(d, link_path, &st, &err), SIM_EINVAL);
+  db_close(d);
+  CHECK_CONTAINS(err.msg, "cannot be merged into itself");
+}
+
+/* A failed merge into a new file leaves no file. */
+static void t_bad_shard_creates_nothing(void) {
+  cli_tmpdir();
+  CHECK_EQ_I64(cli("litmus " LIT "SB.litmus --iterations 500 --db s.db"), 0);
+  cli_write("notes.db", "not a database at all, but long enough to be read as one\n");
+  CHECK(cli("merge new.db s.db notes.db") != 0);
+  CHECK_CONTAINS(cli_out, "notes.db");
+  CHECK(cli("merge new2.db missing.db") != 0);
+  char path[512];
+  snprintf(path, sizeof path, "%s/new.db", cli_dir);
+  CHECK(access(path, F_OK) != 0);
+  snprintf(path, sizeof path, "%s/new2.db", cli_dir);
+  CHECK(access(path, F_OK) != 0);
+}
+
 /* SQLite's I/O-error loop (STYLE.md 7): fail the Nth statement of a merge,
  * for every N until one succeeds; each failed merge leaves no run behind. */
 static void t_fault_loop(void) {
@@ -88,6 +132,11 @@ static void t_fault_loop(void) {
 }
 
 static const check_case cases[] = {
-    {"merge", t_merge}, {"refused", t_refused}, {"fault_loop", t_fault_loop}, {0, 0}};
+    {"merge", t_merge},
+    {"refused", t_refused},
+    {"into_itself", t_into_itself},
+    {"bad_shard_creates_nothing", t_bad_shard_creates_nothing},
+    {"fault_loop", t_fault_loop},
+    {0, 0}};
 
 int main(int argc, char **argv) { return check_main(cases, argc, argv); }
