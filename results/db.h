@@ -22,7 +22,7 @@
 
 typedef struct db db; /* opaque */
 
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
 
 typedef struct db_param { const char *key, *value; } db_param;
 typedef struct db_metric { const char *key; double value; } db_metric;
@@ -81,6 +81,30 @@ int db_experiment_join(db *d, const char *name, const char *config_json, const c
                        int64_t *id, sim_err *err);
 int db_experiment_done_hashes(db *d, const char *name, const char *config_json,
                               void (*fn)(void *ctx, const char *hash), void *ctx, sim_err *err);
+
+/* Claims of sweep points (claim.c, sweep.h W2).  A point is the run of
+ * config hash `hash` in the experiment identified by (name, config_json).
+ * An owner is a process: pid, its kernel start time (pid_start, to tell a
+ * reused pid apart) and host.
+ *
+ * take, in one BEGIN IMMEDIATE transaction: DB_CLAIM_DONE when a done sim
+ * run of the point exists; else DB_CLAIM_TAKEN when the point had no claim,
+ * or me already held it, or its holder is gone (alive(ctx, holder) false):
+ * the claim is now me's; else DB_CLAIM_HELD, *holder (may be NULL) filled.
+ * The claim is released by the run itself: marking it done deletes the
+ * claim in the same transaction (schema.c, runs_release_claim).
+ * release: deletes me's claim of the point, for a run that failed. */
+typedef struct db_owner {
+  int64_t pid, pid_start;
+  char host[256];
+  char claimed_at[32]; /* filled for a holder; ignored in me */
+} db_owner;
+typedef enum { DB_CLAIM_TAKEN, DB_CLAIM_DONE, DB_CLAIM_HELD } db_claim_state;
+int db_claim_take(db *d, const char *name, const char *config_json, const char *hash,
+                  const db_owner *me, int (*alive)(void *ctx, const db_owner *o), void *ctx,
+                  db_claim_state *state, db_owner *holder, sim_err *err);
+int db_claim_release(db *d, const char *name, const char *config_json, const char *hash,
+                     const db_owner *me, sim_err *err);
 
 /* Reading (D2).  Tables are printed aligned with a header line. */
 int db_query_print(db *d, const char *sql, FILE *out, sim_err *err);

@@ -27,6 +27,20 @@
  *        typeof(value).  (Rejected: TEXT, which makes '10' < '8'.)
  *   outcomes(run_id, outcome, count, forbidden, anomaly)
  *   metrics(run_id, key, value)      value REAL; NULL when not finite
+ *   claims(name, config_json, config_hash, status, pid, pid_start, host,
+ *          claimed_at)           (version 2) a sweep point being run now:
+ *        the experiment's identity (name, config_json, as experiment.c
+ *        matches it) and the point's hash, and who runs it -- pid,
+ *        pid_start (the kernel's start time of that pid, /proc/PID/stat
+ *        field 22, so a reused pid is told apart) and host.  See
+ *        results/claim.c.  Not an experiment_id: the experiment row waits
+ *        for its first run (a sweep whose first point fails leaves none).
+ *
+ * Triggers:
+ *   runs_release_claim  (version 2) a sim run becoming 'done' deletes the
+ *        claim of its point in the same transaction, whoever wrote it (a
+ *        sweep worker, mmsim run, merge): a run is committed together with
+ *        releasing its claim, with no extra statement in any writer.
  *
  * Views (S3), rates per iteration with Wilson 95% intervals (z = 1.96):
  *   run_rates(run_id, iterations, forbidden_count, forbidden_rate,
@@ -168,9 +182,32 @@ static const char migration_1[] =
     "LEFT JOIN metrics p ON p.run_id = k.run_id\n"
     "                   AND p.key = 'reorder.' || k.kind || '.per_kop';\n";
 
+/* Version 1 -> 2: durable claims of sweep points (results/claim.c).  Its
+ * own step, so that other migrations can be ordered around it. */
+static const char migration_2[] =
+    "CREATE TABLE claims (\n"
+    "  name        TEXT NOT NULL,\n"
+    "  config_json TEXT NOT NULL,\n"
+    "  config_hash TEXT NOT NULL,\n"
+    "  status      TEXT NOT NULL DEFAULT 'running' CHECK (status = 'running'),\n"
+    "  pid         INTEGER NOT NULL,\n"
+    "  pid_start   INTEGER NOT NULL,\n"
+    "  host        TEXT NOT NULL,\n"
+    "  claimed_at  TEXT NOT NULL,\n"
+    "  PRIMARY KEY (config_hash, name, config_json)\n"
+    ");\n"
+    "CREATE TRIGGER runs_release_claim AFTER UPDATE OF status ON runs\n"
+    "WHEN NEW.status = 'done' AND NEW.engine = 'sim' AND NEW.config_hash IS NOT NULL\n"
+    "BEGIN\n"
+    "  DELETE FROM claims WHERE config_hash = NEW.config_hash AND EXISTS\n"
+    "    (SELECT 1 FROM experiments e WHERE e.id = NEW.experiment_id\n"
+    "       AND e.name = claims.name AND e.config_json IS claims.config_json);\n"
+    "END;\n";
+
 /* migrations[v] takes version v to v + 1. */
 static const char *const migrations[] = {
     migration_1,
+    migration_2,
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
                "one migration per schema version");

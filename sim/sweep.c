@@ -4,10 +4,10 @@
  * Every point's config is resolved and hashed here, in the parent, before
  * anything is written (W1): a million points cost seconds, and an error in
  * the last one found after an hour of runs would be worse.  The done set is
- * read once, up front (W2): a point a concurrent second sweep finishes in
- * the meantime would run twice, and that is the price of not locking the
- * experiment for hours; two sweeps of one grid at once are a user error
- * the rerun would not repeat.
+ * read once, up front, to count and skip what is done; it is only a first
+ * cut: a point a concurrent sweep stores in the meantime, or one still held
+ * by another process, is caught by its claim in the worker (W2,
+ * sweep_pool.c).
  *
  * Rejected: keeping each point's cfg in memory (a cfg is a few KiB; a
  * million of them is gigabytes) -- rebuilding one from the base and the

@@ -19,10 +19,18 @@
  *   W1  Nothing is written before every point resolved: a bad --set, a value
  *       that a combination makes invalid, two points with one hash (a swept
  *       run.seed overlapping repeat's seeds) fail with nothing stored.
- *   W2  A point whose hash is among the experiment's done sim runs does not
- *       run again; each invocation runs each missing point at most once.  So
- *       rerunning the command after an interrupt, a crash or an error runs
- *       exactly the missing points and never duplicates one.
+ *   W2  Each point is stored at most once, whatever runs beside it: a
+ *       point with a done sim run in the experiment does not run again, and
+ *       a point runs only under a durable claim in the database (a claims
+ *       row naming its owner process; results/claim.c), taken in one
+ *       transaction and released by the commit of its run.  A claim is
+ *       taken over only when its owner is gone (sweep_claim.c).  So a rerun
+ *       after an interrupt, a crash, an error or a kill -9 of the parent
+ *       runs exactly the missing points, and two sweeps of one grid on one
+ *       database share the points between them, each stored once; a sweep
+ *       ends when every point is done, by it or by the other.
+ *   W2a Workers die with their parent (sweep_pool.c), so no orphan of a
+ *       killed sweep goes on writing.
  *   W3  Each run is written whole or not at all (D1 of results/db.h), by the
  *       worker that simulated it; the parent never writes the database.
  *   W4  Results do not depend on -j: a point's rows are a function of its

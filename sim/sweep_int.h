@@ -2,6 +2,7 @@
  *
  *   sweep.c           the plan: grid, points, what is done already (W1, W2)
  *   sweep_pool.c      the worker processes and the interrupt (W3)
+ *   sweep_claim.c     the owner of a point's claim, and whether it still runs
  *   sweep_progress.c  the progress bar or lines
  *   sweep_emit.c      --emit-jobs
  *
@@ -12,6 +13,7 @@
 #ifndef MMSIM_SIM_SWEEP_INT_H
 #define MMSIM_SIM_SWEEP_INT_H
 
+#include "../results/db.h"
 #include "config.h"
 #include "sweep.h"
 
@@ -48,6 +50,13 @@ const char *sweep__point_str(const sweep_plan *p, size_t i, char *buf, size_t n)
 /* sweep_pool.c: run p->todo on o->jobs workers. */
 int sweep__pool_run(const sweep_plan *p, sweep_stats *st, sim_err *err);
 
+/* sweep_claim.c: the calling process as a claim's owner; whether owner o
+ * still runs (ctx: the caller's own db_owner, for its host), the alive
+ * callback of db_claim_take; whether o is on another host than me. */
+int sweep__owner_self(db_owner *me);
+int sweep__owner_alive(void *ctx, const db_owner *o);
+bool sweep__owner_remote(const db_owner *me, const db_owner *o);
+
 /* sweep_emit.c */
 int sweep__emit(const sweep_plan *p, sim_err *err);
 
@@ -63,6 +72,8 @@ typedef struct sweep_progress {
 } sweep_progress;
 void sweep__progress_start(sweep_progress *pg, const sweep_plan *p, unsigned jobs);
 void sweep__progress_run(sweep_progress *pg, const sweep_plan *p, size_t point, double wall_s);
+/* A point another process (a concurrent sweep) stored: done, not run here. */
+void sweep__progress_skip(sweep_progress *pg, const sweep_plan *p, size_t point);
 void sweep__progress_tick(sweep_progress *pg); /* redraw the bar, at most 10 times a second */
 void sweep__progress_note(sweep_progress *pg, const char *msg); /* a line above the bar */
 void sweep__progress_end(sweep_progress *pg);

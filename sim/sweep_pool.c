@@ -24,6 +24,27 @@
  * call -- and keep SIGTERM's default, which is how the parent abandons them.
  * SIGPIPE is ignored in the parent while workers live: a write to a dead
  * worker fails with EPIPE, reported, instead of killing the sweep.
+ *
+ * Workers die with the parent.  A parent killed with kill -9 runs no
+ * handler, and its workers used to run on as orphans and commit the points
+ * they held while the rerun started the same points again.  Each worker
+ * asks the kernel for SIGKILL when its parent dies (PR_SET_PDEATHSIG) and
+ * then checks getppid(): a parent that died between fork and prctl is not
+ * signalled for, and the worker would find itself adopted.  Their
+ * uncommitted transactions leave nothing (SQLite's atomic commit).
+ *
+ * Claims (W2, results/claim.c).  Before running a point the worker claims
+ * it in the database; the answer is one of
+ *   taken  run it; the run's commit releases the claim, a failure releases
+ *          it explicitly;
+ *   done   another process stored it since the plan was read: counted as
+ *          done, not run;
+ *   held   a live process on this host runs it (a concurrent sweep): the
+ *          parent hands it out again a little later (RETRY_S), until it is
+ *          done or its holder is gone and the claim can be taken over, so
+ *          a sweep ends with every point done;
+ *   remote held from another host, whose liveness cannot be checked: left
+ *          to that host, and the sweep ends saying so.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +54,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,9 +74,14 @@ static void on_sigterm(int sig) {
   sigterm_seen = 1;
 }
 
+enum { RETRY_MS = 250 }; /* how soon a point held elsewhere is asked for again */
+
+typedef enum { RES_RAN, RES_DONE, RES_HELD, RES_REMOTE } result_kind;
+
 typedef struct result_msg {
   uint32_t point;
   int32_t code;
+  int32_t kind; /* result_kind; meaningful when code is 0 */
   double wall_s;
   char msg[480];
 } result_msg;
@@ -100,15 +127,46 @@ static void run_point(const sweep_plan *p, run_session *s, uint32_t i, result_ms
   cfg_free(c);
 }
 
-static _Noreturn void worker_main(const sweep_plan *p, int cmd, int res) {
+/* Claim point i, and run it if the claim is ours. */
+static void claim_and_run(const sweep_plan *p, run_session *s, db *cd, const db_owner *me,
+                          uint32_t i, result_msg *m) {
+  sim_err err = {0, ""};
+  db_claim_state st;
+  db_owner h;
+  const char *hash = p->pts[i].hash;
+  m->code = db_claim_take(cd, p->name, p->source, hash, me, sweep__owner_alive, (void *)me, &st,
+                          &h, &err);
+  if (m->code) {
+    snprintf(m->msg, sizeof m->msg, "%.*s", (int)sizeof m->msg - 1, err.msg);
+    return;
+  }
+  if (st != DB_CLAIM_TAKEN) {
+    m->kind = st == DB_CLAIM_DONE ? RES_DONE : sweep__owner_remote(me, &h) ? RES_REMOTE : RES_HELD;
+    if (st == DB_CLAIM_HELD)
+      snprintf(m->msg, sizeof m->msg, "pid %" PRId64 " on %.200s since %s", h.pid, h.host,
+               h.claimed_at);
+    return;
+  }
+  m->kind = RES_RAN;
+  run_point(p, s, i, m);
+  if (m->code) db_claim_release(cd, p->name, p->source, hash, me, &err); /* C4: or left to C2 */
+}
+
+static _Noreturn void worker_main(const sweep_plan *p, pid_t parent, int cmd, int res) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(0); /* the parent died before prctl: nothing will signal us */
   signal(SIGINT, SIG_IGN);
   signal(SIGTERM, SIG_DFL);
   signal(SIGPIPE, SIG_DFL);
   run_session *s = NULL;
+  db *cd = NULL; /* claims: a handle of its own, run_session keeps its one to itself */
+  db_owner me;
+  sweep__owner_self(&me);
   sim_err err = {0, ""};
   run_opts ro = {.db_path = p->o->db_path, .experiment = p->name, .config_json = p->source,
                  .join = true};
   int open_rc = run_session_open(&s, &ro, &err);
+  if (!open_rc) open_rc = db_open(p->o->db_path, &cd, &err);
   uint32_t i;
   while (read_full(cmd, &i, sizeof i)) {
     result_msg m = {.point = i};
@@ -117,16 +175,23 @@ static _Noreturn void worker_main(const sweep_plan *p, int cmd, int res) {
       m.code = open_rc;
       snprintf(m.msg, sizeof m.msg, "%.*s", (int)sizeof m.msg - 1, err.msg);
     } else {
-      run_point(p, s, i, &m);
+      claim_and_run(p, s, cd, &me, i, &m);
     }
     m.wall_s = wallclock_s() - t0;
     if (!write_full(res, &m, sizeof m)) break;
   }
+  db_close(cd);
   run_session_close(s);
   _exit(0); /* not exit(): the parent's stdio buffers and atexit are its own */
 }
 
 /* ---- The parent ---- */
+
+/* Points held by another live process, to be asked for again at `at`. */
+typedef struct deferred {
+  uint32_t point;
+  double at; /* wallclock_s() */
+} deferred;
 
 typedef struct pool {
   const sweep_plan *p;
@@ -134,6 +199,11 @@ typedef struct pool {
   unsigned nw, busy;
   int res; /* read end of the result pipe */
   size_t next; /* into p->todo */
+  deferred *def; /* a ring of p->ntodo: each point is in it at most once */
+  size_t def_head, ndef;
+  bool noted_held;
+  size_t nremote; /* points left to another host */
+  char remote[160]; /* the first of them, for the message */
   bool stop, abandoned; /* abandoned: busy workers were sent SIGTERM */
   int rc; /* the first failure */
   sweep_progress pg;
@@ -143,6 +213,7 @@ static int spawn(pool *pl, unsigned n, sim_err *err) {
   int rp[2];
   if (pipe2(rp, O_CLOEXEC)) return sim_errf(err, SIM_EIO, "sweep: pipe: %s", strerror(errno));
   pl->res = rp[0];
+  pid_t parent = getpid();
   fflush(NULL); /* or the children would flush the parent's buffered output again */
   for (unsigned k = 0; k < n; k++) {
     int cp[2];
@@ -155,7 +226,7 @@ static int spawn(pool *pl, unsigned n, sim_err *err) {
       close(cp[1]);
       close(rp[0]);
       for (unsigned j = 0; j < pl->nw; j++) close(pl->w[j].cmd); /* siblings' pipes */
-      worker_main(pl->p, cp[0], rp[1]);
+      worker_main(pl->p, parent, cp[0], rp[1]);
     }
     close(cp[0]);
     if (pid < 0) {
@@ -182,18 +253,42 @@ static void fail(pool *pl, int code, sim_err *err, const char *fmt, ...) {
   pl->rc = sim_errf(err, code, "%s", msg);
 }
 
+/* The next point to hand out: the plan's, then the held ones whose time
+ * has come; false when there is none now. */
+static bool next_point(pool *pl, uint32_t *i) {
+  if (pl->next < pl->p->ntodo) {
+    *i = (uint32_t)pl->p->todo[pl->next++];
+    return true;
+  }
+  if (!pl->ndef || pl->def[pl->def_head].at > wallclock_s()) return false; /* FIFO: head is due first */
+  *i = pl->def[pl->def_head].point;
+  pl->def_head = (pl->def_head + 1) % pl->p->ntodo;
+  pl->ndef--;
+  return true;
+}
+
+static void defer(pool *pl, uint32_t i) {
+  pl->def[(pl->def_head + pl->ndef++) % pl->p->ntodo] =
+      (deferred){.point = i, .at = wallclock_s() + RETRY_MS / 1000.0};
+}
+
 static void dispatch(pool *pl, sim_err *err) {
-  for (unsigned k = 0; k < pl->nw && !pl->stop && pl->next < pl->p->ntodo; k++) {
+  unsigned alive = 0;
+  for (unsigned k = 0; k < pl->nw && !pl->stop; k++) {
     worker *w = &pl->w[k];
+    alive += w->alive;
     if (!w->alive || w->busy) continue;
-    uint32_t i = (uint32_t)pl->p->todo[pl->next];
+    uint32_t i;
+    if (!next_point(pl, &i)) continue;
     if (!write_full(w->cmd, &i, sizeof i)) {
       fail(pl, SIM_EIO, err, "sweep: worker %d: %s", (int)w->pid, strerror(errno));
       return;
     }
-    pl->next++;
     w->busy = true, w->point = i, pl->busy++;
   }
+  if (!alive && !pl->stop && (pl->next < pl->p->ntodo || pl->ndef))
+    fail(pl, SIM_EIO, err, "sweep: every worker has exited, %zu point(s) not run",
+         pl->p->ntodo - pl->next + pl->ndef);
 }
 
 static void take_result(pool *pl, const result_msg *m, sim_err *err) {
@@ -203,13 +298,35 @@ static void take_result(pool *pl, const result_msg *m, sim_err *err) {
       pl->busy--;
       break;
     }
+  char what[256];
   if (m->code) {
-    char what[256];
     fail(pl, m->code, err, "point %s: %s", sweep__point_str(pl->p, m->point, what, sizeof what),
          m->msg);
     return;
   }
-  sweep__progress_run(&pl->pg, pl->p, m->point, m->wall_s);
+  switch ((result_kind)m->kind) {
+  case RES_RAN:
+    sweep__progress_run(&pl->pg, pl->p, m->point, m->wall_s);
+    break;
+  case RES_DONE:
+    sweep__progress_skip(&pl->pg, pl->p, m->point);
+    break;
+  case RES_HELD:
+    if (!pl->noted_held) {
+      char note[512];
+      snprintf(note, sizeof note, "point %s is being run by %.200s (another sweep); waiting "
+               "for it and any others", sweep__point_str(pl->p, m->point, what, sizeof what),
+               m->msg);
+      sweep__progress_note(&pl->pg, note);
+      pl->noted_held = true;
+    }
+    defer(pl, m->point);
+    break;
+  case RES_REMOTE:
+    if (!pl->nremote++)
+      snprintf(pl->remote, sizeof pl->remote, "%.150s", m->msg);
+    break;
+  }
 }
 
 /* Every result already in the pipe (timeout_ms: how long to wait for one). */
@@ -266,7 +383,10 @@ int sweep__pool_run(const sweep_plan *p, sweep_stats *st, sim_err *err) {
     sweep__progress_end(&pl.pg);
     return 0;
   }
-  if (!(pl.w = calloc(jobs, sizeof *pl.w))) return sim_errf(err, SIM_ENOMEM, "out of memory");
+  if (!(pl.w = calloc(jobs, sizeof *pl.w)) || !(pl.def = calloc(p->ntodo, sizeof *pl.def))) {
+    free(pl.w);
+    return sim_errf(err, SIM_ENOMEM, "out of memory");
+  }
 
   struct sigaction sa = {0}, old_int, old_term, old_pipe;
   sigemptyset(&sa.sa_mask);
@@ -300,7 +420,7 @@ int sweep__pool_run(const sweep_plan *p, sweep_stats *st, sim_err *err) {
       }
     }
     dispatch(&pl, err);
-    if (!pl.busy) break;
+    if (!pl.busy && (pl.stop || (pl.next == p->ntodo && !pl.ndef))) break;
     drain(&pl, 100, err);
     reap(&pl, err);
     sweep__progress_tick(&pl.pg);
@@ -318,6 +438,7 @@ int sweep__pool_run(const sweep_plan *p, sweep_stats *st, sim_err *err) {
   sigaction(SIGTERM, &old_term, NULL);
   sigaction(SIGPIPE, &old_pipe, NULL);
   free(pl.w);
+  free(pl.def);
   size_t done = pl.pg.done, left = p->npts - done;
   if (interrupted && !pl.rc)
     return sim_errf(err, SIM_EINTERRUPTED, "interrupted: %zu of %zu points done (%zu by this "
@@ -329,5 +450,10 @@ int sweep__pool_run(const sweep_plan *p, sweep_stats *st, sim_err *err) {
     sim_errf(err, pl.rc, "%.360s (%zu of %zu points done; the same command resumes after a fix)", first,
              done, p->npts);
   }
+  if (!pl.rc && pl.nremote)
+    return sim_errf(err, SIM_EDB, "%zu of %zu points done; %zu point(s) are claimed by a process "
+                    "on another host (the first: %s), whose liveness cannot be checked from "
+                    "here; run the same command again once it has finished", done, p->npts,
+                    pl.nremote, pl.remote);
   return pl.rc;
 }

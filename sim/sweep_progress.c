@@ -77,6 +77,19 @@ void sweep__progress_run(sweep_progress *pg, const sweep_plan *p, size_t point, 
   fflush(pg->out);
 }
 
+void sweep__progress_skip(sweep_progress *pg, const sweep_plan *p, size_t point) {
+  pg->done++;
+  if (pg->quiet) return;
+  if (pg->bar) {
+    if (wallclock_s() - pg->last_draw >= 0.1 || pg->done == pg->total) draw(pg);
+    return;
+  }
+  char what[256];
+  fprintf(pg->out, "[%zu/%zu] %s: stored by another sweep\n", pg->done, pg->total,
+          sweep__point_str(p, point, what, sizeof what));
+  fflush(pg->out);
+}
+
 void sweep__progress_tick(sweep_progress *pg) {
   if (pg->bar && wallclock_s() - pg->last_draw >= 0.1) draw(pg);
 }
