@@ -15,8 +15,11 @@
  *
  * gnuplot runs by fork/exec (rejected: popen, which goes through /bin/sh and
  * would need the script path quoted for a shell, and cannot chdir the child
- * without more shell).  The child chdirs to the output's directory (P2); its
- * stderr comes back through a pipe so a failure reports gnuplot's own words.
+ * without more shell).  The child chdirs to the folder plot__draw made
+ * beside the output (P2, P4); its stderr comes back through a pipe so a
+ * failure reports gnuplot's own words, and exit 0 is not taken on trust:
+ * the image must be whole (plot__check_image), since gnuplot exits 0 on a
+ * full disk.
  * PATH is searched here, before forking, so "not installed" is told apart
  * from "failed" with a message that says what to install.
  */
@@ -236,22 +239,29 @@ static const char *tail_of(char *buf, size_t n) {
   return n > 300 ? buf + n - 300 : buf;
 }
 
-int plot__run(const plot__files *f, sim_err *err) {
+int plot__run(const plot__files *f, const char *run_dir, int *missing, sim_err *err) {
   char *exe = find_gnuplot();
+  *missing = !exe;
   if (!exe)
     return sim_errf(err, SIM_ETOOL, "gnuplot not found on PATH: apt-get install gnuplot-nox");
+  char *out = NULL;
+  if (asprintf(&out, "%s/%s", run_dir, f->out_base) < 0) {
+    free(exe);
+    return sim_errf(err, SIM_ENOMEM, "out of memory");
+  }
   int fds[2];
   if (pipe(fds) != 0) {
     free(exe);
+    free(out);
     return sim_errf(err, SIM_ETOOL, "pipe: %s", strerror(errno));
   }
-  remove(f->out); /* so a stale figure cannot pass for a new one */
   pid_t pid = fork();
   if (pid < 0) {
     int e = errno;
     close(fds[0]);
     close(fds[1]);
     free(exe);
+    free(out);
     return sim_errf(err, SIM_ETOOL, "fork: %s", strerror(e));
   }
   if (pid == 0) {
@@ -263,7 +273,7 @@ int plot__run(const plot__files *f, sim_err *err) {
     }
     dup2(fds[1], 2);
     close(fds[0]);
-    if (chdir(f->dir) != 0) {
+    if (chdir(run_dir) != 0) {
       static const char m[] = "cannot enter the output directory\n";
       (void)!write(2, m, sizeof m - 1);
       _exit(126);
@@ -290,20 +300,24 @@ int plot__run(const plot__files *f, sim_err *err) {
   }
   buf[n] = '\0';
   close(fds[0]);
-  int status;
+  int status, rc = 0;
   while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR)
+    if (errno != EINTR) {
+      free(out);
       return sim_errf(err, SIM_ETOOL, "waiting for gnuplot: %s", strerror(errno));
+    }
+  const char *why;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     char how[48];
     if (WIFEXITED(status)) snprintf(how, sizeof how, "exit status %d", WEXITSTATUS(status));
     else snprintf(how, sizeof how, "signal %d", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-    return sim_errf(err, SIM_ETOOL, "gnuplot failed on %s (%s): %s", f->gp, how,
-                    n ? tail_of(buf, n) : "(no message)");
+    rc = sim_errf(err, SIM_ETOOL, "gnuplot failed on %s (%s): %s", f->gp, how,
+                  n ? tail_of(buf, n) : "(no message)");
+  } else if (!plot__check_image(out, f->svg, &why)) {
+    /* gnuplot exits 0 on a full disk: the file itself must be whole. */
+    rc = sim_errf(err, SIM_ETOOL, "gnuplot ran %s but wrote %s as %s (disk full?)%s%s", f->gp,
+                  f->out, why, n ? "; gnuplot said: " : "", n ? tail_of(buf, n) : "");
   }
-  struct stat st;
-  if (stat(f->out, &st) != 0 || st.st_size == 0)
-    return sim_errf(err, SIM_ETOOL, "gnuplot ran %s but wrote no %s%s%s", f->gp, f->out,
-                    n ? ": " : "", n ? tail_of(buf, n) : "");
-  return 0;
+  free(out);
+  return rc;
 }

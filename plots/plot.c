@@ -13,7 +13,7 @@
  *                long run); metrics take the mean, with min and max.
  *   3. write     OUT's stem .dat (commented header) and .gp (complete and
  *                editable, after the house style of gnuplot.c).
- *   4. draw      gnuplot (plot__run).
+ *   4. draw      gnuplot (plot__draw: all three files or none, P4).
  *
  * y is a key of metrics, or one of the derived rates (per iteration):
  *   forbidden_rate      iterations whose outcome is forbidden
@@ -417,15 +417,13 @@ static void write_gp(FILE *f, const figure *fg, const plot__files *files) {
   fputc('\n', f);
 }
 
-static int write_file(const char *path, const figure *fg, const plot__files *files,
-                      int gp, sim_err *err) {
-  FILE *f = fopen(path, "w");
-  if (!f) return sim_errf(err, SIM_EIO, "cannot write %s: %s", path, strerror(errno));
-  if (gp) write_gp(f, fg, files);
-  else write_dat(f, fg);
-  int bad = ferror(f);
-  if (fclose(f) != 0) bad = 1;
-  return bad ? sim_errf(err, SIM_EIO, "writing %s failed", path) : 0;
+static void dat_fn(FILE *f, const void *fig, const plot__files *files) {
+  (void)files;
+  write_dat(f, fig);
+}
+
+static void gp_fn(FILE *f, const void *fig, const plot__files *files) {
+  write_gp(f, fig, files);
 }
 
 /* ---- the figure ---- */
@@ -471,9 +469,7 @@ int plot_metric(const plot_opts *o, sim_err *err) {
   if (o->by && (rc = plot__axis_sql(h, o, "by", o->by, &fg.byexpr, err))) goto out;
   if ((rc = gather(h, &fg, err))) goto out;
   if ((rc = arrange(&fg, err))) goto out;
-  if ((rc = write_file(files.dat, &fg, &files, 0, err))) goto out;
-  if ((rc = write_file(files.gp, &fg, &files, 1, err))) goto out;
-  rc = plot__run(&files, err);
+  rc = plot__draw(&files, dat_fn, gp_fn, &fg, err);
 out:
   sqlite3_close(h);
   figure_free(&fg);

@@ -309,16 +309,22 @@ static void write_gp(FILE *f, const cal_fig *g, const plot__files *files, char (
         f);
 }
 
-/* The .dat (gp 0, which also fills labels) or the .gp (gp 1). */
-static int write_file(const char *path, int gp, const cal_fig *g, const plot__files *files,
-                      char (*labels)[256], size_t *nseries, sim_err *err) {
-  FILE *f = fopen(path, "w");
-  if (!f) return sim_errf(err, SIM_EIO, "cannot write %s: %s", path, strerror(errno));
-  if (gp) write_gp(f, g, files, labels, *nseries);
-  else write_dat(f, g, labels, nseries);
-  int bad = ferror(f);
-  if (fclose(f) != 0) bad = 1;
-  return bad ? sim_errf(err, SIM_EIO, "writing %s failed", path) : 0;
+/* The .dat is written first and fills labels, which the .gp names. */
+typedef struct cal_out {
+  const cal_fig *g;
+  char (*labels)[256];
+  size_t *nseries;
+} cal_out;
+
+static void dat_fn(FILE *f, const void *fig, const plot__files *files) {
+  const cal_out *c = fig;
+  (void)files;
+  write_dat(f, c->g, c->labels, c->nseries);
+}
+
+static void gp_fn(FILE *f, const void *fig, const plot__files *files) {
+  const cal_out *c = fig;
+  write_gp(f, c->g, files, c->labels, *c->nseries);
 }
 
 int plot_calibration(const char *db_path, long long experiment_id, const char *out,
@@ -349,11 +355,8 @@ int plot_calibration(const char *db_path, long long experiment_id, const char *o
     cal_run *r = i < g.nnative ? &g.native[i] : &g.sim[i - g.nnative];
     if (r->f < 0.5 / (g.n_min + 1)) r->f = 0.5 / (g.n_min + 1);
   }
-  if ((rc = load_points(h, db_path, &g, err)) ||
-      (rc = write_file(files.dat, 0, &g, &files, labels, &nseries, err)) ||
-      (rc = write_file(files.gp, 1, &g, &files, labels, &nseries, err)))
-    goto out;
-  rc = plot__run(&files, err);
+  if ((rc = load_points(h, db_path, &g, err))) goto out;
+  rc = plot__draw(&files, dat_fn, gp_fn, &(cal_out){&g, labels, &nseries}, err);
 out:
   free(labels);
   sqlite3_close(h);

@@ -174,15 +174,18 @@ static void write_gp(FILE *f, const hist *g, const plot__files *files) {
           PLOT_LT_FORBIDDEN, PLOT_LT_ALLOWED, PLOT_LT_ALLOWED, PLOT_LT_FORBIDDEN);
 }
 
-static int write_file(const char *path, const hist *g, const plot__files *files,
-                      const char *db_path, int gp, sim_err *err) {
-  FILE *f = fopen(path, "w");
-  if (!f) return sim_errf(err, SIM_EIO, "cannot write %s: %s", path, strerror(errno));
-  if (gp) write_gp(f, g, files);
-  else write_dat(f, g, db_path);
-  int bad = ferror(f);
-  if (fclose(f) != 0) bad = 1;
-  return bad ? sim_errf(err, SIM_EIO, "writing %s failed", path) : 0;
+typedef struct hist_fig {
+  const hist *g;
+  const char *db_path;
+} hist_fig;
+
+static void dat_fn(FILE *f, const void *fig, const plot__files *files) {
+  (void)files;
+  write_dat(f, ((const hist_fig *)fig)->g, ((const hist_fig *)fig)->db_path);
+}
+
+static void gp_fn(FILE *f, const void *fig, const plot__files *files) {
+  write_gp(f, ((const hist_fig *)fig)->g, files);
 }
 
 int plot_histogram(const char *db_path, long long run_id, const char *out, sim_err *err) {
@@ -194,9 +197,7 @@ int plot_histogram(const char *db_path, long long run_id, const char *out, sim_e
   sqlite3 *h = NULL;
   if ((rc = plot__open_db(db_path, &h, err))) goto out;
   if ((rc = load_run(h, db_path, &g, err))) goto out;
-  if ((rc = write_file(files.dat, &g, &files, db_path, 0, err))) goto out;
-  if ((rc = write_file(files.gp, &g, &files, db_path, 1, err))) goto out;
-  rc = plot__run(&files, err);
+  rc = plot__draw(&files, dat_fn, gp_fn, &(hist_fig){&g, db_path}, err);
 out:
   sqlite3_close(h);
   hist_free(&g);

@@ -15,6 +15,9 @@
  *       together and regenerated with `gnuplot NAME.gp` there.
  *   P3  The database is opened read-only after results/ has checked its
  *       schema (D2 in results/db.h).
+ *   P4  A figure's .dat, .gp and OUT appear together or not at all: a
+ *       failed plot leaves no file behind and an earlier figure untouched
+ *       (plot__draw).
  */
 #ifndef MMSIM_PLOTS_PLOT_INT_H
 #define MMSIM_PLOTS_PLOT_INT_H
@@ -100,8 +103,28 @@ int plot__scatter(sqlite3 *h, const plot_opts *o, const plot__y *y, const plot__
 #define PLOT_LT_FORBIDDEN 2 /* vermillion */
 #define PLOT_NCOLORS 8      /* linetypes 1..8, then they cycle */
 
-/* Run gnuplot (found on PATH) on f->gp in f->dir and check OUT appeared.
- * SIM_ETOOL: not on PATH (naming gnuplot-nox), or failed (with its stderr). */
-int plot__run(const plot__files *f, sim_err *err);
+/* ---- Drawing (plot_draw.c, gnuplot.c) ---- */
+
+/* What a figure writes into its .dat or its .gp; the .gp names the files by
+ * f's basenames (P2). */
+typedef void plot__write_fn(FILE *out, const void *fig, const plot__files *f);
+
+/* P4: write f's .dat and .gp with these writers and draw OUT with gnuplot,
+ * all three in a folder of their own beside OUT, renamed into place only
+ * when gnuplot succeeded and OUT is a whole image; on failure none is left
+ * (but gnuplot not on PATH leaves the .dat and .gp, and says so).  SIM_EIO
+ * when a file cannot be written, SIM_ETOOL from plot__run. */
+int plot__draw(const plot__files *f, plot__write_fn *dat, plot__write_fn *gp, const void *fig,
+               sim_err *err);
+
+/* Run gnuplot (found on PATH) on f->gp_base in run_dir and check that it
+ * left a whole run_dir/OUT (plot__check_image); messages name f's paths.
+ * SIM_ETOOL: not on PATH (*missing 1, naming gnuplot-nox), failed (with its
+ * stderr), or wrote a missing, empty or cut-short image (quoting stderr). */
+int plot__run(const plot__files *f, const char *run_dir, int *missing, sim_err *err);
+
+/* Is path a whole PNG (svg 0: signature, IEND chunk last) or SVG (svg 1:
+ * <?xml or <svg first, </svg> last)?  If not, *why says what is wrong. */
+int plot__check_image(const char *path, int svg, const char **why);
 
 #endif

@@ -279,15 +279,13 @@ static void write_gp(FILE *f, const ohist *h, const plot__files *files) {
         f);
 }
 
-static int write_file(const char *path, const ohist *h, const plot__files *files, int gp,
-                      sim_err *err) {
-  FILE *f = fopen(path, "w");
-  if (!f) return sim_errf(err, SIM_EIO, "cannot write %s: %s", path, strerror(errno));
-  if (gp) write_gp(f, h, files);
-  else write_dat(f, h);
-  int bad = ferror(f);
-  if (fclose(f) != 0) bad = 1;
-  return bad ? sim_errf(err, SIM_EIO, "writing %s failed", path) : 0;
+static void dat_fn(FILE *f, const void *fig, const plot__files *files) {
+  (void)files;
+  write_dat(f, fig);
+}
+
+static void gp_fn(FILE *f, const void *fig, const plot__files *files) {
+  write_gp(f, fig, files);
 }
 
 int plot_outcomes(const plot_opts *o, const char *test, sim_err *err) {
@@ -301,9 +299,7 @@ int plot_outcomes(const plot_opts *o, const char *test, sim_err *err) {
   sqlite3 *db = NULL;
   if (!(rc = plot__open_db(o->db_path, &db, err)) && !(rc = gather(db, &h, err))) {
     arrange(&h);
-    if (!(rc = write_file(files.dat, &h, &files, 0, err)) &&
-        !(rc = write_file(files.gp, &h, &files, 1, err)))
-      rc = plot__run(&files, err);
+    rc = plot__draw(&files, dat_fn, gp_fn, &h, err);
   }
   sqlite3_close(db);
   ohist_free(&h);

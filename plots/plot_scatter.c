@@ -275,15 +275,13 @@ static void write_gp(FILE *f, const scatter *sc, const plot__files *files) {
   fputc('\n', f);
 }
 
-static int write_file(const char *path, const scatter *sc, const plot__files *files, int gp,
-                      sim_err *err) {
-  FILE *f = fopen(path, "w");
-  if (!f) return sim_errf(err, SIM_EIO, "cannot write %s: %s", path, strerror(errno));
-  if (gp) write_gp(f, sc, files);
-  else write_dat(f, sc);
-  int bad = ferror(f);
-  if (fclose(f) != 0) bad = 1;
-  return bad ? sim_errf(err, SIM_EIO, "writing %s failed", path) : 0;
+static void dat_fn(FILE *f, const void *fig, const plot__files *files) {
+  (void)files;
+  write_dat(f, fig);
+}
+
+static void gp_fn(FILE *f, const void *fig, const plot__files *files) {
+  write_gp(f, fig, files);
 }
 
 int plot__scatter(sqlite3 *h, const plot_opts *o, const plot__y *y, const plot__files *f,
@@ -291,9 +289,7 @@ int plot__scatter(sqlite3 *h, const plot_opts *o, const plot__y *y, const plot__
   scatter sc = {.o = o, .y = y};
   int rc = gather(h, &sc, err);
   if (!rc) rc = arrange(&sc, err);
-  if (!rc) rc = write_file(f->dat, &sc, f, 0, err);
-  if (!rc) rc = write_file(f->gp, &sc, f, 1, err);
-  if (!rc) rc = plot__run(f, err);
+  if (!rc) rc = plot__draw(f, dat_fn, gp_fn, &sc, err);
   for (size_t i = 0; i < sc.n; i++) free(sc.pts[i].label);
   free(sc.pts);
   return rc;

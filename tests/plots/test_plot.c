@@ -369,29 +369,43 @@ static void t_no_gnuplot_on_path(void) {
   free(old);
   CHECK_EQ_I64(rc, SIM_ETOOL);
   CHECK_EQ_I64(rc2, SIM_ETOOL);
-  CHECK_EQ_STR(err.msg, "gnuplot not found on PATH: apt-get install gnuplot-nox");
+  CHECK_CONTAINS(err.msg, "gnuplot not found on PATH: apt-get install gnuplot-nox (wrote ");
+  CHECK_CONTAINS(err.msg, "nogp2.gp: `gnuplot nogp2.gp` there draws nogp2.png)");
   CHECK(file_size(path_of("nogp.gp")) > 0); /* the script is there to run later */
+  CHECK(file_size(path_of("nogp.dat")) > 0);
 }
 
-static void t_gnuplot_fails(void) {
-  /* A gnuplot that fails the way a real one does: message on stderr. */
-  const char *bin = path_of("fakebin");
+/* plot_metric(o) with a fake gnuplot, a shell script of body, first on PATH
+ * (a folder of its own per name). */
+static int plot_with_fake_gnuplot(const plot_opts *o, const char *name, const char *body,
+                                  sim_err *err) {
+  char bin[200]; /* not path_of: o->out may be its buffer */
+  snprintf(bin, sizeof bin, "%s/%s", tmpdir, name);
   mkdir(bin, 0755);
   char fake[300];
   snprintf(fake, sizeof fake, "%s/gnuplot", bin);
   FILE *f = fopen(fake, "w");
   CHECK(f != NULL);
-  fputs("#!/bin/sh\necho \"\\\"$1\\\" line 3: undefined variable: boom\" >&2\nexit 1\n", f);
+  fprintf(f, "#!/bin/sh\n%s", body);
   fclose(f);
   chmod(fake, 0755);
   char *old = strdup(getenv("PATH") ? getenv("PATH") : "");
-  setenv("PATH", bin, 1);
+  char path[600];
+  snprintf(path, sizeof path, "%s:%s", bin, old);
+  setenv("PATH", path, 1);
+  int rc = plot_metric(o, err);
+  setenv("PATH", old, 1);
+  free(old);
+  return rc;
+}
+
+static void t_gnuplot_fails(void) {
+  /* A gnuplot that fails the way a real one does: message on stderr. */
   sim_err err = {0};
   plot_opts o = {.db_path = dbpath, .x = "net.jitter", .y = "forbidden_rate",
                  .out = path_of("fail.png")};
-  int rc = plot_metric(&o, &err);
-  setenv("PATH", old, 1);
-  free(old);
+  int rc = plot_with_fake_gnuplot(
+      &o, "fakebin", "echo \"\\\"$1\\\" line 3: undefined variable: boom\" >&2\nexit 1\n", &err);
   CHECK_EQ_I64(rc, SIM_ETOOL);
   CHECK_CONTAINS(err.msg, "gnuplot failed on");
   CHECK_CONTAINS(err.msg, "fail.gp");
@@ -399,9 +413,77 @@ static void t_gnuplot_fails(void) {
   CHECK_CONTAINS(err.msg, "\"fail.gp\" line 3: undefined variable: boom");
 }
 
-static void t_real_gnuplot_error(void) {
-  /* The real gnuplot, unable to open its output (a non-empty directory of
-   * that name): the failure carries gnuplot's own words. */
+/* The name gnuplot is told to write, from the script's "set output" line. */
+#define FAKE_OUT "out=$(sed -n \"s/^set output '\\(.*\\)'$/\\1/p\" \"$1\")\n"
+
+static void t_truncated_output(void) {
+  /* gnuplot on a full disk: exit 0, and a figure cut short.  A PNG without
+   * its IEND chunk, an SVG without its </svg>, an empty file: each is a
+   * failure, named, and no figure is left behind. */
+  sim_err err = {0};
+  plot_opts o = {.db_path = dbpath, .x = "net.jitter", .y = "forbidden_rate",
+                 .out = path_of("cut.png")};
+  int rc = plot_with_fake_gnuplot(
+      &o, "cutpng", FAKE_OUT "printf '\\211PNG\\r\\n\\032\\n\\0\\0\\0\\rIHDR' > \"$out\"\n"
+      "echo 'write error' >&2\nexit 0\n", &err);
+  CHECK_EQ_I64(rc, SIM_ETOOL);
+  CHECK_CONTAINS(err.msg, "cut.png");
+  CHECK_CONTAINS(err.msg, "incomplete PNG");
+  CHECK_CONTAINS(err.msg, "write error"); /* gnuplot's own words */
+  CHECK_EQ_I64(file_size(path_of("cut.png")), -1);
+  o.out = path_of("cut.svg");
+  rc = plot_with_fake_gnuplot(&o, "cutsvg",
+                              FAKE_OUT "printf '<?xml version=\"1.0\"?>\\n<svg>\\n<g>' > \"$out\"\n",
+                              &err);
+  CHECK_EQ_I64(rc, SIM_ETOOL);
+  CHECK_CONTAINS(err.msg, "incomplete SVG");
+  CHECK_EQ_I64(file_size(path_of("cut.svg")), -1);
+  o.out = path_of("cut0.png");
+  rc = plot_with_fake_gnuplot(&o, "cutempty", FAKE_OUT ": > \"$out\"\n", &err);
+  CHECK_EQ_I64(rc, SIM_ETOOL);
+  CHECK_CONTAINS(err.msg, "cut0.png");
+  /* The real gnuplot's figures pass the same check. */
+  o.out = path_of("whole.svg");
+  if ((rc = plot_metric(&o, &err))) CHECK__FAIL("plot_metric: %s", err.msg);
+}
+
+static void t_failure_leaves_nothing(void) {
+  /* A figure drawn once; redrawn with a failing gnuplot, the earlier
+   * .dat, .gp and .png stay as they were and nothing new is left. */
+  sim_err err = {0};
+  plot_opts o = {.db_path = dbpath, .x = "net.jitter", .y = "forbidden_rate",
+                 .out = path_of("keep.png")};
+  int rc = plot_metric(&o, &err);
+  if (rc) CHECK__FAIL("plot_metric: %s", err.msg);
+  char *dat = strdup(slurp(path_of("keep.dat"))), *gp = strdup(slurp(path_of("keep.gp")));
+  long png = file_size(path_of("keep.png"));
+  o.y = "anomaly_rate"; /* a different figure: its files would differ */
+  rc = plot_with_fake_gnuplot(&o, "failbin", "echo boom >&2\nexit 1\n", &err);
+  CHECK_EQ_I64(rc, SIM_ETOOL);
+  CHECK_EQ_STR(slurp(path_of("keep.dat")), dat);
+  CHECK_EQ_STR(slurp(path_of("keep.gp")), gp);
+  CHECK_EQ_I64(file_size(path_of("keep.png")), png);
+  free(dat);
+  free(gp);
+  /* A first figure that fails leaves no .dat, .gp or image. */
+  o.out = path_of("never.svg");
+  rc = plot_with_fake_gnuplot(&o, "failbin", "echo boom >&2\nexit 1\n", &err);
+  CHECK_EQ_I64(rc, SIM_ETOOL);
+  CHECK_EQ_I64(file_size(path_of("never.dat")), -1);
+  CHECK_EQ_I64(file_size(path_of("never.gp")), -1);
+  CHECK_EQ_I64(file_size(path_of("never.svg")), -1);
+  /* Nor does one whose gnuplot succeeds on a truncated image. */
+  o.out = path_of("never.png");
+  rc = plot_with_fake_gnuplot(&o, "cutbin", FAKE_OUT "printf '\\211PNG' > \"$out\"\n", &err);
+  CHECK_EQ_I64(rc, SIM_ETOOL);
+  CHECK_EQ_I64(file_size(path_of("never.dat")), -1);
+  CHECK_EQ_I64(file_size(path_of("never.gp")), -1);
+  CHECK_EQ_I64(file_size(path_of("never.png")), -1);
+}
+
+static void t_output_is_a_folder(void) {
+  /* OUT names a non-empty directory: the figure cannot take its place,
+   * the message says so, and no .dat or .gp is left beside it. */
   mkdir(path_of("busy.png"), 0755);
   FILE *f = fopen(path_of("busy.png/keep"), "w");
   CHECK(f != NULL);
@@ -409,10 +491,11 @@ static void t_real_gnuplot_error(void) {
   plot_opts o = {.db_path = dbpath, .x = "net.jitter", .y = "forbidden_rate",
                  .out = path_of("busy.png")};
   sim_err err = {0};
-  CHECK_EQ_I64(plot_metric(&o, &err), SIM_ETOOL);
-  CHECK_CONTAINS(err.msg, "gnuplot failed on");
-  CHECK_CONTAINS(err.msg, "busy.gp");
-  CHECK_CONTAINS(err.msg, "cannot open file");
+  CHECK_EQ_I64(plot_metric(&o, &err), SIM_EIO);
+  CHECK_CONTAINS(err.msg, "cannot write ");
+  CHECK_CONTAINS(err.msg, "busy.png: Is a directory");
+  CHECK_EQ_I64(file_size(path_of("busy.dat")), -1);
+  CHECK_EQ_I64(file_size(path_of("busy.gp")), -1);
 }
 
 static void t_unwritable_output(void) {
@@ -436,7 +519,9 @@ static const check_case cases[] = {
     {"outcomes_across_models", t_outcomes_across_models},
     {"no_gnuplot_on_path", t_no_gnuplot_on_path},
     {"gnuplot_fails", t_gnuplot_fails},
-    {"real_gnuplot_error", t_real_gnuplot_error},
+    {"truncated_output", t_truncated_output},
+    {"failure_leaves_nothing", t_failure_leaves_nothing},
+    {"output_is_a_folder", t_output_is_a_folder},
     {"unwritable_output", t_unwritable_output},
     {0},
 };
