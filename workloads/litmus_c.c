@@ -231,7 +231,9 @@ static int primary(litmus_ps *ps, uint32_t *out) {
   }
 }
 
-static int unary(litmus_ps *ps, uint32_t *out) {
+static int unary(litmus_ps *ps, uint32_t *out);
+
+static int unary_in(litmus_ps *ps, uint32_t *out) {
   litmus_tok tok;
   int rc;
   litmus__lex_peek(&ps->lx, &tok);
@@ -249,6 +251,18 @@ static int unary(litmus_ps *ps, uint32_t *out) {
   uint32_t a;
   if ((rc = unary(ps, &a))) return rc;
   return mk_op(ps, &tok, kind, a, a, out);
+}
+
+/* LI6: every cycle of the expression recursion (prefix operators, '(' and a
+ * call's arguments) passes through here. */
+static int unary(litmus_ps *ps, uint32_t *out) {
+  litmus_tok at;
+  litmus__lex_peek(&ps->lx, &at);
+  int rc = litmus__nest_enter(ps, &at);
+  if (rc) return rc;
+  rc = unary_in(ps, out);
+  litmus__nest_leave(ps);
+  return rc;
 }
 
 /* Binding strength of a binary operator (C's), 0 if tok is none. */
@@ -478,7 +492,7 @@ static int if_stmt(litmus_ps *ps) {
   return 0;
 }
 
-static int stmt(litmus_ps *ps) {
+static int stmt_in(litmus_ps *ps) {
   litmus_tok tok, next;
   int rc;
   ps->temp_used = 0; /* the previous statement's temporaries are dead */
@@ -524,6 +538,17 @@ static int stmt(litmus_ps *ps) {
     return litmus__err_tok(ps, &tok, SIM_EUNSUP, "assigning pointer '%.*s' is not supported", (int)tok.len, tok.s);
   return litmus__err_tok(ps, &tok, SIM_ESYNTAX, "unknown name '%.*s' (not a register of P%u)", (int)tok.len, tok.s,
                          ps->tid);
+}
+
+/* LI6: blocks and ifs nest through here. */
+static int stmt(litmus_ps *ps) {
+  litmus_tok at;
+  litmus__lex_peek(&ps->lx, &at);
+  int rc = litmus__nest_enter(ps, &at);
+  if (rc) return rc;
+  rc = stmt_in(ps);
+  litmus__nest_leave(ps);
+  return rc;
 }
 
 /* --- Threads ---------------------------------------------------------- */

@@ -45,6 +45,9 @@
  *   LI5  A location's init is truncated to its size; a register's init is
  *        narrowed to its width; a condition atom's constant is normalised the
  *        same way, so comparison is plain int64 equality.
+ *   LI6  No expression or condition tree is deeper than LITMUS_MAX_NEST, and
+ *        the parsers never recurse deeper than that either (litmus__nest_enter),
+ *        so no input can overflow a stack.
  */
 #ifndef MMSIM_WORKLOADS_LITMUS_INT_H
 #define MMSIM_WORKLOADS_LITMUS_INT_H
@@ -59,6 +62,13 @@
 #define LITMUS_MAX_CODE 4096       /* instructions per thread */
 #define LITMUS_MAX_NODES 65536     /* expression and condition nodes per test */
 #define LITMUS_NMODELS 4
+/* LI6: how deep parentheses, prefix operators, blocks and expression trees
+ * may nest.  The parsers recurse once per level, and litmus_thread_run and
+ * the condition's evaluator recurse once per tree level on a coroutine's
+ * small stack, so without a bound a hostile file overflows the stack
+ * (about 16,000 levels on the main stack, a few thousand on a coroutine's).
+ * Real tests nest a handful of levels. */
+#define LITMUS_MAX_NEST 256
 
 typedef enum { LITMUS_DIALECT_X86, LITMUS_DIALECT_C } litmus_dialect;
 
@@ -92,6 +102,7 @@ typedef enum {
 typedef struct litmus_expr {
   uint8_t kind; /* litmus_xkind */
   uint8_t reg;  /* LX_REG */
+  uint16_t depth; /* LI6: 1 for a leaf, else 1 + its deepest child's */
   uint32_t a, b;
   int64_t val; /* LX_CONST */
 } litmus_expr;
@@ -198,6 +209,7 @@ typedef enum {
 typedef struct litmus_prop {
   uint8_t kind; /* litmus_pkind */
   uint8_t obs;  /* LP_EQ, LP_NE */
+  uint16_t depth; /* LI6: 1 for a leaf, else 1 + its deepest child's */
   uint32_t a, b;
   int64_t val; /* LI5: normalised to the observed variable's width */
 } litmus_prop;
@@ -320,6 +332,7 @@ typedef struct litmus_ps {
   uint8_t temp[LITMUS_MAX_REGS]; /* its hidden registers, reused by each statement */
   unsigned ntemp, temp_used;
   bool pure_only; /* right operand of && or ||: no shared access allowed */
+  unsigned nest;  /* LI6: recursion depth of the parser */
 } litmus_ps;
 
 /* Errors: "file:line:col: " then the message; return the code. */
@@ -341,6 +354,10 @@ int litmus__reg_add(litmus_ps *ps, unsigned tid, const litmus_tok *at, const cha
 int litmus__emit(litmus_ps *ps, unsigned tid, const litmus_insn *in, unsigned *pc);
 int litmus__expr(litmus_ps *ps, const litmus_tok *at, litmus_expr e, uint32_t *idx);
 int litmus__prop(litmus_ps *ps, const litmus_tok *at, litmus_prop p, uint32_t *idx);
+/* LI6: call on entering a recursive construct (at: where it starts);
+ * SIM_EUNSUP past LITMUS_MAX_NEST levels.  Pair each 0 with a leave. */
+int litmus__nest_enter(litmus_ps *ps, const litmus_tok *at);
+static inline void litmus__nest_leave(litmus_ps *ps) { ps->nest--; }
 
 /* Sizes of C and herd type names ("int" 4, "u64" 8, ...); 0 if not a type
  * word.  litmus__type parses a run of them ("unsigned long", "volatile int"). */

@@ -164,11 +164,33 @@ int litmus__emit(litmus_ps *ps, unsigned tid, const litmus_insn *in, unsigned *p
   return 0;
 }
 
+/* LI6: a node's depth from its children's (already built: LI2). */
+static int node_depth(litmus_ps *ps, const litmus_tok *at, unsigned a, unsigned b, bool leaf, uint16_t *depth) {
+  unsigned d = leaf ? 1 : 1 + (a > b ? a : b);
+  if (d > LITMUS_MAX_NEST)
+    return litmus__err_tok(ps, at, SIM_EUNSUP, "%s nested deeper than %d levels",
+                           ps->lx.c_code ? "expression" : "condition", LITMUS_MAX_NEST);
+  *depth = (uint16_t)d;
+  return 0;
+}
+
+int litmus__nest_enter(litmus_ps *ps, const litmus_tok *at) {
+  if (ps->nest >= LITMUS_MAX_NEST)
+    return litmus__err_tok(ps, at, SIM_EUNSUP,
+                           "nested deeper than %d levels (parentheses, '~', '-', '!', blocks or ifs)",
+                           LITMUS_MAX_NEST);
+  ps->nest++;
+  return 0;
+}
+
 int litmus__expr(litmus_ps *ps, const litmus_tok *at, litmus_expr e, uint32_t *idx) {
   litmus_test *t = ps->t;
+  bool leaf = e.kind == LX_CONST || e.kind == LX_REG;
+  int rc = node_depth(ps, at, leaf ? 0 : t->ex[e.a].depth, leaf ? 0 : t->ex[e.b].depth, leaf, &e.depth);
+  if (rc) return rc;
   if (t->nex >= LITMUS_MAX_NODES)
     return litmus__err_tok(ps, at, SIM_EUNSUP, "more than %d expression nodes", LITMUS_MAX_NODES);
-  int rc = grow(ps, (void **)&t->ex, &t->capex, t->nex + 1, sizeof *t->ex);
+  rc = grow(ps, (void **)&t->ex, &t->capex, t->nex + 1, sizeof *t->ex);
   if (rc) return rc;
   *idx = t->nex;
   t->ex[t->nex++] = e;
@@ -177,9 +199,13 @@ int litmus__expr(litmus_ps *ps, const litmus_tok *at, litmus_expr e, uint32_t *i
 
 int litmus__prop(litmus_ps *ps, const litmus_tok *at, litmus_prop p, uint32_t *idx) {
   litmus_test *t = ps->t;
+  bool leaf = p.kind != LP_NOT && p.kind != LP_AND && p.kind != LP_OR && p.kind != LP_IMP;
+  unsigned da = leaf ? 0 : t->pr[p.a].depth, db = p.kind == LP_NOT || leaf ? 0 : t->pr[p.b].depth;
+  int rc = node_depth(ps, at, da, db, leaf, &p.depth);
+  if (rc) return rc;
   if (t->npr >= LITMUS_MAX_NODES)
     return litmus__err_tok(ps, at, SIM_EUNSUP, "condition has more than %d nodes", LITMUS_MAX_NODES);
-  int rc = grow(ps, (void **)&t->pr, &t->cappr, t->npr + 1, sizeof *t->pr);
+  rc = grow(ps, (void **)&t->pr, &t->cappr, t->npr + 1, sizeof *t->pr);
   if (rc) return rc;
   *idx = t->npr;
   t->pr[t->npr++] = p;
@@ -623,8 +649,9 @@ static unsigned obs_bytes(const litmus_test *t, unsigned obs) {
 }
 
 static int prop_imp(litmus_ps *ps, uint32_t *out);
+static int prop_unary(litmus_ps *ps, uint32_t *out);
 
-static int prop_unary(litmus_ps *ps, uint32_t *out) {
+static int prop_unary_in(litmus_ps *ps, uint32_t *out) {
   litmus_tok tok;
   int rc;
   litmus__lex_peek(&ps->lx, &tok);
@@ -667,6 +694,17 @@ static int prop_unary(litmus_ps *ps, uint32_t *out) {
   return litmus__prop(ps, &v.name, p, out);
 }
 
+/* LI6: every cycle of the condition's recursion passes through here. */
+static int prop_unary(litmus_ps *ps, uint32_t *out) {
+  litmus_tok at;
+  litmus__lex_peek(&ps->lx, &at);
+  int rc = litmus__nest_enter(ps, &at);
+  if (rc) return rc;
+  rc = prop_unary_in(ps, out);
+  litmus__nest_leave(ps);
+  return rc;
+}
+
 static int prop_bin(litmus_ps *ps, litmus_tk op, litmus_pkind kind, int (*sub)(litmus_ps *, uint32_t *),
                     uint32_t *out) {
   int rc = sub(ps, out);
@@ -691,7 +729,11 @@ static int prop_imp(litmus_ps *ps, uint32_t *out) {
   if (rc || tok.kind != LT_IMPL) return rc;
   litmus__lex_next(&ps->lx, &tok);
   litmus_prop p = {.kind = LP_IMP, .a = *out};
-  if ((rc = prop_imp(ps, &p.b))) return rc; /* right-associative */
+  /* right-associative: the one recursion that skips prop_unary (LI6) */
+  if ((rc = litmus__nest_enter(ps, &tok))) return rc;
+  rc = prop_imp(ps, &p.b);
+  litmus__nest_leave(ps);
+  if (rc) return rc;
   return litmus__prop(ps, &tok, p, out);
 }
 

@@ -146,6 +146,10 @@ bool litmus__check(const litmus_test *t) {
       if (in->op == LI_SET && in->dst < 0) return false;
     }
   }
+  for (unsigned i = 0; i < t->nex; i++) /* LI6 */
+    if (t->ex[i].depth < 1 || t->ex[i].depth > LITMUS_MAX_NEST) return false;
+  for (unsigned i = 0; i < t->npr; i++)
+    if (t->pr[i].depth < 1 || t->pr[i].depth > LITMUS_MAX_NEST) return false;
   for (unsigned i = 0; i < t->nobs; i++) { /* LI4 */
     const litmus_obs *o = &t->obs[i];
     if (o->is_reg ? (o->tid >= t->nthreads || o->idx >= t->th[o->tid].nregs || t->th[o->tid].reg[o->idx].hidden)

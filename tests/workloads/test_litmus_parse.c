@@ -3,7 +3,10 @@
  * conditions, expectations, errors with their positions, refusals, and
  * every shipped file under litmus/. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../../workloads/litmus.h"
 #include "../../workloads/litmus_int.h" /* litmus__check: the deep checker of LI1-LI5 */
@@ -371,6 +374,86 @@ static void t_io_error(void) {
   CHECK_CONTAINS(err.msg, "/nonexistent/dir/x.litmus");
 }
 
+/* --- Nesting (LI6) ---------------------------------------------------------
+ * Each construct nested n deep: before LITMUS_MAX_NEST bounded it, 16,000 to
+ * 32,000 levels overflowed the parser's stack (exit 139), and a long
+ * operator chain overflowed the interpreter's on a coroutine.  Each parse
+ * runs in a child process, so a crash fails its own construct by name. */
+
+typedef enum { N_COND_PAREN, N_COND_TILDE, N_COND_CHAIN, N_C_NEG, N_C_PAREN, N_C_BRACE, N_C_IF, N_C_CHAIN } nest_kind;
+
+static char *repeat(char *p, const char *s, unsigned n) {
+  for (size_t len = strlen(s); n-- > 0; p += len) memcpy(p, s, len);
+  *p = '\0';
+  return p;
+}
+
+/* A test whose kind-construct nests n deep; caller frees. */
+static char *nested(nest_kind k, unsigned n) {
+  char *text = malloc(64 + 20 * (size_t)n), *p = text;
+  if (!text) return NULL;
+  if (k <= N_COND_CHAIN) {
+    p += sprintf(p, "X86 t\n{ x=0; }\n P0 ;\n MOV EAX,[x] ;\nexists (");
+    if (k == N_COND_PAREN) p = repeat(repeat(repeat(p, "(", n), "0:EAX=0", 1), ")", n);
+    if (k == N_COND_TILDE) p = repeat(repeat(p, "~", n), "0:EAX=0", 1);
+    if (k == N_COND_CHAIN) p = repeat(repeat(p, "0:EAX=0 \\/ ", n), "0:EAX=1", 1);
+    sprintf(p, ")\n");
+    return text;
+  }
+  p += sprintf(p, "C t\n{ x=0; }\nP0(int *x) {\n int r0 = 0;\n ");
+  if (k == N_C_NEG) p = repeat(repeat(repeat(p, "r0 = ", 1), "-", n), "r0;", 1);
+  if (k == N_C_PAREN) p = repeat(repeat(repeat(repeat(repeat(p, "r0 = ", 1), "(", n), "r0", 1), ")", n), ";", 1);
+  if (k == N_C_BRACE) p = repeat(repeat(p, "{", n), "}", n);
+  if (k == N_C_IF) p = repeat(repeat(p, "if (r0) ", n), "r0 = 1;", 1);
+  if (k == N_C_CHAIN) p = repeat(repeat(repeat(p, "r0 = ", 1), "r0 + ", n), "r0;", 1);
+  sprintf(p, "\n}\nexists (0:r0=0)\n");
+  return text;
+}
+
+/* Parse kind nested n deep in a child: exit 0 if the result is as wanted
+ * (want == NULL: parses; else SIM_EUNSUP with want in the message). */
+static void nest_case(nest_kind k, unsigned n, const char *want) {
+  fflush(NULL);
+  pid_t pid = fork();
+  CHECK(pid >= 0);
+  if (pid == 0) {
+    char *text = nested(k, n);
+    litmus_test *t = NULL;
+    sim_err err = {0};
+    int rc = text ? litmus_parse_string("t.litmus", text, &t, &err) : SIM_ENOMEM;
+    bool ok = want ? rc == SIM_EUNSUP && !t && strstr(err.msg, want) : rc == 0 && litmus__check(t);
+    if (!ok) fprintf(stderr, "  kind %d, %u deep: rc %d: %s\n", (int)k, n, rc, err.msg);
+    litmus_free(t);
+    free(text);
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  CHECK_EQ_I64(waitpid(pid, &status, 0), pid);
+  if (WIFSIGNALED(status)) fprintf(stderr, "  kind %d, %u deep: killed by signal %d\n", (int)k, n, WTERMSIG(status));
+  CHECK(WIFEXITED(status));
+  CHECK_EQ_I64(WEXITSTATUS(status), 0);
+}
+
+static void t_nesting(void) {
+  static const struct {
+    nest_kind k;
+    const char *deep; /* the error of 40,000 levels: FILE:LINE:COL and the limit */
+  } cases[] = {
+      {N_COND_PAREN, "t.litmus:5:264: nested deeper than 256 levels"},
+      {N_COND_TILDE, "t.litmus:5:264: nested deeper than 256 levels"},
+      {N_COND_CHAIN, "t.litmus:5:2822: condition nested deeper than 256 levels"},
+      {N_C_NEG, "t.litmus:5:262: nested deeper than 256 levels"},
+      {N_C_PAREN, "t.litmus:5:262: nested deeper than 256 levels"},
+      {N_C_BRACE, "t.litmus:5:258: nested deeper than 256 levels"},
+      {N_C_IF, "t.litmus:5:2046: nested deeper than 256 levels"},
+      {N_C_CHAIN, "t.litmus:5:1285: expression nested deeper than 256 levels"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    nest_case(cases[i].k, 200, NULL); /* deep but within the limit */
+    nest_case(cases[i].k, 40000, cases[i].deep);
+  }
+}
+
 /* Every shipped test parses, is named after its file, is in its dialect's
  * folder, and states an expectation for every model. */
 static void check_shipped(const char *sub, const char *arch, unsigned min_files) {
@@ -419,6 +502,7 @@ static const check_case cases[] = {
     {"syntax_errors", t_syntax_errors},
     {"unsupported", t_unsupported},
     {"io_error", t_io_error},
+    {"nesting", t_nesting},
     {"shipped_x86", t_shipped_x86},
     {"shipped_c", t_shipped_c},
     {0},
