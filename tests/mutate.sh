@@ -59,6 +59,13 @@ if ! build; then
   exit 1
 fi
 
+# The suite must pass unmutated, or every mutation would look caught.
+if ! ctest --test-dir "$work/build" -j2 >"$work/baseline.ctest" 2>&1; then
+  say "mutate: the suite fails without any mutation; see $work/baseline.ctest"
+  exit 1
+fi
+say "mutate: the unmutated suite passes"
+
 wanted() {
   [ $# -eq 0 ] && return 0
   for w in "$@"; do [ "$w" = "$name" ] && return 0; done
