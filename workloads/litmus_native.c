@@ -92,6 +92,7 @@ int litmus_run_native(const litmus_test *t, const cfg *c, litmus_result *r, nati
   native__loop_run(&l);
   r->wall_s = l.wall_s;
   h->pinned = l.pinned;
+  h->cpus_used = l.cpus_used;
   double w = r->wall_s > 0 ? r->wall_s : 1e-9;
   metrics_set(&r->metrics, "native.iterations_per_s", (double)r->iterations / w);
   metrics_set(&r->metrics, "native.cores", h->cores);

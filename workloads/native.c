@@ -110,6 +110,7 @@ int native_run(const cfg *c, wl_result *r, native_host *h, sim_err *err) {
     goto done;
   }
   h->pinned = l.pinned;
+  h->cpus_used = l.cpus_used;
   double it = r->iterations ? (double)r->iterations : 1, w = r->wall_s > 0 ? r->wall_s : 1e-9;
   metrics_set(&r->metrics, "map.ops", (double)r->map_ops);
   metrics_set(&r->metrics, "map.ops_per_iteration", (double)r->map_ops / it);

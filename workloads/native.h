@@ -32,6 +32,7 @@ typedef struct native_host {
   char cpu[128];  /* /proc/cpuinfo's model name */
   unsigned cores; /* online CPUs */
   bool pinned;    /* every thread got its CPU */
+  unsigned cpus_used; /* distinct CPUs the threads ran on: 1 = one at a time */
 } native_host;
 
 int native_run(const cfg *c, wl_result *r, native_host *h, sim_err *err);

@@ -45,10 +45,12 @@ typedef struct native_loop {
   /* Out */
   bool failed;  /* begin returned false */
   bool pinned;  /* affinity asked for and every thread pinned */
+  unsigned cpus_used; /* distinct CPUs the threads were seen on (sched_getcpu) */
   double wall_s;
   /* Private */
   spin_barrier bar;
   unsigned npinned;
+  uint64_t cpu_mask;
 } native_loop;
 
 /* Run l on l->threads host threads (at most 64) and wait for them. */

@@ -1,5 +1,11 @@
 /* workloads/native_loop.c -- the host threads of both native runners:
- * barrier, pinning and the batch loop (native_int.h). */
+ * barrier, pinning and the batch loop (native_int.h).
+ *
+ * Each thread notes the CPU it is on (sched_getcpu) at the start and the
+ * end of every batch, a call per batch and not per iteration so the race
+ * window is untouched; the union is cpus_used.  A test can thus tell a
+ * runner that ran its threads one at a time (cpus_used 1 with two CPUs
+ * online and pinning on) from a host that merely showed no anomaly. */
 #include <pthread.h>
 #include <sched.h>
 #include <unistd.h>
@@ -41,6 +47,12 @@ bool native__pin(unsigned tid) {
   return pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0;
 }
 
+/* The CPU this thread is on now, as one bit (CPUs past 63 share bits). */
+static uint64_t cpu_bit(void) {
+  int c = sched_getcpu();
+  return c < 0 ? 0 : UINT64_C(1) << (c % 64);
+}
+
 typedef struct loop_arg {
   native_loop *l;
   unsigned tid;
@@ -49,6 +61,7 @@ typedef struct loop_arg {
 static void *loop_thread(void *arg) {
   native_loop *l = ((loop_arg *)arg)->l;
   unsigned tid = ((loop_arg *)arg)->tid, sense = 0;
+  uint64_t cpus = 0;
   if (l->affinity && native__pin(tid)) __atomic_fetch_add(&l->npinned, 1, __ATOMIC_RELAXED);
   mem_native_port port;
   mem_native_port_init(&port, tid, l->width);
@@ -59,17 +72,20 @@ static void *loop_thread(void *arg) {
     if (tid == 0 && !l->begin(l->ctx, count)) l->failed = true;
     native__barrier_wait(&l->bar, &sense);
     if (l->failed) break;
+    cpus |= cpu_bit();
     for (uint64_t j = 0; j < count; j++) {
       if (l->prepare) l->prepare(l->ctx, j, tid, &port.base);
       if (!l->perpetual) native__barrier_wait(&l->bar, &sense);
       for (uint64_t s = sim_rng_upto(&skew, l->skew); s; s--) native__relax();
       l->body(l->ctx, j, tid, &port.base);
     }
+    cpus |= cpu_bit();
     native__barrier_wait(&l->bar, &sense);
     /* Thread 0 observes, then sets up the next batch, while the others
      * already wait at that batch's first barrier: no barrier between. */
     if (tid == 0) l->end(l->ctx, base, count, &port.base);
   }
+  __atomic_fetch_or(&l->cpu_mask, cpus, __ATOMIC_RELAXED);
   return NULL;
 }
 
@@ -80,6 +96,7 @@ void native__loop_run(native_loop *l) {
   if (l->threads > MAX_THREADS) sim_panic("native: %u threads, at most %d", l->threads, MAX_THREADS);
   l->bar = (spin_barrier){.n = l->threads};
   l->npinned = 0;
+  l->cpu_mask = 0;
   l->failed = false;
   double t0 = wallclock_s();
   for (unsigned i = 0; i < l->threads; i++) {
@@ -91,4 +108,5 @@ void native__loop_run(native_loop *l) {
   for (unsigned i = 0; i < l->threads; i++) pthread_join(th[i], NULL);
   l->wall_s = wallclock_s() - t0;
   l->pinned = l->affinity && l->npinned == l->threads;
+  l->cpus_used = (unsigned)__builtin_popcountll(l->cpu_mask);
 }
