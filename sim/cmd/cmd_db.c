@@ -82,7 +82,9 @@ static int cmd_merge(int argc, char **argv, sim_err *err) {
   if (argc >= 2 && strcmp(argv[1], "--help") == 0) return cmd__usage_of("merge"), 0;
   if (argc < 3) return cmd__usage_error(err, "merge", "expected OUT.db and at least one SHARD.db");
   db *out = NULL;
-  int rc = db_open(argv[1], &out, err);
+  /* Every shard checked before the output is opened, and so created. */
+  int rc = db_merge_check(argv[1], (const char *const *)argv + 2, (size_t)argc - 2, err);
+  if (!rc) rc = db_open(argv[1], &out, err);
   for (int i = 2; i < argc && !rc; i++) {
     db_merge_stats st;
     if (!(rc = db_merge(out, argv[i], &st, err)))
