@@ -76,9 +76,34 @@ static void t_sweep_reruns_after_litmus_edit(void) {
   CHECK_CONTAINS(cli_out, "workload.litmus_hash: read-only");
 }
 
+/* A cache hierarchy bigger than sim.memory_limit is refused before it is
+ * built, naming the keys and the size they need; raised, the limit lets a
+ * large L2 run, paying only for the sets it touches. */
+static void t_memory_limit(void) {
+  cli_tmpdir();
+  cli_write("t.litmus", sb_litmus);
+  cli_write("m.json", "{\"memory\": {\"kind\": \"mesi\"}, \"workload\": {\"kind\": "
+                      "\"litmus\", \"litmus\": \"t.litmus\"}, \"run\": {\"iterations\": 20}}");
+  CHECK_EQ_I64(cli("run m.json --db m.db --set sim.memory_limit=100000"), 2);
+  CHECK_CONTAINS(cli_out, "m.json: sim.memory_limit: the cache hierarchy needs ");
+  CHECK_CONTAINS(cli_out, "the shared LLC, cache.llc.sets and cache.llc.ways: 2.1 MiB");
+  CHECK_CONTAINS(cli_out, "more than the limit of 97.7 KiB");
+  CHECK(cli_sql_int("m.db", "SELECT count(*) FROM runs") <= 0);
+  CHECK_EQ_I64(cli("run m.json --db m.db --set cache.l2.sets=1048576 --set cache.l2.ways=64 "
+                   "--set sim.memory_limit=1000"),
+               2);
+  CHECK_CONTAINS(cli_out, "the private L2s, cache.l2.sets and cache.l2.ways: 17.0 GiB across 2 cores");
+  /* 17 GiB of L2 if every set were touched; this test touches a few. */
+  CHECK_EQ_I64(cli("run m.json --db m.db --set cache.l2.sets=1048576 --set cache.l2.ways=64 "
+                   "--set sim.memory_limit=100000000000"),
+               0);
+  CHECK_EQ_I64(cli_sql_int("m.db", "SELECT count(*) FROM runs"), 1);
+}
+
 static const check_case cases[] = {{"errors_name_file_and_key", t_errors_name_file_and_key},
                                    {"sweep_reruns_after_litmus_edit",
                                     t_sweep_reruns_after_litmus_edit},
+                                   {"memory_limit", t_memory_limit},
                                    {0, 0}};
 
 int main(int argc, char **argv) { return check_main(cases, argc, argv); }

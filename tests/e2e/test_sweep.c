@@ -180,9 +180,9 @@ static void t_bad_input(void) {
   CHECK_EQ_I64(cli("sweep grid.json --db x.db --set cache.l1.sets=3"), 2);
   CHECK_CONTAINS(cli_out, "cache.l1.sets");
   CHECK_EQ_I64(cli("sweep grid.json --db x.db -j 0"), 2);
-  CHECK_EQ_I64(cli("sweep nofile.json --db y.db -j1"), 1); /* the first run fails: stop */
+  CHECK_EQ_I64(cli("sweep nofile.json --db y.db -j1"), 2); /* the first run fails (input): stop */
   CHECK_CONTAINS(cli_out, "point cpu.model=sc run.seed=1: ");
-  CHECK_CONTAINS(cli_out, "missing.litmus");
+  CHECK_CONTAINS(cli_out, "nofile.json: workload.litmus: cannot read missing.litmus");
   CHECK(cli_sql_int("x.db", ALL) <= 0); /* absent or empty */
   CHECK_EQ_I64(cli_sql_int("y.db", ALL), 0);
   CHECK_EQ_I64(cli_sql_int("y.db", "SELECT count(*) FROM experiments"), 0);
