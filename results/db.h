@@ -93,6 +93,8 @@ int db_experiment_done_hashes(db *d, const char *name, const char *config_json,
  * the claim is now me's; else DB_CLAIM_HELD, *holder (may be NULL) filled.
  * The claim is released by the run itself: marking it done deletes the
  * claim in the same transaction (schema.c, runs_release_claim).
+ * take sets the handle's PRAGMA synchronous to NORMAL (claim.c C5): claim
+ * on a handle of its own.
  * release: deletes me's claim of the point, for a run that failed. */
 typedef struct db_owner {
   int64_t pid, pid_start;
