@@ -158,6 +158,10 @@ void plot__dat_source(FILE *f, const plot_opts *o, const char *x_note) {
     fputs("\n# where: ", f);
     plot__comment(f, o->where);
   }
+  if (o->experiment) {
+    fputs("\n# experiment: ", f);
+    plot__comment(f, o->experiment);
+  }
 }
 
 void plot__preamble(FILE *gp, const plot__files *f, const char *what, int width_px) {
@@ -185,23 +189,37 @@ void plot__preamble(FILE *gp, const plot__files *f, const char *what, int width_
   fputc('\n', gp);
 }
 
-void plot__title(FILE *gp, const plot_opts *o, const char *what) {
+/* s cut to PLOT_TITLE_WHERE_MAX characters, as a gnuplot string. */
+static void quote_cut(FILE *gp, const char *s) {
+  size_t n = strlen(s);
+  char line[PLOT_TITLE_WHERE_MAX + 4];
+  snprintf(line, sizeof line, "%.*s%s", PLOT_TITLE_WHERE_MAX - (n > PLOT_TITLE_WHERE_MAX ? 3 : 0),
+           s, n > PLOT_TITLE_WHERE_MAX ? "..." : "");
+  plot__quote(gp, line);
+}
+
+void plot__title(FILE *gp, const plot_opts *o, const char *what, const char *pooled) {
   fputs("set title ", gp);
   plot__quote(gp, o->title ? o->title : what);
   if (!o->title && o->where && *o->where) {
     /* The where as a second line, cut so it fits the figure's width; the
      * .dat header and the .gp comment keep it whole. */
-    size_t n = strlen(o->where);
-    char line[PLOT_TITLE_WHERE_MAX + 4];
-    snprintf(line, sizeof line, "%.*s%s", PLOT_TITLE_WHERE_MAX - (n > PLOT_TITLE_WHERE_MAX ? 3 : 0),
-             o->where, n > PLOT_TITLE_WHERE_MAX ? "..." : "");
     fputs(" . \"\\n\" . ", gp);
-    plot__quote(gp, line);
+    quote_cut(gp, o->where);
+  }
+  if (pooled) { /* --pool: said even under the user's own title */
+    fputs(" . \"\\n\" . ", gp);
+    quote_cut(gp, pooled);
   }
   fputc('\n', gp);
   if (o->where && *o->where) {
     fputs("# where: ", gp);
     plot__comment(gp, o->where);
+    fputc('\n', gp);
+  }
+  if (pooled) {
+    fputs("# ", gp);
+    plot__comment(gp, pooled);
     fputc('\n', gp);
   }
 }

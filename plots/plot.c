@@ -39,10 +39,12 @@
  * .dat layouts (columns 2-4 are always y, its low and high bar):
  *   numeric x: one block per series (gnuplot `index i`), two blank lines
  *              between blocks; rates "x y y_lo y_hi runs k n", metrics
- *              "x y_mean y_min y_max runs".
- *   text x:    one row per x value, "x" then for series i the four columns
- *              y y_lo y_hi runs starting at column 2 + 4i; '?' where a
- *              series has no run at that x.
+ *              "x y_mean y_min y_max runs iterations".
+ *   text x:    one row per x value, "x" then for series i the five columns
+ *              y y_lo y_hi runs iterations starting at column 2 + 5i; '?'
+ *              where a series has no run at that x.
+ * A point's runs are repeats of one config, identical runs once
+ * (plot_pool.c, checked before step 2).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -57,7 +59,7 @@ typedef struct point {
   double xnum, bynum;
   int xnumeric, bynumeric;
   double y, lo, hi;   /* NAN: undefined (0 iterations) */
-  int64_t runs, k, n; /* k, n: rates only */
+  int64_t runs, k, n; /* n: iterations summed over the runs; k: rates only */
   int64_t first;      /* lowest run id at this point */
 } point;
 
@@ -78,34 +80,50 @@ typedef struct figure {
   char **xs; /* distinct x values, in axis order (text x) */
   size_t nxs;
   int xnumeric, errbars, logx, nonneg;
+  plot__pool pool;
 } figure;
 
 /* ---- 2. gather ---- */
 
-static char *query_sql(const figure *fg) {
+/* The figure's candidate runs as (rid, xv, bv) (plot_pool.c's sel). */
+static char *sel_sql(const figure *fg) {
   const plot_opts *o = fg->o;
   const char *where = o->where && *o->where ? o->where : "1";
   const char *by = fg->byexpr ? fg->byexpr : "NULL";
   char *sql = NULL;
-  int rc;
-  if (fg->y.kind == PLOT_Y_METRIC) {
+  int rc = asprintf(&sql,
+                    "SELECT rid, xv, bv FROM (\n"
+                    "  SELECT r.id AS rid, %s AS xv, %s AS bv FROM runs r %s\n"
+                    "  WHERE r.status = 'done' AND (%s) AND " PLOT_EXPERIMENT_SQL "\n"
+                    ") WHERE xv IS NOT NULL",
+                    fg->xexpr, by,
+                    fg->y.kind == PLOT_Y_METRIC
+                        ? "JOIN metrics m ON m.run_id = r.id AND m.key = :y AND m.value IS NOT NULL"
+                        : "JOIN run_rates rr ON rr.run_id = r.id",
+                    where);
+  return rc < 0 ? NULL : sql;
+}
+
+/* One row per point over plot_pool.c's pick (identical runs once). */
+static char *query_sql(const figure *fg) {
+  char *sel = sel_sql(fg), *with = sel ? plot__with_pick(sel) : NULL, *sql = NULL;
+  int rc = -1;
+  if (with && fg->y.kind == PLOT_Y_METRIC)
     rc = asprintf(&sql,
-                  "SELECT xv, bv, avg(v), min(v), max(v), count(v), 0, 0, min(rid) FROM (\n"
-                  "  SELECT %s AS xv, %s AS bv, m.value AS v, r.id AS rid\n"
-                  "  FROM runs r JOIN metrics m ON m.run_id = r.id AND m.key = :y\n"
-                  "  WHERE r.status = 'done' AND (%s)\n"
-                  ") WHERE xv IS NOT NULL AND v IS NOT NULL GROUP BY bv, xv",
-                  fg->xexpr, by, where);
-  } else {
-    const char *k = plot__k_sql(&fg->y);
+                  "%sSELECT p.xv, p.bv, avg(m.value), min(m.value), max(m.value), count(*), 0,\n"
+                  "  sum(r.iterations), min(p.rid)\n"
+                  "FROM pick p JOIN runs r ON r.id = p.rid\n"
+                  "JOIN metrics m ON m.run_id = p.rid AND m.key = :y\n"
+                  "GROUP BY p.bv, p.xv",
+                  with);
+  else if (with)
     rc = asprintf(&sql,
-                  "SELECT xv, bv, 0, 0, 0, count(*), sum(k), sum(n), min(rid) FROM (\n"
-                  "  SELECT %s AS xv, %s AS bv, %s AS k, rr.iterations AS n, r.id AS rid\n"
-                  "  FROM runs r JOIN run_rates rr ON rr.run_id = r.id\n"
-                  "  WHERE r.status = 'done' AND (%s)\n"
-                  ") WHERE xv IS NOT NULL GROUP BY bv, xv",
-                  fg->xexpr, by, k, where);
-  }
+                  "%sSELECT p.xv, p.bv, 0, 0, 0, count(*), sum(%s), sum(rr.iterations), min(p.rid)\n"
+                  "FROM pick p JOIN runs r ON r.id = p.rid JOIN run_rates rr ON rr.run_id = p.rid\n"
+                  "GROUP BY p.bv, p.xv",
+                  with, plot__k_sql(&fg->y));
+  free(sel);
+  free(with);
   return rc < 0 ? NULL : sql;
 }
 
@@ -119,10 +137,6 @@ static int is_number(sqlite3_stmt *s, int i) {
   return t == SQLITE_INTEGER || t == SQLITE_FLOAT;
 }
 
-static void bind_named(sqlite3_stmt *s, const char *name, const char *v) {
-  int i = sqlite3_bind_parameter_index(s, name);
-  if (i > 0) sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-}
 
 static int gather(sqlite3 *h, figure *fg, sim_err *err) {
   const plot_opts *o = fg->o;
@@ -136,10 +150,7 @@ static int gather(sqlite3 *h, figure *fg, sim_err *err) {
     sqlite3_finalize(s);
     return rc;
   }
-  bind_named(s, ":x", o->x);
-  bind_named(s, ":by", o->by);
-  bind_named(s, ":y", o->y);
-  bind_named(s, ":kind", fg->y.anomaly);
+  plot__bind(s, o, fg->y.anomaly, NULL);
   size_t cap = 0;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     if (fg->npts == cap) {
@@ -160,13 +171,13 @@ static int gather(sqlite3 *h, figure *fg, sim_err *err) {
     p->first = sqlite3_column_int64(s, 8);
     fg->npts++;
     if (!p->x || (sqlite3_column_type(s, 1) != SQLITE_NULL && !p->by)) goto nomem;
+    p->k = sqlite3_column_int64(s, 6);
+    p->n = sqlite3_column_int64(s, 7);
     if (fg->y.kind == PLOT_Y_METRIC) {
       p->y = sqlite3_column_double(s, 2);
       p->lo = sqlite3_column_double(s, 3);
       p->hi = sqlite3_column_double(s, 4);
     } else {
-      p->k = sqlite3_column_int64(s, 6);
-      p->n = sqlite3_column_int64(s, 7);
       plot__wilson(p->k, p->n, &p->y, &p->lo, &p->hi);
     }
   }
@@ -278,12 +289,16 @@ static void dat_header(FILE *f, const figure *fg) {
             : "\n# y = k/n: k iterations of n, summed over the done runs at each point;\n"
               "# y_lo, y_hi: Wilson 95% interval\n",
         f);
-  const char *cols = fg->y.kind == PLOT_Y_METRIC ? "y_mean y_min y_max runs" : "y y_lo y_hi runs k n";
+  fputs("# runs, iterations (n): what each point holds; its runs are repeats of one config\n", f);
+  plot__dat_pool(f, &fg->pool);
+  const char *cols = fg->y.kind == PLOT_Y_METRIC ? "y_mean y_min y_max runs iterations"
+                                                 : "y y_lo y_hi runs k n";
   if (fg->xnumeric) {
     fprintf(f, "# one block per series (gnuplot index i), blocks separated by two blank lines\n"
                "# columns: x %s\n", cols);
   } else {
-    fputs("# one row per x; series i has columns 2+4i..5+4i: y y_lo y_hi runs ('?': none)\n# x", f);
+    fputs("# one row per x; series i has columns 2+5i..6+5i: y y_lo y_hi runs iterations"
+          " ('?': none)\n# x", f);
     for (size_t i = 0; i < fg->nser; i++) {
       fprintf(f, " | %zu: ", i);
       plot__comment(f, series_name(&fg->ser[i]));
@@ -308,7 +323,8 @@ static void write_dat(FILE *f, const figure *fg) {
         plot__put_num(f, p->lo);
         plot__put_num(f, p->hi);
         fprintf(f, " %" PRId64, p->runs);
-        if (fg->y.kind != PLOT_Y_METRIC) fprintf(f, " %" PRId64 " %" PRId64, p->k, p->n);
+        if (fg->y.kind != PLOT_Y_METRIC) fprintf(f, " %" PRId64, p->k);
+        fprintf(f, " %" PRId64, p->n);
         fputc('\n', f);
       }
     }
@@ -322,13 +338,13 @@ static void write_dat(FILE *f, const figure *fg) {
         if (!strcmp(fg->pts[k].x, fg->xs[j]) && same(fg->pts[k].by, fg->ser[i].by))
           p = &fg->pts[k];
       if (!p) {
-        fputs(" ? ? ? 0", f);
+        fputs(" ? ? ? 0 0", f);
         continue;
       }
       plot__put_num(f, p->y);
       plot__put_num(f, p->lo);
       plot__put_num(f, p->hi);
-      fprintf(f, " %" PRId64, p->runs);
+      fprintf(f, " %" PRId64 " %" PRId64, p->runs, p->n);
     }
     fputc('\n', f);
   }
@@ -340,7 +356,7 @@ static void write_gp(FILE *f, const figure *fg, const plot__files *files) {
   snprintf(what, sizeof what, "%s vs %s%s%s", o->y, o->x, o->by ? " by " : "", o->by ? o->by : "");
   plot__preamble(f, files, what, 0);
 
-  plot__title(f, o, what);
+  plot__title(f, o, what, fg->pool.note);
   fputs("\nset xlabel ", f);
   plot__quote(f, o->x);
   fputs("\nset ylabel ", f);
@@ -390,7 +406,7 @@ static void write_gp(FILE *f, const figure *fg, const plot__files *files) {
   if (longest * fg->nxs > 80) fputs("set xtics rotate by 30 right\n", f);
   fputs("plot ", f);
   for (size_t i = 0; i < fg->nser; i++) {
-    size_t c = 2 + 4 * i;
+    size_t c = 2 + 5 * i;
     if (i) fputs(", \\\n     ''", f);
     else plot__quote(f, files->dat_base);
     if (fg->errbars) fprintf(f, " using %zu:%zu:%zu", c, c + 1, c + 2);
@@ -407,7 +423,7 @@ static void write_gp(FILE *f, const figure *fg, const plot__files *files) {
   if (fg->nser <= 3 && fg->nxs * fg->nser <= 24) {
     double n = (double)fg->nser;
     for (size_t i = 0; i < fg->nser; i++) {
-      size_t c = 2 + 4 * i;
+      size_t c = 2 + 5 * i;
       fprintf(f,
               ", \\\n     '' using ($0 %+.4f):(column(%zu)):(sprintf('%%.2g', column(%zu)))"
               " with labels offset 0,0.7 font ',9' notitle",
@@ -438,6 +454,7 @@ static void figure_free(figure *fg) {
   free(fg->xs);
   free(fg->xexpr);
   free(fg->byexpr);
+  plot__pool_free(&fg->pool);
 }
 
 int plot_metric(const plot_opts *o, sim_err *err) {
@@ -467,6 +484,11 @@ int plot_metric(const plot_opts *o, sim_err *err) {
     goto out;
   }
   if (o->by && (rc = plot__axis_sql(h, o, "by", o->by, &fg.byexpr, err))) goto out;
+  char *sel = sel_sql(&fg);
+  rc = sel ? plot__pool_check(h, o, sel, fg.y.anomaly, NULL, &fg.pool, err)
+           : sim_errf(err, SIM_ENOMEM, "out of memory");
+  free(sel);
+  if (rc) goto out;
   if ((rc = gather(h, &fg, err))) goto out;
   if ((rc = arrange(&fg, err))) goto out;
   rc = plot__draw(&files, dat_fn, gp_fn, &fg, err);

@@ -13,6 +13,11 @@
  * several joined (engine,model).  x may also be a metric: then each by group
  * is one labelled point, x its mean metric, y its rate (a scatter of what a
  * fix buys against what it costs).
+ *
+ * A point pools only repeats (runs whose resolved configs differ in
+ * nothing but the seed), and identical runs count once; a figure whose
+ * points would pool more is refused with SIM_EINVAL naming the keys that
+ * differ, unless pool is set (plots/plot_pool.c).
  */
 #ifndef MMSIM_PLOTS_PLOT_H
 #define MMSIM_PLOTS_PLOT_H
@@ -25,6 +30,8 @@ typedef struct plot_opts {
   const char *where;      /* SQL condition on runs (alias r), or NULL */
   const char *out;        /* .png or .svg */
   const char *title;      /* NULL: derived from x and y */
+  const char *experiment; /* only runs of experiments of this name, or NULL */
+  int pool;               /* pool runs whose configs differ (title says so) */
 } plot_opts;
 
 int plot_metric(const plot_opts *o, sim_err *err);

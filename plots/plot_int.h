@@ -48,9 +48,10 @@ int plot__open_db(const char *path, sqlite3 **h, sim_err *err);
 void plot__preamble(FILE *gp, const plot__files *f, const char *what, int width_px);
 void plot__quote(FILE *gp, const char *s); /* a gnuplot '...' string literal */
 /* "set title": o->title, else `what` with o->where as a second line cut to
- * PLOT_TITLE_WHERE_MAX characters (whole in a comment below it). */
+ * PLOT_TITLE_WHERE_MAX characters (whole in a comment below it); a pooled
+ * note (plot__pool, may be NULL) always as a line of its own, cut alike. */
 #define PLOT_TITLE_WHERE_MAX 100
-void plot__title(FILE *gp, const plot_opts *o, const char *what);
+void plot__title(FILE *gp, const plot_opts *o, const char *what, const char *pooled);
 /* Series names longer than this move the key below the plot, so a native
  * run's CPU name does not take half the width. */
 #define PLOT_KEY_RIGHT_MAX 24
@@ -91,6 +92,35 @@ void plot__wilson(int64_t k, int64_t n, double *p, double *lo, double *hi);
 /* .dat values: a number (' ?' for NAN), a double-quoted string. */
 void plot__put_num(FILE *f, double v);
 void plot__put_text(FILE *f, const char *s);
+
+/* ---- Which runs a point pools (plot_pool.c, Q1 and Q2 there) ---- */
+
+/* A figure's runs restricted to o->experiment (bound as :experiment; no
+ * --experiment: all). */
+#define PLOT_EXPERIMENT_SQL                                                     \
+  "(:experiment IS NULL OR r.experiment_id IN "                                \
+  "(SELECT e.id FROM experiments e WHERE e.name = :experiment))"
+
+typedef struct plot__pool {
+  char *note;      /* --pool and the runs differ: "pooled over KEY (N values), ..." */
+  int64_t dropped; /* identical runs counted once (Q1): how many left out */
+} plot__pool;
+
+/* "WITH sel AS (SEL), pick AS (...)" (malloc'd; NULL: no memory): pick is
+ * sel's (rid, xv, bv) rows after Q1. */
+char *plot__with_pick(const char *sel);
+/* Q2 over the figure's sel, before anything is written: SIM_EINVAL naming
+ * the keys that differ within points, unless o->pool (then pool->note).
+ * Also SIM_EINVAL for an --experiment no experiment has.  kind and test
+ * are bound as :kind and :test (may be NULL). */
+int plot__pool_check(sqlite3 *h, const plot_opts *o, const char *sel, const char *kind,
+                     const char *test, plot__pool *pool, sim_err *err);
+void plot__pool_free(plot__pool *p);
+/* Binds the named parameters a figure's SQL uses: :x, :y, :by from o,
+ * :experiment, :kind and :test. */
+void plot__bind(sqlite3_stmt *s, const plot_opts *o, const char *kind, const char *test);
+/* .dat comment lines for the pooling: the note, and runs left out by Q1. */
+void plot__dat_pool(FILE *f, const plot__pool *p);
 
 /* ---- Figures drawn for plot_metric (one file each) ---- */
 

@@ -55,6 +55,7 @@ typedef struct ohist {
   cell *cells; /* nouts x ng */
   int logy;
   double ymin;
+  plot__pool pool;
 } ohist;
 
 static void ohist_free(ohist *h) {
@@ -63,6 +64,7 @@ static void ohist_free(ohist *h) {
   free(h->g);
   free(h->outs);
   free(h->cells);
+  plot__pool_free(&h->pool);
 }
 
 static char *col_dup(sqlite3_stmt *s, int i, const char *dflt) {
@@ -70,15 +72,27 @@ static char *col_dup(sqlite3_stmt *s, int i, const char *dflt) {
   return strdup(t ? (const char *)t : dflt);
 }
 
-static int prepare(sqlite3 *db, const ohist *h, const char *fmt, const char *byexpr,
-                   sqlite3_stmt **s, sim_err *err) {
+/* The test's candidate runs (rid, NULL, bv) of plot_pool.c. */
+static char *sel_sql(const ohist *h, const char *byexpr) {
   const char *where = h->o->where && *h->o->where ? h->o->where : "1";
   char *sql = NULL;
-  if (asprintf(&sql, fmt, byexpr, where) < 0) return sim_errf(err, SIM_ENOMEM, "out of memory");
+  if (asprintf(&sql,
+               "SELECT r.id AS rid, NULL AS xv, %s AS bv FROM runs r\n"
+               "WHERE r.status = 'done' AND r.workload = :test AND (%s) AND " PLOT_EXPERIMENT_SQL,
+               byexpr, where) < 0)
+    return NULL;
+  return sql;
+}
+
+/* with (plot__with_pick) followed by the query tail. */
+static int prepare(sqlite3 *db, const ohist *h, const char *with, const char *tail,
+                   sqlite3_stmt **s, sim_err *err) {
+  char *sql = NULL;
+  if (asprintf(&sql, "%s%s", with, tail) < 0) return sim_errf(err, SIM_ENOMEM, "out of memory");
   int rc = sqlite3_prepare_v2(db, sql, -1, s, NULL);
   free(sql);
   if (rc != SQLITE_OK) return plot__query_error(db, h->o, err);
-  sqlite3_bind_text(*s, sqlite3_bind_parameter_index(*s, ":test"), h->test, -1, SQLITE_STATIC);
+  plot__bind(*s, h->o, NULL, h->test);
   return 0;
 }
 
@@ -96,15 +110,20 @@ static int find_out(const ohist *h, const char *o) {
 
 /* Groups (by first appearance), the outcome axis, then the cells. */
 static int gather(sqlite3 *db, ohist *h, sim_err *err) {
-  char *byexpr = NULL;
+  char *byexpr = NULL, *sel = NULL, *with = NULL;
+  sqlite3_stmt *s = NULL;
   int rc = plot__axis_sql(db, h->o, "by", h->by, &byexpr, err);
   if (rc) return rc;
-  sqlite3_stmt *s = NULL;
-  rc = prepare(db, h,
-               "SELECT %s AS bv, sum(r.iterations), count(*), min(r.id) FROM runs r\n"
-               "WHERE r.status = 'done' AND r.workload = :test AND (%s)\n"
-               "GROUP BY bv ORDER BY min(r.id)",
-               byexpr, &s, err);
+  if (!(sel = sel_sql(h, byexpr)) || !(with = plot__with_pick(sel))) goto nomem;
+  /* Q2 of plot_pool.c, with the default --by model among the ignored. */
+  plot_opts o = *h->o;
+  o.by = h->by;
+  o.x = NULL; /* not used by this figure: no axis to ignore */
+  if ((rc = plot__pool_check(db, &o, sel, NULL, h->test, &h->pool, err))) goto out;
+  rc = prepare(db, h, with,
+               "SELECT p.bv, sum(r.iterations), count(*), min(p.rid)\n"
+               "FROM pick p JOIN runs r ON r.id = p.rid GROUP BY p.bv ORDER BY min(p.rid)",
+               &s, err);
   int src = SQLITE_ROW;
   while (!rc && (src = sqlite3_step(s)) == SQLITE_ROW) {
     group *g = realloc(h->g, (h->ng + 1) * sizeof *g);
@@ -125,12 +144,10 @@ static int gather(sqlite3 *db, ohist *h, sim_err *err) {
                   h->o->where && *h->o->where ? h->o->where : "", h->o->db_path);
 
   if (!rc)
-    rc = prepare(db, h,
-                 "SELECT o.outcome, min(%s) AS bv FROM runs r\n"
-                 "JOIN outcomes o ON o.run_id = r.id\n"
-                 "WHERE r.status = 'done' AND r.workload = :test AND (%s)\n"
+    rc = prepare(db, h, with,
+                 "SELECT o.outcome FROM pick p JOIN outcomes o ON o.run_id = p.rid\n"
                  "GROUP BY o.outcome ORDER BY o.outcome",
-                 byexpr, &s, err);
+                 &s, err);
   while (!rc && (src = sqlite3_step(s)) == SQLITE_ROW) {
     char **outs = realloc(h->outs, (h->nouts + 1) * sizeof *outs);
     if (!outs) goto nomem;
@@ -145,12 +162,10 @@ static int gather(sqlite3 *db, ohist *h, sim_err *err) {
   if (!rc && !(h->cells = calloc(h->nouts * h->ng, sizeof *h->cells))) goto nomem;
 
   if (!rc)
-    rc = prepare(db, h,
-                 "SELECT %s AS bv, o.outcome, sum(o.count), max(o.forbidden)\n"
-                 "FROM runs r JOIN outcomes o ON o.run_id = r.id\n"
-                 "WHERE r.status = 'done' AND r.workload = :test AND (%s)\n"
-                 "GROUP BY bv, o.outcome",
-                 byexpr, &s, err);
+    rc = prepare(db, h, with,
+                 "SELECT p.bv, o.outcome, sum(o.count), max(o.forbidden)\n"
+                 "FROM pick p JOIN outcomes o ON o.run_id = p.rid GROUP BY p.bv, o.outcome",
+                 &s, err);
   while (!rc && (src = sqlite3_step(s)) == SQLITE_ROW) {
     const unsigned char *b = sqlite3_column_text(s, 0);
     const char *bn = b ? (const char *)b : "(unset)";
@@ -165,11 +180,16 @@ static int gather(sqlite3 *db, ohist *h, sim_err *err) {
   }
   if (!rc && src != SQLITE_DONE) rc = plot__query_error(db, h->o, err);
   sqlite3_finalize(s);
+out:
   free(byexpr);
+  free(sel);
+  free(with);
   return rc;
 nomem:
   sqlite3_finalize(s);
   free(byexpr);
+  free(sel);
+  free(with);
   return sim_errf(err, SIM_ENOMEM, "out of memory");
 }
 
@@ -202,7 +222,14 @@ static void write_dat(FILE *f, const ohist *h) {
     fputs("\n# where: ", f);
     plot__comment(f, h->o->where);
   }
-  fputs("\n# frequency = count / iterations, both summed over the group's done runs;\n"
+  if (h->o->experiment) {
+    fputs("\n# experiment: ", f);
+    plot__comment(f, h->o->experiment);
+  }
+  fputc('\n', f);
+  plot__dat_pool(f, &h->pool);
+  fputs("# frequency = count / iterations, both summed over the group's done runs\n"
+        "# (repeats of one config; each group's runs and iterations below);\n"
         "# forbidden 1: some run of the group stored the outcome forbidden; '?': never seen\n"
         "# columns: i outcome, then for group g from column 3+3g: frequency count forbidden\n",
         f);
@@ -238,7 +265,7 @@ static void write_gp(FILE *f, const ohist *h, const plot__files *files) {
   /* About 22 px per bar and 30 between outcomes, at least the standard. */
   size_t w = h->nouts * (h->ng * 22 + 30) + 360;
   plot__preamble(f, files, what, w > 960 ? (int)(w > 4000 ? 4000 : w) : 0);
-  plot__title(f, o, what);
+  plot__title(f, o, what, h->pool.note);
   fputs("\nset xlabel 'outcome'\n"
         "set ylabel 'frequency per iteration (pooled over runs)'\n",
         f);

@@ -54,44 +54,53 @@ typedef struct scatter {
   size_t n;
   int logy, logx;
   double ymin, ymax; /* log y range */
+  plot__pool pool;
 } scatter;
 
 static int is_rate(const scatter *sc) { return sc->y->kind != PLOT_Y_METRIC; }
 
-static void bind_named(sqlite3_stmt *s, const char *name, const char *v) {
-  int i = sqlite3_bind_parameter_index(s, name);
-  if (i > 0) sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-}
 
-static int gather(sqlite3 *h, scatter *sc, sim_err *err) {
+/* The candidate runs (rid, NULL, bv) of plot_pool.c: those with metric x,
+ * and metric y when y is one. */
+static char *sel_sql(const scatter *sc, const char *byexpr) {
   const plot_opts *o = sc->o;
-  char *byexpr = NULL;
-  int rc = 0;
-  if (o->by && (rc = plot__axis_sql(h, o, "by", o->by, &byexpr, err))) return rc;
   const char *where = o->where && *o->where ? o->where : "1";
   char *sql = NULL;
   if (asprintf(&sql,
-               "SELECT bv, avg(xv), min(xv), max(xv), count(*), sum(k), sum(n),\n"
-               "       avg(yv), min(yv), max(yv) FROM (\n"
-               "  SELECT %s AS bv, r.id AS rid, rr.iterations AS n, %s AS k,\n"
-               "    (SELECT m.value FROM metrics m WHERE m.run_id = r.id AND m.key = :x) AS xv,\n"
-               "    (SELECT m.value FROM metrics m WHERE m.run_id = r.id AND m.key = :y) AS yv\n"
-               "  FROM runs r JOIN run_rates rr ON rr.run_id = r.id\n"
-               "  WHERE r.status = 'done' AND (%s)\n"
-               ") WHERE xv IS NOT NULL%s GROUP BY bv ORDER BY min(rid)",
-               byexpr ? byexpr : "NULL", plot__k_sql(sc->y), where,
-               is_rate(sc) ? "" : " AND yv IS NOT NULL") < 0)
+               "SELECT r.id AS rid, NULL AS xv, %s AS bv FROM runs r\n"
+               "JOIN run_rates rr ON rr.run_id = r.id\n"
+               "JOIN metrics xm ON xm.run_id = r.id AND xm.key = :x AND xm.value IS NOT NULL\n"
+               "%s WHERE r.status = 'done' AND (%s) AND " PLOT_EXPERIMENT_SQL,
+               byexpr ? byexpr : "NULL",
+               is_rate(sc) ? ""
+                           : "JOIN metrics ym ON ym.run_id = r.id AND ym.key = :y "
+                             "AND ym.value IS NOT NULL\n",
+               where) < 0)
+    return NULL;
+  return sql;
+}
+
+static int gather(sqlite3 *h, scatter *sc, const char *byexpr, sim_err *err) {
+  const plot_opts *o = sc->o;
+  int rc = 0;
+  char *sel = sel_sql(sc, byexpr), *with = sel ? plot__with_pick(sel) : NULL, *sql = NULL;
+  if (!with ||
+      asprintf(&sql,
+               "%sSELECT p.bv, avg(xm.value), min(xm.value), max(xm.value), count(*), sum(%s),\n"
+               "  sum(rr.iterations), avg(ym.value), min(ym.value), max(ym.value)\n"
+               "FROM pick p JOIN runs r ON r.id = p.rid JOIN run_rates rr ON rr.run_id = p.rid\n"
+               "JOIN metrics xm ON xm.run_id = p.rid AND xm.key = :x\n"
+               "LEFT JOIN metrics ym ON ym.run_id = p.rid AND ym.key = :y\n"
+               "GROUP BY p.bv ORDER BY min(p.rid)",
+               with, plot__k_sql(sc->y)) < 0)
     sql = NULL;
-  free(byexpr);
+  free(sel);
+  free(with);
   if (!sql) return sim_errf(err, SIM_ENOMEM, "out of memory");
   sqlite3_stmt *s = NULL;
   int src = sqlite3_prepare_v2(h, sql, -1, &s, NULL);
   free(sql);
-  if (src == SQLITE_OK) {
-    bind_named(s, ":x", o->x);
-    bind_named(s, ":y", o->y);
-    bind_named(s, ":kind", sc->y->anomaly);
-  }
+  if (src == SQLITE_OK) plot__bind(s, o, sc->y->anomaly, NULL);
   size_t cap = 0;
   while (src == SQLITE_OK || src == SQLITE_ROW) {
     if ((src = sqlite3_step(s)) != SQLITE_ROW) break;
@@ -110,9 +119,9 @@ static int gather(sqlite3 *h, scatter *sc, sim_err *err) {
     p->xlo = sqlite3_column_double(s, 2);
     p->xhi = sqlite3_column_double(s, 3);
     p->runs = sqlite3_column_int64(s, 4);
+    p->n = sqlite3_column_int64(s, 6);
     if (is_rate(sc)) {
       p->k = sqlite3_column_int64(s, 5);
-      p->n = sqlite3_column_int64(s, 6);
       plot__wilson(p->k, p->n, &p->y, &p->lo, &p->hi);
     } else {
       p->y = sqlite3_column_double(s, 7);
@@ -213,6 +222,9 @@ static void write_dat(FILE *f, const scatter *sc) {
   fputs(is_rate(sc) ? "\n# y = k/n pooled over the group's runs; y_lo, y_hi: Wilson 95%\n"
                     : "\n# y: mean of the metric; y_lo..y_hi min..max\n",
         f);
+  fputs("# runs, n: the group's runs (repeats of one config) and their summed iterations;\n"
+        "# k: the rate's count (0 for a metric y)\n", f);
+  plot__dat_pool(f, &sc->pool);
   fputs("# upper 1: no event seen, drawn at y_hi (the 95% upper bound) on the log axis\n"
         "# columns: label x x_lo x_hi y y_lo y_hi runs k n lt y_draw upper below\n",
         f);
@@ -237,7 +249,7 @@ static void write_gp(FILE *f, const scatter *sc, const plot__files *files) {
   char what[300];
   snprintf(what, sizeof what, "%s vs %s%s%s", o->y, o->x, o->by ? " by " : "", o->by ? o->by : "");
   plot__preamble(f, files, what, 0);
-  plot__title(f, o, what);
+  plot__title(f, o, what, sc->pool.note);
   fputs("\nset xlabel ", f);
   plot__quote(f, o->x);
   fputs(" . ' (mean over runs; bars: min..max)'\nset ylabel ", f);
@@ -287,10 +299,17 @@ static void gp_fn(FILE *f, const void *fig, const plot__files *files) {
 int plot__scatter(sqlite3 *h, const plot_opts *o, const plot__y *y, const plot__files *f,
                   sim_err *err) {
   scatter sc = {.o = o, .y = y};
-  int rc = gather(h, &sc, err);
+  char *byexpr = NULL, *sel = NULL;
+  int rc = o->by ? plot__axis_sql(h, o, "by", o->by, &byexpr, err) : 0;
+  if (!rc && !(sel = sel_sql(&sc, byexpr))) rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+  if (!rc) rc = plot__pool_check(h, o, sel, y->anomaly, NULL, &sc.pool, err);
+  if (!rc) rc = gather(h, &sc, byexpr, err);
+  free(sel);
+  free(byexpr);
   if (!rc) rc = arrange(&sc, err);
   if (!rc) rc = plot__draw(f, dat_fn, gp_fn, &sc, err);
   for (size_t i = 0; i < sc.n; i++) free(sc.pts[i].label);
   free(sc.pts);
+  plot__pool_free(&sc.pool);
   return rc;
 }

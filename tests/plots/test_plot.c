@@ -4,11 +4,13 @@
  * gnuplot on PATH, gnuplot failing).
  *
  * The database: SB and MP litmus runs under tso and pso at net.jitter 0, 1,
- * 2, with a second tso run at jitter 1 so that one point aggregates two
- * runs (53 forbidden of 2000 iterations pooled; l1.misses mean of 100 and
- * 200).  Runs 10..13 are map runs of publish-flag (variants unsafe and
- * fenced, one native) with map.cycles_per_op, for the scatter and the
- * native-vs-simulated bars.
+ * 2, with a second tso run at jitter 1 (another seed) so that one point
+ * aggregates two repeats (53 forbidden of 2000 iterations pooled; l1.misses
+ * mean of 100 and 200).  Runs 10..13 are map runs of publish-flag (variants
+ * unsafe and fenced, one native) with map.cycles_per_op, for the scatter
+ * and the native-vs-simulated bars.  Runs 14.. are the DUP test in two
+ * experiments, "dups" (a run stored twice, and a repeat) and "longer"
+ * (more iterations), and two native runs of DUPN with one config and seed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,21 +48,30 @@ static long file_size(const char *path) {
   return stat(path, &st) == 0 ? (long)st.st_size : -1;
 }
 
-static void add_run(db *d, const char *workload, const char *model, const char *jitter,
-                    uint64_t forbidden, uint64_t iterations, double misses) {
+static void add_run_in(db *d, int64_t exp, const char *engine, const char *workload,
+                       const char *model, const char *jitter, uint64_t forbidden,
+                       uint64_t iterations, double misses, uint64_t seed, const char *hash) {
   db_param p[] = {{"cpu.model", model}, {"net.jitter", jitter}, {"workload.litmus", workload}};
   db_outcome o[] = {
       {"0:r0=0; 1:r0=0;", forbidden, 1, "mutual_exclusion"},
       {"0:r0=0; 1:r0=1;", iterations - forbidden, 0, NULL},
   };
   db_metric m[] = {{"l1.misses", misses}};
+  char iters[32];
+  snprintf(iters, sizeof iters, "%llu", (unsigned long long)iterations);
+  db_param p4[] = {p[0], p[1], p[2], {"run.iterations", iters}};
   db_run r = {
-      .engine = "sim", .workload = workload, .model = model, .seed = 7,
-      .iterations = iterations, .wall_s = 0.1, .params = p, .nparams = 3,
-      .outcomes = o, .noutcomes = 2, .metrics = m, .nmetrics = 1,
+      .engine = engine, .workload = workload, .model = model, .seed = seed,
+      .iterations = iterations, .wall_s = 0.1, .params = exp ? p4 : p, .nparams = exp ? 4 : 3,
+      .outcomes = o, .noutcomes = 2, .metrics = m, .nmetrics = 1, .config_hash = hash,
   };
   sim_err err = {0};
-  if (db_run_write(d, 0, &r, NULL, &err)) CHECK__FAIL("db_run_write: %s", err.msg);
+  if (db_run_write(d, exp, &r, NULL, &err)) CHECK__FAIL("db_run_write: %s", err.msg);
+}
+
+static void add_run(db *d, const char *workload, const char *model, const char *jitter,
+                    uint64_t forbidden, uint64_t iterations, double misses, uint64_t seed) {
+  add_run_in(d, 0, "sim", workload, model, jitter, forbidden, iterations, misses, seed, NULL);
 }
 
 static void add_map_run(db *d, const char *engine, const char *model, const char *variant,
@@ -86,22 +97,35 @@ static void build_db(void) {
   sim_err err = {0};
   if (db_open(dbpath, &d, &err)) CHECK__FAIL("db_open: %s", err.msg);
   /* Run ids 1..: SB tso first, so first-appearance order is SB, MP. */
-  add_run(d, "SB", "tso", "0", 10, 1000, 50);
-  add_run(d, "SB", "tso", "1", 50, 1000, 100);
-  add_run(d, "SB", "tso", "1", 3, 1000, 200); /* same point: aggregated */
-  add_run(d, "SB", "tso", "2", 80, 1000, 300);
-  add_run(d, "SB", "pso", "0", 20, 1000, 60);
-  add_run(d, "SB", "pso", "2", 90, 1000, 310);
-  add_run(d, "MP", "tso", "0", 0, 1000, 40);
-  add_run(d, "MP", "pso", "0", 30, 1000, 45);
+  add_run(d, "SB", "tso", "0", 10, 1000, 50, 7);
+  add_run(d, "SB", "tso", "1", 50, 1000, 100, 7);
+  add_run(d, "SB", "tso", "1", 3, 1000, 200, 8); /* a repeat: aggregated */
+  add_run(d, "SB", "tso", "2", 80, 1000, 300, 7);
+  add_run(d, "SB", "pso", "0", 20, 1000, 60, 7);
+  add_run(d, "SB", "pso", "2", 90, 1000, 310, 7);
+  add_run(d, "MP", "tso", "0", 0, 1000, 40, 7);
+  add_run(d, "MP", "pso", "0", 30, 1000, 45, 7);
   /* A histogram whose counts span more than three decades. */
-  add_run(d, "LB", "weak", "5", 5, 40005, 1);
+  add_run(d, "LB", "weak", "5", 5, 40005, 1, 7);
   /* Map runs, run ids 10..: what each variant buys (stale reads) and costs
    * (cycles per map op), and one native run beside the simulated ones. */
   add_map_run(d, "sim", "weak", "unsafe", 30, 1000, 80);
   add_map_run(d, "sim", "weak", "unsafe", 10, 1000, 90);
   add_map_run(d, "sim", "weak", "fenced", 0, 100000, 40);
   add_map_run(d, "native", "Xeon(R) Test CPU E5-0000 @ 2.00GHz", "unsafe", 5, 50000, 20);
+  /* Runs 14..: DUP, stored twice with one config hash and seed (a rerun),
+   * a repeat at another seed, and in another experiment a longer run. */
+  int64_t dups = 0, longer = 0;
+  if (db_experiment_create(d, "dups", "{}", &dups, &err) ||
+      db_experiment_create(d, "longer", "{}", &longer, &err))
+    CHECK__FAIL("db_experiment_create: %s", err.msg);
+  add_run_in(d, dups, "sim", "DUP", "tso", "0", 10, 1000, 50, 5, "00000000000000a5");
+  add_run_in(d, dups, "sim", "DUP", "tso", "0", 10, 1000, 50, 5, "00000000000000a5");
+  add_run_in(d, dups, "sim", "DUP", "tso", "0", 30, 1000, 70, 6, "00000000000000a6");
+  add_run_in(d, longer, "sim", "DUP", "tso", "0", 500, 50000, 90, 5, "00000000000000b5");
+  /* Native runs with one config and seed are two measurements: both count. */
+  add_run_in(d, dups, "native", "DUPN", "tso", "0", 10, 1000, 50, 5, "00000000000000c5");
+  add_run_in(d, dups, "native", "DUPN", "tso", "0", 20, 1000, 50, 5, "00000000000000c5");
   db_close(d);
 }
 
@@ -119,7 +143,7 @@ static int check_png(const char *path) {
 
 static void t_numeric_x_png(void) {
   plot_opts o = {.db_path = dbpath, .x = "net.jitter", .y = "forbidden_rate",
-                 .by = "cpu.model", .out = path_of("rate.png")};
+                 .by = "cpu.model", .where = "r.workload = 'SB'", .out = path_of("rate.png")};
   sim_err err = {0};
   int rc = plot_metric(&o, &err);
   if (rc) CHECK__FAIL("plot_metric: %s", err.msg);
@@ -128,14 +152,13 @@ static void t_numeric_x_png(void) {
   const char *dat = slurp(path_of("rate.dat"));
   CHECK_CONTAINS(dat, "# columns: x y y_lo y_hi runs k n\n");
   /* Series sorted by first appearance: tso (run 1) before pso (run 5).
-   * Jitter 0 pools the SB and MP runs: 10 + 0 of 2000 for tso. */
+   * Jitter 1 pools tso's two repeats: 50 + 3 of 2000. */
+  CHECK_CONTAINS(dat, "# runs, iterations (n): what each point holds");
   CHECK_CONTAINS(dat, "# series 0: cpu.model=tso\n"
-                      "0 0.005 0.002718151301 0.009179795123 2 10 2000\n"
+                      "0 0.01 0.005440695309 0.01830966531 1 10 1000\n"
                       "1 0.0265 0.02031682153 0.03449868884 2 53 2000\n"
                       "2 0.08 0.06474778552 0.09846680929 1 80 1000\n");
-  CHECK_CONTAINS(dat, "\n\n\n# series 1: cpu.model=pso\n0 0.025 0.01901432822 0.0328069335 2 50 2000\n");
-  /* The LB run at jitter 5 is weak: its own series. */
-  CHECK_CONTAINS(dat, "# series 2: cpu.model=weak\n5 0.000124984377 5.338621172e-05 0.0002925773165 1 5 40005\n");
+  CHECK_CONTAINS(dat, "\n\n\n# series 1: cpu.model=pso\n0 0.02 0.01298358113 0.03069024151 1 20 1000\n");
   const char *gp = slurp(path_of("rate.gp"));
   CHECK_CONTAINS(gp, "set terminal pngcairo");
   CHECK_CONTAINS(gp, "set output 'rate.png'");
@@ -146,8 +169,9 @@ static void t_numeric_x_png(void) {
 }
 
 static void t_text_x_svg(void) {
-  plot_opts o = {.db_path = dbpath, .x = "workload", .y = "l1.misses", .by = "cpu.model",
-                 .where = "r.workload IN ('SB', 'MP')", .out = path_of("misses.svg")};
+  plot_opts o = {.db_path = dbpath, .x = "workload", .y = "l1.misses", .by = "net.jitter",
+                 .where = "r.workload IN ('SB', 'MP') AND r.model = 'tso'",
+                 .out = path_of("misses.svg")};
   sim_err err = {0};
   int rc = plot_metric(&o, &err);
   if (rc) CHECK__FAIL("plot_metric: %s", err.msg);
@@ -155,31 +179,35 @@ static void t_text_x_svg(void) {
   CHECK(strncmp(svg, "<?xml", 5) == 0 || strncmp(svg, "<svg", 4) == 0);
   CHECK_CONTAINS(svg, "</svg>");
   const char *dat = slurp(path_of("misses.dat"));
-  /* Mean over runs: SB tso averages 50, 100, 200, 300 = 162.5, min 50, max
-   * 300; series columns tso 2-5, pso 6-9. */
-  CHECK_CONTAINS(dat, "# x | 0: tso | 1: pso\n"
-                      "\"SB\" 162.5 50 300 4 185 60 310 2\n"
-                      "\"MP\" 40 40 40 1 45 45 45 1\n");
+  /* Mean over repeats: SB at jitter 1 averages 100 and 200 = 150; series
+   * columns jitter 0 2-6, 1 7-11, 2 12-16; MP ran at jitter 0 only. */
+  CHECK_CONTAINS(dat, "# x | 0: 0 | 1: 1 | 2: 2\n"
+                      "\"SB\" 50 50 50 1 1000 150 100 200 2 2000 300 300 300 1 1000\n"
+                      "\"MP\" 40 40 40 1 1000 ? ? ? 0 0 ? ? ? 0 0\n");
   const char *gp = slurp(path_of("misses.gp"));
   CHECK_CONTAINS(gp, "set terminal svg");
   CHECK_CONTAINS(gp, "set style histogram errorbars");
-  CHECK_CONTAINS(gp, "'misses.dat' using 2:3:4:xtic(1) lt 1 title 'tso'");
-  CHECK_CONTAINS(gp, "'' using 6:7:8 lt 2 title 'pso'");
+  CHECK_CONTAINS(gp, "'misses.dat' using 2:3:4:xtic(1) lt 1 title '0'");
+  CHECK_CONTAINS(gp, "'' using 7:8:9 lt 2 title '1'");
+  CHECK_CONTAINS(gp, "'' using 12:13:14 lt 3 title '2'");
   CHECK_CONTAINS(gp, "r.workload IN (''SB'', ''MP'')"); /* the where, in the title */
 }
 
 static void t_single_series_lines(void) {
   /* No by, one run per point, a metric: plain linespoints, no key entry. */
   plot_opts o = {.db_path = dbpath, .x = "net.jitter", .y = "l1.misses",
-                 .where = "r.model = 'pso'", .out = path_of("one.png"), .title = "pso misses"};
+                 .where = "r.model = 'tso' AND r.workload = 'SB'", .out = path_of("one.png"),
+                 .title = "tso misses"};
   sim_err err = {0};
   int rc = plot_metric(&o, &err);
   if (rc) CHECK__FAIL("plot_metric: %s", err.msg);
   CHECK(check_png(path_of("one.png")));
-  CHECK_CONTAINS(slurp(path_of("one.dat")), "# series 0: (unset)\n0 52.5 45 60 2\n2 310 310 310 1\n");
+  CHECK_CONTAINS(slurp(path_of("one.dat")),
+                 "# columns: x y_mean y_min y_max runs iterations\n# series 0: (unset)\n"
+                 "0 50 50 50 1 1000\n1 150 100 200 2 2000\n2 300 300 300 1 1000\n");
   const char *gp = slurp(path_of("one.gp"));
-  CHECK_CONTAINS(gp, "set title 'pso misses'");
-  CHECK_CONTAINS(gp, "with yerrorlines lt 1 notitle"); /* jitter 0 has two pso runs */
+  CHECK_CONTAINS(gp, "set title 'tso misses'\n");
+  CHECK_CONTAINS(gp, "with yerrorlines lt 1 notitle"); /* jitter 1 has two tso runs */
 }
 
 static void t_unknown_names(void) {
@@ -218,18 +246,26 @@ static void t_unknown_names(void) {
 }
 
 static void t_anomaly_kind_rate(void) {
+  /* Every litmus run per model, pooled on purpose (--pool). */
   plot_opts o = {.db_path = dbpath, .x = "model", .y = "anomaly_rate.mutual_exclusion",
+                 .where = "r.workload IN ('SB', 'MP', 'LB')", .pool = 1,
                  .out = path_of("kind.png")};
   sim_err err = {0};
   int rc = plot_metric(&o, &err);
   if (rc) CHECK__FAIL("plot_metric: %s", err.msg);
   /* x text, first appearance: tso (run 1), pso (run 5), weak (run 9). */
-  CHECK_CONTAINS(slurp(path_of("kind.dat")),
-                 "\"tso\" 0.0286 0.02432940469 0.03359441128 5\n\"pso\" 0.04666666667 0.03968119802 0.05481166738 3\n");
+  const char *dat = slurp(path_of("kind.dat"));
+  CHECK_CONTAINS(dat, "\"tso\" 0.0286 0.02432940469 0.03359441128 5 5000\n"
+                      "\"pso\" 0.04666666667 0.03968119802 0.05481166738 3 3000\n");
+  CHECK_CONTAINS(dat, "# --pool: pooled over workload (2 values), workload.litmus (2 values), "
+                      "net.jitter (3 values)\n");
+  CHECK_CONTAINS(slurp(path_of("kind.gp")),
+                 " . \"\\n\" . 'pooled over workload (2 values), workload.litmus (2 values), "
+                 "net.jitter (3 values)'\n");
   o.y = "anomaly_rate.torn_read"; /* a known kind that never happened: rate 0 */
   rc = plot_metric(&o, &err);
   if (rc) CHECK__FAIL("plot_metric: %s", err.msg);
-  CHECK_CONTAINS(slurp(path_of("kind.dat")), "\"tso\" 0 0 0.0007677301376 5\n");
+  CHECK_CONTAINS(slurp(path_of("kind.dat")), "\"tso\" 0 0 0.0007677301376 5 5000\n");
   o.y = "anomaly_rate.nonsense";
   CHECK_EQ_I64(plot_metric(&o, &err), SIM_EINVAL);
   CHECK_CONTAINS(err.msg, "no anomaly kind 'nonsense'");
@@ -289,7 +325,7 @@ static void t_scatter_linear(void) {
   /* sim 40 of 102000 at mean x (80+90+40)/3 = 70; native 5 of 50000 at 20:
    * less than two decades apart, so linear y with zero at the bottom. */
   plot_opts o = {.db_path = dbpath, .x = "map.cycles_per_op", .y = "anomaly_rate.stale_read",
-                 .by = "engine", .out = path_of("scatlin.svg")};
+                 .by = "engine", .pool = 1, .out = path_of("scatlin.svg")};
   sim_err err = {0};
   int rc = plot_metric(&o, &err);
   if (rc) CHECK__FAIL("plot_metric: %s", err.msg);
@@ -297,7 +333,9 @@ static void t_scatter_linear(void) {
   const char *dat = slurp(path_of("scatlin.dat"));
   CHECK_CONTAINS(dat, "\n\"sim\" 70 40 90 0.0003921568627 ");
   CHECK_CONTAINS(dat, " 3 40 102000 1 0.0003921568627 0 0\n\"native\" 20 20 20 0.0001 ");
+  CHECK_CONTAINS(dat, "# --pool: pooled over workload.variant (2 values)\n");
   const char *gp = slurp(path_of("scatlin.gp"));
+  CHECK_CONTAINS(gp, "'pooled over workload.variant (2 values)'");
   CHECK(!strstr(gp, "set logscale y"));
   CHECK_CONTAINS(gp, "set yrange [0:*]");
   /* A metric no run has is still an unknown x. */
@@ -309,35 +347,39 @@ static void t_scatter_linear(void) {
 static void t_native_vs_sim_bars(void) {
   /* --by engine,model: the native run keeps its host CPU apart from sim. */
   plot_opts o = {.db_path = dbpath, .x = "workload", .y = "anomaly_rate", .by = "engine,model",
-                 .where = "r.workload = 'publish-flag'", .out = path_of("nvs.png")};
+                 .where = "r.workload = 'publish-flag' AND r.id <> 12", .out = path_of("nvs.png")};
   sim_err err = {0};
   int rc = plot_metric(&o, &err);
   if (rc) CHECK__FAIL("plot_metric: %s", err.msg);
   CHECK(check_png(path_of("nvs.png")));
   const char *dat = slurp(path_of("nvs.dat"));
   CHECK_CONTAINS(dat, "# x | 0: sim weak | 1: native Xeon(R) Test CPU E5-0000 @ 2.00GHz\n");
-  CHECK_CONTAINS(dat, "\"publish-flag\" 0.0003921568627 0.0002880199458 0.0005339255681 3 "
-                      "0.0001 4.271412501e-05 0.0002340966071 1\n");
+  CHECK_CONTAINS(dat, "\"publish-flag\" 0.02 0.01472164377 0.02711878913 2 2000 "
+                      "0.0001 4.271412501e-05 0.0002340966071 1 50000\n");
   const char *gp = slurp(path_of("nvs.gp"));
   CHECK_CONTAINS(gp, "set key below horizontal"); /* the CPU name is long */
   CHECK_CONTAINS(gp, "title 'native Xeon(R) Test CPU E5-0000 @ 2.00GHz'");
   CHECK_CONTAINS(gp, "'' using ($0 -0.1667):(column(4)):(sprintf('%.2g', column(2))) with labels");
+  CHECK_CONTAINS(gp, "'' using ($0 +0.1667):(column(9)):(sprintf('%.2g', column(7))) with labels");
   o.out = path_of("nvs.svg");
   if ((rc = plot_metric(&o, &err))) CHECK__FAIL("plot_metric: %s", err.msg);
   CHECK(is_svg(path_of("nvs.svg")));
 }
 
 static void t_outcomes_across_models(void) {
-  /* SB under tso pools 143 forbidden of 4000; under pso 110 of 2000. */
-  plot_opts o = {.db_path = dbpath, .out = path_of("sb.png")};
+  /* SB: tso at jitter 1 pools its repeats, 53 forbidden of 2000; pso at
+   * jitter 0 has 20 of 1000. */
+  plot_opts o = {.db_path = dbpath, .out = path_of("sb.png"),
+                 .where = "r.id IN (SELECT run_id FROM params WHERE key = 'net.jitter' "
+                          "AND value IN (0, 1)) AND r.id <> 1"};
   sim_err err = {0};
   int rc = plot_outcomes(&o, "SB", &err);
   if (rc) CHECK__FAIL("plot_outcomes: %s", err.msg);
   CHECK(check_png(path_of("sb.png")));
   const char *dat = slurp(path_of("sb.dat"));
-  CHECK_CONTAINS(dat, "# group 0: tso (4 runs, 4000 iterations)\n# group 1: pso (2 runs, 2000 iterations)\n");
-  CHECK_CONTAINS(dat, "0 \"0:r0=0; 1:r0=0;\" 0.03575 143 1 0.055 110 1\n"
-                      "1 \"0:r0=0; 1:r0=1;\" 0.96425 3857 0 0.945 1890 0\n");
+  CHECK_CONTAINS(dat, "# group 0: tso (2 runs, 2000 iterations)\n# group 1: pso (1 runs, 1000 iterations)\n");
+  CHECK_CONTAINS(dat, "0 \"0:r0=0; 1:r0=0;\" 0.0265 53 1 0.02 20 1\n"
+                      "1 \"0:r0=0; 1:r0=1;\" 0.9735 1947 0 0.98 980 0\n");
   const char *gp = slurp(path_of("sb.gp"));
   CHECK_CONTAINS(gp, "set key title 'model'");
   CHECK_CONTAINS(gp, "'' using ($1 -0.2000):(column(5) == 0 ? column(3) : NaN) with boxes lt 1 "
@@ -357,12 +399,96 @@ static void t_outcomes_across_models(void) {
   CHECK_CONTAINS(err.msg, "no done run of test 'NOPE' where r.model = 'weak'");
 }
 
+static void t_refuses_pooling(void) {
+  /* Without --where, jitter 0 would pool SB with MP: refused, naming the
+   * keys that differ and the ways out, before any file is written. */
+  plot_opts o = {.db_path = dbpath, .x = "net.jitter", .y = "forbidden_rate", .by = "cpu.model",
+                 .where = "r.workload IN ('SB', 'MP')", .out = path_of("pooled.png")};
+  sim_err err = {0};
+  CHECK_EQ_I64(plot_metric(&o, &err), SIM_EINVAL);
+  CHECK_CONTAINS(err.msg, "2 of 5 points would pool runs that differ in more than the seed: "
+                          "workload (2 values), workload.litmus (2 values).  Split them with "
+                          "--by workload, select with --where COND or --experiment NAME, or "
+                          "pool them on purpose with --pool");
+  CHECK_EQ_I64(file_size(path_of("pooled.dat")), -1);
+  CHECK_EQ_I64(file_size(path_of("pooled.gp")), -1);
+  /* --by workload splits them; --pool draws them pooled, and says so. */
+  o.by = "cpu.model,workload";
+  int rc = plot_metric(&o, &err);
+  if (rc) CHECK__FAIL("plot_metric: %s", err.msg);
+  o.by = "cpu.model";
+  o.pool = 1;
+  if ((rc = plot_metric(&o, &err))) CHECK__FAIL("plot_metric: %s", err.msg);
+  CHECK_CONTAINS(slurp(path_of("pooled.dat")), "0 0.005 0.002718151301 0.009179795123 2 10 2000\n");
+  CHECK_CONTAINS(slurp(path_of("pooled.gp")), "pooled over workload (2 values)");
+  /* The other pooling figures refuse alike: outcome histograms, scatter. */
+  o.pool = 0;
+  o.where = NULL;
+  o.by = NULL;
+  o.out = path_of("pooled.png");
+  CHECK_EQ_I64(plot_outcomes(&o, "SB", &err), SIM_EINVAL);
+  CHECK_CONTAINS(err.msg, "2 of 2 points would pool runs that differ in more than the seed: "
+                          "net.jitter (3 values)");
+  o.x = "map.cycles_per_op";
+  o.y = "anomaly_rate";
+  o.by = "engine";
+  CHECK_EQ_I64(plot_metric(&o, &err), SIM_EINVAL);
+  CHECK_CONTAINS(err.msg, "1 of 2 points would pool runs that differ in more than the seed: "
+                          "workload.variant (2 values)");
+}
+
+static void t_identical_runs_once(void) {
+  /* DUP in experiment dups: run 14 stored twice (15: same hash and seed)
+   * and a repeat at seed 6: 10 + 30 of 2000, not 50 of 3000. */
+  plot_opts o = {.db_path = dbpath, .x = "model", .y = "forbidden_rate",
+                 .where = "r.workload = 'DUP'", .experiment = "dups", .out = path_of("dup.png")};
+  sim_err err = {0};
+  int rc = plot_metric(&o, &err);
+  if (rc) CHECK__FAIL("plot_metric: %s", err.msg);
+  const char *dat = slurp(path_of("dup.dat"));
+  CHECK_CONTAINS(dat, "# experiment: dups\n");
+  CHECK_CONTAINS(dat, "# 1 identical run (same config hash and seed) counted once\n");
+  CHECK_CONTAINS(dat, "\"tso\" 0.02 0.01472164377 0.02711878913 2 2000\n");
+  /* Outcome histograms count it once too. */
+  if ((rc = plot_outcomes(&o, "DUP", &err))) CHECK__FAIL("plot_outcomes: %s", err.msg);
+  CHECK_CONTAINS(slurp(path_of("dup.dat")), "# group 0: tso (2 runs, 2000 iterations)\n");
+  /* Native runs are measurements: one config and seed twice is two runs. */
+  o.where = "r.workload = 'DUPN'";
+  if ((rc = plot_metric(&o, &err))) CHECK__FAIL("plot_metric: %s", err.msg);
+  dat = slurp(path_of("dup.dat"));
+  CHECK(!strstr(dat, "identical run"));
+  CHECK_CONTAINS(dat, "\"tso\" 0.015 ");
+  CHECK_CONTAINS(dat, " 2 2000\n");
+}
+
+static void t_experiment_filter(void) {
+  /* DUP's runs of experiment longer ran 50 times as long: pooling them
+   * with dups' is refused, pointing at the experiments; --experiment
+   * picks one; a name no experiment has is an error listing the names. */
+  plot_opts o = {.db_path = dbpath, .x = "model", .y = "forbidden_rate",
+                 .where = "r.workload = 'DUP'", .out = path_of("exp.png")};
+  sim_err err = {0};
+  CHECK_EQ_I64(plot_metric(&o, &err), SIM_EINVAL);
+  CHECK_CONTAINS(err.msg, "1 of 1 points would pool runs that differ in more than the seed: "
+                          "run.iterations (2 values)");
+  CHECK_CONTAINS(err.msg, "--experiment NAME (they come from dups, longer)");
+  o.experiment = "longer";
+  int rc = plot_metric(&o, &err);
+  if (rc) CHECK__FAIL("plot_metric: %s", err.msg);
+  CHECK_CONTAINS(slurp(path_of("exp.dat")), "\"tso\" 0.01 ");
+  CHECK_CONTAINS(slurp(path_of("exp.dat")), " 1 50000\n");
+  o.experiment = "longr";
+  CHECK_EQ_I64(plot_metric(&o, &err), SIM_EINVAL);
+  CHECK_CONTAINS(err.msg, "--experiment 'longr': ");
+  CHECK_CONTAINS(err.msg, "has no experiment of that name; experiments: dups, longer");
+}
+
 static void t_no_gnuplot_on_path(void) {
   char *old = strdup(getenv("PATH") ? getenv("PATH") : "");
   setenv("PATH", "/nonexistent/bin", 1);
   sim_err err = {0};
   plot_opts o = {.db_path = dbpath, .x = "net.jitter", .y = "forbidden_rate",
-                 .out = path_of("nogp.png")};
+                 .where = "r.workload = 'SB'", .by = "model", .out = path_of("nogp.png")};
   int rc = plot_metric(&o, &err);
   int rc2 = plot_histogram(dbpath, 1, path_of("nogp2.png"), &err);
   setenv("PATH", old, 1);
@@ -403,7 +529,7 @@ static void t_gnuplot_fails(void) {
   /* A gnuplot that fails the way a real one does: message on stderr. */
   sim_err err = {0};
   plot_opts o = {.db_path = dbpath, .x = "net.jitter", .y = "forbidden_rate",
-                 .out = path_of("fail.png")};
+                 .where = "r.workload = 'SB'", .by = "model", .out = path_of("fail.png")};
   int rc = plot_with_fake_gnuplot(
       &o, "fakebin", "echo \"\\\"$1\\\" line 3: undefined variable: boom\" >&2\nexit 1\n", &err);
   CHECK_EQ_I64(rc, SIM_ETOOL);
@@ -422,7 +548,7 @@ static void t_truncated_output(void) {
    * failure, named, and no figure is left behind. */
   sim_err err = {0};
   plot_opts o = {.db_path = dbpath, .x = "net.jitter", .y = "forbidden_rate",
-                 .out = path_of("cut.png")};
+                 .where = "r.workload = 'SB'", .by = "model", .out = path_of("cut.png")};
   int rc = plot_with_fake_gnuplot(
       &o, "cutpng", FAKE_OUT "printf '\\211PNG\\r\\n\\032\\n\\0\\0\\0\\rIHDR' > \"$out\"\n"
       "echo 'write error' >&2\nexit 0\n", &err);
@@ -452,7 +578,7 @@ static void t_failure_leaves_nothing(void) {
    * .dat, .gp and .png stay as they were and nothing new is left. */
   sim_err err = {0};
   plot_opts o = {.db_path = dbpath, .x = "net.jitter", .y = "forbidden_rate",
-                 .out = path_of("keep.png")};
+                 .where = "r.workload = 'SB'", .by = "model", .out = path_of("keep.png")};
   int rc = plot_metric(&o, &err);
   if (rc) CHECK__FAIL("plot_metric: %s", err.msg);
   char *dat = strdup(slurp(path_of("keep.dat"))), *gp = strdup(slurp(path_of("keep.gp")));
@@ -489,7 +615,7 @@ static void t_output_is_a_folder(void) {
   CHECK(f != NULL);
   fclose(f);
   plot_opts o = {.db_path = dbpath, .x = "net.jitter", .y = "forbidden_rate",
-                 .out = path_of("busy.png")};
+                 .where = "r.workload = 'SB'", .by = "model", .out = path_of("busy.png")};
   sim_err err = {0};
   CHECK_EQ_I64(plot_metric(&o, &err), SIM_EIO);
   CHECK_CONTAINS(err.msg, "cannot write ");
@@ -500,7 +626,7 @@ static void t_output_is_a_folder(void) {
 
 static void t_unwritable_output(void) {
   plot_opts o = {.db_path = dbpath, .x = "net.jitter", .y = "forbidden_rate",
-                 .out = "/nonexistent/dir/x.png"};
+                 .where = "r.workload = 'SB'", .by = "model", .out = "/nonexistent/dir/x.png"};
   sim_err err = {0};
   CHECK_EQ_I64(plot_metric(&o, &err), SIM_EIO);
   CHECK_CONTAINS(err.msg, "cannot write /nonexistent/dir/x.dat");
@@ -517,6 +643,9 @@ static const check_case cases[] = {
     {"scatter_linear", t_scatter_linear},
     {"native_vs_sim_bars", t_native_vs_sim_bars},
     {"outcomes_across_models", t_outcomes_across_models},
+    {"refuses_pooling", t_refuses_pooling},
+    {"identical_runs_once", t_identical_runs_once},
+    {"experiment_filter", t_experiment_filter},
     {"no_gnuplot_on_path", t_no_gnuplot_on_path},
     {"gnuplot_fails", t_gnuplot_fails},
     {"truncated_output", t_truncated_output},
