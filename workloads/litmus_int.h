@@ -39,7 +39,8 @@
  *   LI2  Every expression index is < nex and a node's children have smaller
  *        indices (no cycles); a REG node names a register of the thread that
  *        uses it.
- *   LI3  Jump targets are <= the thread's ncode (ncode means "end").
+ *   LI3  Jump targets are <= the thread's ncode (ncode means "end") and
+ *        after the jump: no loops, so every thread ends.
  *   LI4  Every observed variable names an existing register or location; every
  *        condition atom names an observed variable (< nobs).
  *   LI5  A location's init is truncated to its size; a register's init is
@@ -155,6 +156,8 @@ typedef enum {
 #undef X
   LI_N
 } litmus_iop;
+/* The shared accesses are the first four (litmus__exec counts them so). */
+_Static_assert(LI_LOAD == 0 && LI_STORE == 1 && LI_RMW == 2 && LI_CAS == 3, "memory ops first");
 
 typedef struct litmus_insn {
   uint8_t op;        /* litmus_iop */
@@ -241,6 +244,17 @@ struct litmus_test {
 
 /* "sc", "tso", "pso", "weak": the order of litmus_test.expect. */
 extern const char *const litmus__model_name[LITMUS_NMODELS];
+
+/* --- Running part of a thread (litmus_interp.c) ------------------------- */
+
+/* Run thread tid from pc with registers regs (already initialised), doing
+ * at most max_mem shared accesses (LOAD, STORE, RMW, CAS; fences do not
+ * count); stop before the next one or at the end.  Returns the pc reached
+ * (ncode at the end).  litmus_thread_run is one call with UINT_MAX; the SC
+ * search (litmus_sc.c) steps a thread one access at a time with 1.  Jumps
+ * only go forward (the dialects have no loops), so every call ends. */
+unsigned litmus__exec(const litmus_test *t, unsigned tid, unsigned pc, mem_port *p, void *const *loc,
+                      int64_t *regs, unsigned max_mem);
 
 /* --- Building a test (litmus_test.c) ----------------------------------- */
 

@@ -17,6 +17,7 @@
  * truncated to the location's size (mem.h M1).
  */
 #include <assert.h>
+#include <limits.h>
 #include <string.h>
 
 #include "litmus_int.h"
@@ -38,16 +39,17 @@ static inline int64_t to_reg(uint64_t v, const litmus_insn *in) {
   return litmus__sext(v, in->size < in->dst_bytes ? in->size : in->dst_bytes);
 }
 
-void litmus_thread_run(const litmus_test *t, unsigned tid, mem_port *p, void *const *loc, int64_t *regs) {
-  assert(tid < t->nthreads);
+unsigned litmus__exec(const litmus_test *t, unsigned tid, unsigned pc, mem_port *p, void *const *loc,
+                      int64_t *regs, unsigned max_mem) {
   const litmus_thread *th = &t->th[tid];
   const litmus_insn *code = th->code;
   const litmus_expr *ex = t->ex;
   const unsigned n = th->ncode;
-  if (th->nregs) memcpy(regs, th->reg_init, th->nregs * sizeof *regs);
 
-  for (unsigned pc = 0; pc < n;) {
-    const litmus_insn *in = &code[pc++];
+  while (pc < n) {
+    const litmus_insn *in = &code[pc];
+    if (in->op <= LI_CAS && max_mem-- == 0) break; /* LOAD STORE RMW CAS come first */
+    pc++;
     switch ((litmus_iop)in->op) {
     case LI_LOAD: {
       uint64_t v = mem_load(p, loc[in->loc], in->size, (mem_order)in->sub);
@@ -82,4 +84,12 @@ void litmus_thread_run(const litmus_test *t, unsigned tid, mem_port *p, void *co
     case LI_N: assert(!"litmus: bad instruction"); break;
     }
   }
+  return pc;
+}
+
+void litmus_thread_run(const litmus_test *t, unsigned tid, mem_port *p, void *const *loc, int64_t *regs) {
+  assert(tid < t->nthreads);
+  const litmus_thread *th = &t->th[tid];
+  if (th->nregs) memcpy(regs, th->reg_init, th->nregs * sizeof *regs);
+  litmus__exec(t, tid, 0, p, loc, regs, UINT_MAX);
 }

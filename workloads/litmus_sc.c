@@ -1,171 +1,205 @@
-/* workloads/litmus_sc.c -- see litmus_sc.h. */
+/* workloads/litmus_sc.c -- see litmus_sc.h.
+ *
+ * A state is an array of W uint64_t words, W fixed per test:
+ *   [0, nlocs)                the locations' raw values, zero-extended
+ *   [nlocs, nlocs + nregs)    every thread's registers, thread by thread
+ *   then the pcs, one uint16_t per thread, zero-padded to a word
+ * so equal states are equal bytes.  States live in one arena, indexed by a
+ * hash table of open addressing (linear probing, load <= 1/2); the
+ * depth-first stack holds arena indices.  Memory is W * 8 bytes per state
+ * plus 8 for the table: SB padded with 18 private stores needs under 1 MB.
+ */
 #include "litmus_sc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cpu/thread.h"
-
-#define MAX_DEPTH 256 /* shared accesses in one execution */
-
-typedef struct sc_port {
-  mem_port base;
-  struct sc_search *s;
-  cpu_thread *co;
-  /* the access this thread waits to perform */
-  int kind; /* 0 load, 1 store, 2 rmw, 3 cas */
-  uint8_t *addr;
-  unsigned size;
-  uint64_t value, expected, result;
-  mem_rmw_op op;
-} sc_port;
+#include "../sim/wallclock.h"
+#include "litmus_int.h"
 
 typedef struct sc_search {
   const litmus_test *t;
-  unsigned nthreads, nlocs;
-  uint8_t mem[LITMUS_MAX_LOCS * 8];
+  unsigned nthreads, nlocs, words;
+  unsigned regoff[LITMUS_MAX_THREADS]; /* word of each thread's first register */
+  uint64_t *arena;                     /* states, words each */
+  size_t nstates, cap;
+  uint32_t *table; /* state index + 1, 0 empty */
+  size_t tsize;    /* power of two */
+  uint32_t *stack;
+  size_t nstack, capstack;
+  uint64_t max_states;
+  uint64_t *work;        /* the state being stepped */
   void *loc[LITMUS_MAX_LOCS];
-  int64_t regs[LITMUS_MAX_THREADS][LITMUS_MAX_REGS];
-  sc_port port[LITMUS_MAX_THREADS];
-  unsigned path[MAX_DEPTH];
-  sim_hist *out;
-  uint64_t executions;
 } sc_search;
 
-static uint64_t get(const uint8_t *p, unsigned n) {
+/* --- The port: every access is atomic on the working state --------------- */
+
+static uint64_t get(const void *a, unsigned n) {
+  const uint8_t *p = a;
   uint64_t v = 0;
   for (unsigned i = n; i-- > 0;) v = (v << 8) | p[i];
   return v;
 }
-static void put(uint8_t *p, unsigned n, uint64_t v) {
+static void put(void *a, unsigned n, uint64_t v) {
+  uint8_t *p = a;
   for (unsigned i = 0; i < n; i++, v >>= 8) p[i] = (uint8_t)v;
 }
 
-/* --- The port: park before each shared access ----------------------------- */
-
-static uint64_t park(sc_port *p, int kind, const void *addr, unsigned size) {
-  p->kind = kind;
-  p->addr = (uint8_t *)addr;
-  p->size = size;
-  cpu_thread_yield(p->co);
-  return p->result;
+static uint64_t sc_load(mem_port *p, const void *a, unsigned size, mem_order o) {
+  (void)p, (void)o;
+  return get(a, size);
 }
-static uint64_t sc_load(mem_port *pp, const void *a, unsigned size, mem_order o) {
-  (void)o;
-  return park((sc_port *)pp, 0, a, size);
+static void sc_store(mem_port *p, void *a, uint64_t v, unsigned size, mem_order o) {
+  (void)p, (void)o;
+  put(a, size, v);
 }
-static void sc_store(mem_port *pp, void *a, uint64_t v, unsigned size, mem_order o) {
-  (void)o;
-  ((sc_port *)pp)->value = v;
-  park((sc_port *)pp, 1, a, size);
+static uint64_t sc_rmw(mem_port *p, void *a, mem_rmw_op op, uint64_t v, unsigned size, mem_order o) {
+  (void)p, (void)o; /* SC: every access is ordered */
+  uint64_t old = get(a, size);
+  put(a, size, mem_rmw_apply(op, old, v));
+  return old;
 }
-static uint64_t sc_rmw(mem_port *pp, void *a, mem_rmw_op op, uint64_t v, unsigned size,
-                       mem_order o) {
-  (void)o; /* SC: every access is ordered */
-  sc_port *p = (sc_port *)pp;
-  p->value = v;
-  p->op = op;
-  return park(p, 2, a, size);
-}
-static bool sc_cas(mem_port *pp, void *a, uint64_t *expected, uint64_t desired, unsigned size,
-                   mem_order o) {
-  (void)o;
-  sc_port *p = (sc_port *)pp;
-  p->value = desired;
-  p->expected = *expected;
-  uint64_t old = park(p, 3, a, size);
+static bool sc_cas(mem_port *p, void *a, uint64_t *expected, uint64_t desired, unsigned size, mem_order o) {
+  (void)p, (void)o;
+  uint64_t old = get(a, size);
   bool ok = old == mem_trunc(*expected, size);
+  if (ok) put(a, size, desired);
   *expected = old;
   return ok;
 }
-static void sc_fence(mem_port *pp, mem_fence_kind k) { (void)pp, (void)k; }
-static void sc_work(mem_port *pp, unsigned c) { (void)pp, (void)c; }
+static void sc_fence(mem_port *p, mem_fence_kind k) { (void)p, (void)k; }
+static void sc_work(mem_port *p, unsigned c) { (void)p, (void)c; }
 static const mem_ops sc_ops = {sc_load, sc_store, sc_rmw, sc_cas, sc_fence, sc_work};
 
-/* Perform thread i's parked access atomically, then run it to its next one. */
-static void step(sc_search *s, unsigned i) {
-  sc_port *p = &s->port[i];
-  uint64_t old = get(p->addr, p->size);
-  switch (p->kind) {
-  case 0: p->result = old; break;
-  case 1: put(p->addr, p->size, p->value); break;
-  case 2:
-    put(p->addr, p->size, mem_rmw_apply(p->op, old, p->value));
-    p->result = old;
-    break;
-  case 3:
-    if (old == mem_trunc(p->expected, p->size)) put(p->addr, p->size, p->value);
-    p->result = old;
-    break;
-  }
-  cpu_thread_resume(p->co);
+/* --- States ------------------------------------------------------------- */
+
+static uint16_t *pcs(const sc_search *s, uint64_t *st) {
+  return (uint16_t *)(st + s->regoff[s->nthreads - 1] + litmus_nregs(s->t, s->nthreads - 1));
 }
 
-static void entry(void *arg) {
-  sc_port *p = arg;
-  litmus_thread_run(p->s->t, p->base.tid, &p->base, p->s->loc, p->s->regs[p->base.tid]);
+static uint64_t hash(const uint64_t *st, unsigned words) {
+  uint64_t h = 0x9e3779b97f4a7c15u;
+  for (unsigned i = 0; i < words; i++) {
+    h ^= st[i];
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 32;
+  }
+  return h;
 }
 
-/* Start from the initial state and replay path[0..depth). */
-static void replay(sc_search *s, unsigned depth) {
-  memset(s->mem, 0, sizeof s->mem);
-  for (unsigned i = 0; i < s->nlocs; i++)
-    put(s->loc[i], litmus_loc_size(s->t, i), litmus_loc_init(s->t, i));
-  for (unsigned i = 0; i < s->nthreads; i++) {
-    cpu_thread_start(s->port[i].co, entry, &s->port[i]);
-    cpu_thread_resume(s->port[i].co);
-  }
-  for (unsigned d = 0; d < depth; d++) step(s, s->path[d]);
+static int limit(sc_search *s, sim_err *err) {
+  return sim_errf(err, SIM_EFULL,
+                  "%s: the SC reference needs more than %llu states (workload.sc_max_states) "
+                  "or %zu MB; its outcomes are unknown",
+                  litmus_path(s->t), (unsigned long long)s->max_states, LITMUS_SC_MAX_BYTES >> 20);
 }
 
-static int search(sc_search *s, unsigned depth, sim_err *err) {
-  replay(s, depth);
-  unsigned enabled[LITMUS_MAX_THREADS], n = 0;
-  for (unsigned i = 0; i < s->nthreads; i++)
-    if (!cpu_thread_done(s->port[i].co)) enabled[n++] = i;
-  if (n && depth == MAX_DEPTH)
-    return sim_errf(err, SIM_EUNSUP, "%s: more than %d shared accesses in one execution",
-                    litmus_path(s->t), MAX_DEPTH);
-  for (unsigned k = 0; k < n; k++) {
-    s->path[depth] = enabled[k];
-    int rc = search(s, depth + 1, err);
-    if (rc) return rc;
+/* Add s->work unless seen; *fresh says which.  SC1: past the budget, fail. */
+static int insert(sc_search *s, bool *fresh, sim_err *err) {
+  *fresh = false;
+  if (2 * (s->nstates + 1) > s->tsize) { /* rehash at load 1/2 */
+    size_t nt = s->tsize ? 2 * s->tsize : 1024;
+    uint32_t *tab = calloc(nt, sizeof *tab);
+    if (!tab) return sim_errf(err, SIM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < s->nstates; i++) {
+      size_t h = hash(s->arena + i * s->words, s->words) & (nt - 1);
+      while (tab[h]) h = (h + 1) & (nt - 1);
+      tab[h] = (uint32_t)(i + 1);
+    }
+    free(s->table);
+    s->table = tab, s->tsize = nt;
   }
-  if (n) return 0;
-  if (++s->executions > LITMUS_SC_MAX_EXECUTIONS)
-    return sim_errf(err, SIM_EUNSUP, "%s: more than %d SC interleavings to enumerate",
-                    litmus_path(s->t), LITMUS_SC_MAX_EXECUTIONS);
-  int64_t *regp[LITMUS_MAX_THREADS], vals[LITMUS_MAX_OBS];
-  uint64_t mem[LITMUS_MAX_LOCS];
-  for (unsigned i = 0; i < s->nthreads; i++) regp[i] = s->regs[i];
-  for (unsigned i = 0; i < s->nlocs; i++) mem[i] = get(s->loc[i], litmus_loc_size(s->t, i));
-  litmus_observe(s->t, regp, mem, vals);
-  hist_add(s->out, vals, s->executions - 1);
+  size_t h = hash(s->work, s->words) & (s->tsize - 1), bytes = s->words * sizeof *s->work;
+  for (; s->table[h]; h = (h + 1) & (s->tsize - 1))
+    if (!memcmp(s->arena + (size_t)(s->table[h] - 1) * s->words, s->work, bytes)) return 0;
+  if (s->nstates >= s->max_states || (s->nstates + 1) * (bytes + 8) > LITMUS_SC_MAX_BYTES) return limit(s, err);
+  if (s->nstates == s->cap) {
+    size_t nc = s->cap ? 2 * s->cap : 1024;
+    uint64_t *a = realloc(s->arena, nc * bytes);
+    if (!a) return sim_errf(err, SIM_ENOMEM, "out of memory");
+    s->arena = a, s->cap = nc;
+  }
+  if (s->nstack == s->capstack) {
+    size_t nc = s->capstack ? 2 * s->capstack : 1024;
+    uint32_t *a = realloc(s->stack, nc * sizeof *a);
+    if (!a) return sim_errf(err, SIM_ENOMEM, "out of memory");
+    s->stack = a, s->capstack = nc;
+  }
+  memcpy(s->arena + s->nstates * s->words, s->work, bytes);
+  s->table[h] = (uint32_t)(s->nstates + 1);
+  s->stack[s->nstack++] = (uint32_t)s->nstates++;
+  *fresh = true;
+  return 0;
+}
+
+/* Run thread k of s->work over at most max_mem shared accesses. */
+static void advance(sc_search *s, unsigned k, unsigned max_mem) {
+  mem_port port = {&sc_ops, k};
+  for (unsigned i = 0; i < s->nlocs; i++) s->loc[i] = s->work + i;
+  uint16_t *pc = pcs(s, s->work);
+  pc[k] = (uint16_t)litmus__exec(s->t, k, pc[k], &port, s->loc, (int64_t *)(s->work + s->regoff[k]), max_mem);
+}
+
+static int search(sc_search *s, sim_hist *out, sim_err *err) {
+  const litmus_test *t = s->t;
+  bool fresh;
+  /* The initial state: every thread run up to its first shared access. */
+  memset(s->work, 0, s->words * sizeof *s->work);
+  for (unsigned i = 0; i < s->nlocs; i++) put(s->work + i, litmus_loc_size(t, i), litmus_loc_init(t, i));
+  for (unsigned k = 0; k < s->nthreads; k++) {
+    const litmus_thread *th = &t->th[k];
+    if (th->nregs) memcpy(s->work + s->regoff[k], th->reg_init, th->nregs * sizeof *th->reg_init);
+    advance(s, k, 0);
+  }
+  int rc = insert(s, &fresh, err);
+  uint64_t *base = malloc(s->words * sizeof *base);
+  if (!base && !rc) rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+  uint64_t finals = 0;
+  while (!rc && s->nstack) {
+    /* copied out: the arena moves as it grows */
+    memcpy(base, s->arena + (size_t)s->stack[--s->nstack] * s->words, s->words * sizeof *base);
+    const uint16_t *pc = pcs(s, base);
+    bool any = false;
+    for (unsigned k = 0; k < s->nthreads && !rc; k++) {
+      if (pc[k] >= t->th[k].ncode) continue;
+      any = true;
+      memcpy(s->work, base, s->words * sizeof *base);
+      advance(s, k, 1);
+      rc = insert(s, &fresh, err);
+    }
+    if (any || rc) continue;
+    int64_t *regp[LITMUS_MAX_THREADS], vals[LITMUS_MAX_OBS];
+    uint64_t mem[LITMUS_MAX_LOCS];
+    for (unsigned k = 0; k < s->nthreads; k++) regp[k] = (int64_t *)(base + s->regoff[k]);
+    for (unsigned i = 0; i < s->nlocs; i++) mem[i] = get(base + i, litmus_loc_size(t, i));
+    litmus_observe(t, regp, mem, vals);
+    hist_add(out, vals, finals++);
+  }
+  free(base);
+  return rc;
+}
+
+int litmus_sc_search(const litmus_test *t, uint64_t max_states, sim_hist **out, litmus_sc_stats *stats,
+                     sim_err *err) {
+  double t0 = wallclock_s();
+  sc_search s = {.t = t, .nthreads = litmus_nthreads(t), .nlocs = litmus_nlocs(t), .max_states = max_states};
+  unsigned w = s.nlocs;
+  for (unsigned k = 0; k < s.nthreads; k++) s.regoff[k] = w, w += litmus_nregs(t, k);
+  s.words = w + (2 * s.nthreads + 7) / 8;
+  s.work = calloc(s.words, sizeof *s.work);
+  sim_hist *h = hist_new(litmus_nobs(t));
+  int rc = s.work && h ? search(&s, h, err) : sim_errf(err, SIM_ENOMEM, "out of memory");
+  if (stats) *stats = (litmus_sc_stats){.states = s.nstates, .wall_s = wallclock_s() - t0};
+  free(s.work), free(s.arena), free(s.table), free(s.stack);
+  if (rc) {
+    hist_free(h);
+    return rc;
+  }
+  hist_sort(h);
+  *out = h;
   return 0;
 }
 
 int litmus_sc_outcomes(const litmus_test *t, sim_hist **out, sim_err *err) {
-  sc_search *s = calloc(1, sizeof *s);
-  int rc = 0;
-  if (!s) return sim_errf(err, SIM_ENOMEM, "out of memory");
-  s->t = t;
-  s->nthreads = litmus_nthreads(t);
-  s->nlocs = litmus_nlocs(t);
-  for (unsigned i = 0; i < s->nlocs; i++) s->loc[i] = s->mem + 8 * i;
-  s->out = hist_new(litmus_nobs(t));
-  if (!s->out) rc = sim_errf(err, SIM_ENOMEM, "out of memory");
-  for (unsigned i = 0; i < s->nthreads && !rc; i++) {
-    s->port[i] = (sc_port){.base = {&sc_ops, i}, .s = s, .co = cpu_thread_new(64 * 1024)};
-    if (!s->port[i].co) rc = sim_errf(err, SIM_ENOMEM, "out of memory");
-  }
-  if (!rc) rc = search(s, 0, err);
-  for (unsigned i = 0; i < s->nthreads; i++) cpu_thread_free(s->port[i].co);
-  if (rc) {
-    hist_free(s->out);
-  } else {
-    hist_sort(s->out);
-    *out = s->out;
-  }
-  free(s);
-  return rc;
+  return litmus_sc_search(t, LITMUS_SC_MAX_STATES, out, NULL, err);
 }

@@ -142,7 +142,8 @@ bool litmus__check(const litmus_test *t) {
            in->op == LI_CAS) && !expr_ok(t, th, in->e1, UINT32_MAX))
         return false; /* LI2 */
       if (in->op == LI_CAS && !expr_ok(t, th, in->e2, UINT32_MAX)) return false;
-      if ((in->op == LI_JZ || in->op == LI_JMP) && in->target > th->ncode) return false; /* LI3 */
+      if ((in->op == LI_JZ || in->op == LI_JMP) && (in->target > th->ncode || in->target <= pc))
+        return false; /* LI3 */
       if (in->op == LI_SET && in->dst < 0) return false;
     }
   }
