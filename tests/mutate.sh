@@ -46,9 +46,11 @@ say() { printf '%s\n' "$*"; }
   (cd "$work/src" && tar -xf -) || exit 1
 
 # Debug with -O2: asserts on, and no link-time optimisation, which would
-# relink every test from scratch after each one-line patch.
+# relink every test from scratch after each one-line patch.  Warnings are
+# not errors here: -O2 without LTO warns where the real builds do not, and
+# warnings are not what this measures.
 build() {
-  cmake -S "$work/src" -B "$work/build" -DMMSIM_WERROR=ON -DCMAKE_BUILD_TYPE=Debug \
+  cmake -S "$work/src" -B "$work/build" -DMMSIM_WERROR=OFF -DCMAKE_BUILD_TYPE=Debug \
     "-DCMAKE_C_FLAGS_DEBUG=-O2 -g" >>"$log" 2>&1 &&
     cmake --build "$work/build" -j2 >>"$log" 2>&1
 }
