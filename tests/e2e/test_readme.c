@@ -22,6 +22,9 @@
  *                      setup commands, which .ci/run runs itself).
  * Any other block (```json, output without "$ ") is text.
  *
+ * Under the sanitizers (MMSIM_SANITIZED) the examples are not run: at the
+ * README's own sizes they take minutes there; the Release suite runs them.
+ *
  * Besides the examples: every link and image in the README names a file in
  * the repository (a user's checkout has nothing beside it), and figures the
  * prose quotes that the repository can confirm (the number of shipped
@@ -254,6 +257,14 @@ static void run_sh(int from, int to) {
 /* --- Cases ------------------------------------------------------------------ */
 
 static void t_examples(void) {
+#ifdef MMSIM_SANITIZED
+  /* The examples run with the README's own arguments (100,000 iterations,
+   * a 360-run calibration): 13 s of CPU in Release, ten times that under
+   * the sanitizers.  The Release suite runs them; the sanitizers watch the
+   * same code paths through the other e2e tests, which run short. */
+  printf("  not run under the sanitizers: the Release suite runs the examples\n");
+  return;
+#endif
   load_readme();
   make_work();
   int blocks = 0, skipped = 0;
