@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sim/version.h"
 #include "db_int.h"
 
 #define DB_BUSY_TIMEOUT_MS 30000
@@ -160,6 +161,12 @@ int db_open(const char *path, db **out, sim_err *err) {
   db *d;
   int rc = open_handle(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &d, err);
   if (rc) return rc;
+  /* SQLite opens a write-protected file read-only without a word; the
+   * first write would fail only after a whole simulation. */
+  if (sqlite3_db_readonly(d->h, "main") == 1) {
+    rc = sim_errf(err, SIM_EDB, "%s: the database is read-only: cannot store runs in it", path);
+    goto fail;
+  }
   int src = db__exec(d, "PRAGMA foreign_keys = ON");
   if (src != SQLITE_OK) {
     rc = db__fail(d, err, src, "opening");
@@ -268,9 +275,9 @@ enum { ST_RUN, ST_PARAM, ST_OUTCOME, ST_METRIC, ST_DONE, ST_N };
 static const char *const write_sql[ST_N] = {
     [ST_RUN] = ("INSERT INTO runs(experiment_id, engine, workload, model, seed, "
                 "iterations, status, started_at, wall_s, sim_cycles, host, "
-                "config_json, config_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                "config_json, config_hash, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
                 "'running', strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?7), ?8, ?9, "
-                "?10, ?11, ?12)"),
+                "?10, ?11, ?12, ?13)"),
     [ST_PARAM] = "INSERT INTO params(run_id, key, value) VALUES (?1, ?2, ?3)",
     [ST_OUTCOME] = ("INSERT INTO outcomes(run_id, outcome, count, forbidden, "
                     "anomaly) VALUES (?1, ?2, ?3, ?4, ?5)"),
@@ -321,6 +328,7 @@ int db_run_write(db *d, int64_t experiment_id, const db_run *r, int64_t *run_id,
   if (r->host) sqlite3_bind_text(s, 10, r->host, -1, SQLITE_STATIC);
   if (r->config_json) sqlite3_bind_text(s, 11, r->config_json, -1, SQLITE_STATIC);
   if (r->config_hash) sqlite3_bind_text(s, 12, r->config_hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 13, sim_version(), -1, SQLITE_STATIC); /* every writer, one place */
   if ((src = step_row(d, s)) != SQLITE_OK) {
     rc = db__fail(d, err, src, "writing run %s/%s/%s", r->engine, r->workload, r->model);
     goto rollback;

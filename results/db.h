@@ -22,7 +22,7 @@
 
 typedef struct db db; /* opaque */
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 
 typedef struct db_param { const char *key, *value; } db_param;
 typedef struct db_metric { const char *key; double value; } db_metric;
@@ -110,7 +110,13 @@ int db_claim_release(db *d, const char *name, const char *config_json, const cha
 
 /* Reading (D2).  Tables are printed aligned with a header line. */
 int db_query_print(db *d, const char *sql, FILE *out, sim_err *err);
-int db_runs_print(db *d, FILE *out, sim_err *err);
+int db_runs_print(db *d, FILE *out, sim_err *err); /* db_runs_list, no filter */
+/* The runs that pass every given filter (NULL fields: no filter), with a
+ * column per config key whose value differs among them and the version of
+ * mmsim that stored each.  where is an SQL condition over runs r and
+ * experiments e; a bad one is SIM_EUSAGE naming --where. */
+typedef struct db_runs_filter { const char *experiment, *workload, *model, *where; } db_runs_filter;
+int db_runs_list(db *d, const db_runs_filter *f, FILE *out, sim_err *err);
 /* fn(ctx, key, value) for each metric of run_id whose key starts with
  * prefix, in key order; SIM_EINVAL naming the run when it does not exist. */
 int db_metrics_each(db *d, int64_t run_id, const char *prefix,

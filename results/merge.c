@@ -64,9 +64,9 @@ static int merge_runs(db *d, db_merge_stats *st, sim_err *err) {
       "FROM shard.runs s WHERE s.status = 'done' ORDER BY s.id";
   static const char *const insert =
       "INSERT INTO main.runs (experiment_id, engine, workload, model, seed, iterations, "
-      "status, started_at, wall_s, sim_cycles, host, config_json, config_hash) "
+      "status, started_at, wall_s, sim_cycles, host, config_json, config_hash, version) "
       "SELECT ?1, engine, workload, model, seed, iterations, 'running', started_at, wall_s, "
-      "sim_cycles, host, config_json, config_hash FROM shard.runs WHERE id = ?2";
+      "sim_cycles, host, config_json, config_hash, version FROM shard.runs WHERE id = ?2";
   int rc = db__exec(d, experiments);
   if (rc != SQLITE_OK) return db__fail(d, err, rc, "merge: experiments");
   sqlite3_stmt *sel = NULL, *ins = NULL, *done = NULL;

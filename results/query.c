@@ -221,7 +221,100 @@ int db_metrics_each(db *d, int64_t run_id, const char *prefix,
   return code;
 }
 
-int db_runs_print(db *d, FILE *out, sim_err *err) {
+/* The filter of db_runs_list as SQL over runs r and experiments e; the
+ * names are bound (?1..?3), the user's --where is pasted in parentheses on
+ * a read-only connection (D2), checked to be one expression by
+ * prepare_filtered. */
+#define RUNS_FROM                                                            \
+  "FROM runs r LEFT JOIN experiments e ON e.id = r.experiment_id\n"          \
+  "WHERE (?1 IS NULL OR e.name = ?1) AND (?2 IS NULL OR r.workload = ?2)\n"  \
+  "  AND (?3 IS NULL OR r.model = ?3) AND (@WHERE@)"
+
+/* Keys shown as their own columns already, or naming the workload again. */
+#define RUNS_SHOWN_KEYS "'cpu.model', 'run.seed', 'run.iterations', 'workload.litmus'"
+
+/* tmpl with each `token` replaced by value; NULL on no memory. */
+static char *subst(const char *tmpl, const char *token, const char *value) {
+  size_t n = 0, tl = strlen(token), vl = strlen(value);
+  for (const char *p = strstr(tmpl, token); p; p = strstr(p + tl, token)) n++;
+  char *o = malloc(strlen(tmpl) + n * vl + 1), *q = o;
+  if (!o) return NULL;
+  for (const char *p = tmpl, *h; ; p = h + tl) {
+    if (!(h = strstr(p, token))) {
+      strcpy(q, p);
+      break;
+    }
+    memcpy(q, p, (size_t)(h - p));
+    q += h - p;
+    memcpy(q, value, vl);
+    q += vl;
+  }
+  return o;
+}
+
+static int prepare_filtered(db *d, const db_runs_filter *f, const char *tmpl,
+                            sqlite3_stmt **s, sim_err *err) {
+  char *sql = subst(tmpl, "@WHERE@", f && f->where ? f->where : "1");
+  if (!sql) return sim_errf(err, SIM_ENOMEM, "%s: listing runs: out of memory", d->path);
+  const char *tail = NULL;
+  int rc = sqlite3_prepare_v2(d->h, sql, -1, s, &tail);
+  int trailing = rc == SQLITE_OK && tail && tail[strspn(tail, " \t\n;")];
+  free(sql);
+  if (rc != SQLITE_OK) {
+    if (f && f->where)
+      return sim_errf(err, SIM_EUSAGE, "%s: --where \"%s\": %s", d->path, f->where,
+                      sqlite3_errmsg(d->h));
+    return db__fail(d, err, rc, "listing runs");
+  }
+  if (trailing) {
+    sqlite3_finalize(*s);
+    *s = NULL;
+    return sim_errf(err, SIM_EUSAGE, "%s: --where \"%s\": not one condition", d->path,
+                    f->where);
+  }
+  if (f) {
+    if (f->experiment) sqlite3_bind_text(*s, 1, f->experiment, -1, SQLITE_STATIC);
+    if (f->workload) sqlite3_bind_text(*s, 2, f->workload, -1, SQLITE_STATIC);
+    if (f->model) sqlite3_bind_text(*s, 3, f->model, -1, SQLITE_STATIC);
+  }
+  return 0;
+}
+
+/* The config keys whose values differ among the filtered runs, as extra
+ * select columns: `, (SELECT value FROM params ...) AS "key"` each. */
+static int differing_columns(db *d, const db_runs_filter *f, char **cols, sim_err *err) {
+  sqlite3_stmt *s = NULL;
+  *cols = NULL;
+  int code = prepare_filtered(d, f,
+                              "SELECT p.key FROM params p JOIN (SELECT r.id AS id " RUNS_FROM
+                              ") l ON l.id = p.run_id\n"
+                              "WHERE p.key NOT IN (" RUNS_SHOWN_KEYS ")\n"
+                              "GROUP BY p.key\n"
+                              "HAVING count(DISTINCT p.value) > 1 OR count(*) < (SELECT "
+                              "count(*) FROM (SELECT r.id " RUNS_FROM "))\n"
+                              "ORDER BY p.key",
+                              &s, err);
+  if (code) return code;
+  char *acc = sqlite3_mprintf("");
+  int rc;
+  while (acc && (rc = db__step(d, s)) == SQLITE_ROW) {
+    const char *k = (const char *)sqlite3_column_text(s, 0);
+    char *next = sqlite3_mprintf("%s,\n (SELECT value FROM params WHERE run_id = r.id AND key = "
+                                 "%Q) AS \"%w\"", acc, k, k);
+    sqlite3_free(acc);
+    acc = next;
+  }
+  if (!acc) code = sim_errf(err, SIM_ENOMEM, "%s: listing runs: out of memory", d->path);
+  else if (rc != SQLITE_DONE) code = db__fail(d, err, rc, "listing runs");
+  sqlite3_finalize(s);
+  if (code) sqlite3_free(acc);
+  else *cols = acc;
+  return code;
+}
+
+int db_runs_print(db *d, FILE *out, sim_err *err) { return db_runs_list(d, NULL, out, err); }
+
+int db_runs_list(db *d, const db_runs_filter *f, FILE *out, sim_err *err) {
   /* Rates as "rate [lo, hi]" (Wilson 95%): DESIGN.md asks that every
    * frequency be shown with its interval. */
 #define RATE(p)                                                              \
@@ -235,15 +328,24 @@ int db_runs_print(db *d, FILE *out, sim_err *err) {
       "       rr.forbidden_count AS forbidden,\n"
       "       " RATE("forbidden") " AS \"forbidden_rate [95% CI]\",\n"
       "       rr.anomaly_count AS anomalies,\n"
-      "       " RATE("anomaly") " AS \"anomaly_rate [95% CI]\"\n"
+      "       " RATE("anomaly") " AS \"anomaly_rate [95% CI]\"@COLS@,\n"
+      "       r.version AS version\n"
       "FROM runs r LEFT JOIN experiments e ON e.id = r.experiment_id\n"
       "            LEFT JOIN run_rates rr ON rr.run_id = r.id\n"
+      "WHERE r.id IN (SELECT r.id " RUNS_FROM ")\n"
       "ORDER BY r.id";
 #undef RATE
+  char *cols = NULL;
+  int code = differing_columns(d, f, &cols, err);
+  if (code) return code;
+  char *tmpl = subst(sql, "@COLS@", cols);
+  sqlite3_free(cols);
+  if (!tmpl) return sim_errf(err, SIM_ENOMEM, "%s: listing runs: out of memory", d->path);
   sqlite3_stmt *s = NULL;
-  int rc = db__prepare(d, sql, &s);
-  if (rc != SQLITE_OK) return db__fail(d, err, rc, "listing runs");
-  int code = print_stmt(d, s, out, "listing runs", err);
+  code = prepare_filtered(d, f, tmpl, &s, err);
+  free(tmpl);
+  if (code) return code;
+  code = print_stmt(d, s, out, "listing runs", err);
   sqlite3_finalize(s);
   return code;
 }

@@ -20,7 +20,7 @@
  *   experiments(id, name, created_at, config_json)
  *   runs(id, experiment_id, engine, workload, model, seed, iterations,
  *        status, started_at, wall_s, sim_cycles, host, config_json,
- *        config_hash)
+ *        config_hash, version)       version: the mmsim that stored it
  *   params(run_id, key, value)       value has NUMERIC affinity: "8" is
  *        stored as the integer 8 and "tso" as text, so `value > 4` compares
  *        numbers and plots can tell a numeric axis from a text one by
@@ -204,10 +204,15 @@ static const char migration_2[] =
     "       AND e.name = claims.name AND e.config_json IS claims.config_json);\n"
     "END;\n";
 
+/* Version 2 -> 3: runs.version, the `git describe` of the mmsim that stored
+ * the run (sim/version.h); NULL for runs stored before it existed. */
+static const char migration_version[] = "ALTER TABLE runs ADD COLUMN version TEXT;\n";
+
 /* migrations[v] takes version v to v + 1. */
 static const char *const migrations[] = {
     migration_1,
     migration_2,
+    migration_version,
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
                "one migration per schema version");

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../sim/machine.h"
+#include "../sim/progress.h"
 #include "../sim/wallclock.h"
 
 #define LINE_BYTES 64
@@ -53,6 +54,7 @@ int litmus_run_sim(const litmus_test *t, const cfg *c, uint64_t first, uint64_t 
     hist_add(r->hist, vals, k);
     r->positive += litmus_cond_eval(t, vals);
     r->iterations++;
+    if (SIM_PROGRESS_POLL(r->iterations, count)) break; /* Ctrl-C: keep what is done */
   }
   r->wall_s = wallclock_s() - t0;
   r->sim_cycles = sim_machine_cycles(x.m);

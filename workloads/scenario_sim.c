@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "../sim/progress.h"
 #include "../sim/machine.h"
 #include "../sim/rng.h"
 #include "../sim/wallclock.h"
@@ -141,6 +142,7 @@ int wl_run_sim(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_e
     memset(o, 0, sizeof o);
     r->s->observe(&k.x, &peek.base, o);
     wl_result_add(r, o, i);
+    if (SIM_PROGRESS_POLL(r->iterations, count)) break; /* Ctrl-C: keep what is done */
   }
   r->wall_s = wallclock_s() - t0;
   for (unsigned t = 0; t < r->prm.threads; t++) r->map_ops += k.x.ops[t];

@@ -1,5 +1,6 @@
 /* sim/cmd/cmd_db.c -- the commands that read or fill a results database:
  * query, runs, export, merge, import-litmus7. */
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,58 +11,125 @@
 
 /* --- query, runs, export ------------------------------------------------- */
 
-static int open_ro(const char *cmd, int argc, char **argv, db **d, sim_err *err) {
-  if (argc < 2 || argv[1][0] == '-') return cmd__usage_error(err, cmd, "expected DB");
-  return db_open_readonly(argv[1], d, err);
+/* The database a reading command names: `--db F` or its first operand
+ * (both forms, item of DESIGN.md's "every command takes --db"). */
+static int pick_db(const char *cmd, const char *flag, const char *operand, const char **path,
+                   sim_err *err) {
+  if (flag && operand)
+    return cmd__usage_error(err, cmd, "the database is given twice (--db and an operand)");
+  if (!flag && !operand) return cmd__usage_error(err, cmd, "expected DB (or --db DB)");
+  *path = flag ? flag : operand;
+  return 0;
 }
 
 static int cmd_query(int argc, char **argv, sim_err *err) {
-  if (argc >= 2 && strcmp(argv[1], "--help") == 0) return cmd__usage_of("query"), 0;
-  if (argc > 3) return cmd__usage_error(err, "query", "expected DB and at most one SQL statement");
-  db *d;
-  int rc = open_ro("query", argc, argv, &d, err);
+  const char *flag = NULL, *pos[2] = {0};
+  int npos = 0;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--db") == 0) {
+      if (i + 1 == argc) return cmd__usage_error(err, "query", "--db needs a value");
+      flag = argv[++i];
+    } else if (npos == 0 && !flag && argv[i][0] == '-') { /* SQL may start with "--" */
+      char what[300];
+      snprintf(what, sizeof what, "unknown option %s", argv[i]);
+      return cmd__usage_error(err, "query", what);
+    } else if (npos == 2) {
+      return cmd__usage_error(err, "query", "expected DB and at most one SQL statement");
+    } else {
+      pos[npos++] = argv[i];
+    }
+  }
+  const char *path, *sql = NULL;
+  if (flag) { /* then the one operand is the SQL */
+    if (npos == 2) return cmd__usage_error(err, "query", "expected DB and at most one SQL statement");
+    sql = pos[0];
+  } else {
+    sql = pos[1];
+  }
+  int rc = pick_db("query", flag, flag ? NULL : pos[0], &path, err);
   if (rc) return rc;
-  const char *sql = argc == 3 ? argv[2]
-                              : "SELECT type, name FROM sqlite_schema WHERE name NOT LIKE "
-                                "'sqlite_%' ORDER BY type, name";
+  db *d;
+  if ((rc = db_open_readonly(path, &d, err))) return rc;
+  if (!sql)
+    sql = "SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name";
   rc = db_query_print(d, sql, stdout, err);
   db_close(d);
   return rc;
 }
 
-const cmd_desc cmd_query_desc = {"query", "query DB [SQL]",
+const cmd_desc cmd_query_desc = {"query", "query DB [SQL] | query --db DB [SQL]",
      "Run one SQL statement on the database opened read-only and print the rows.\n"
      "Without SQL: list the tables and views.",
-     cmd_query};
+     cmd_query, "Run one read-only SQL statement on a database and print the rows."};
 
 static int cmd_runs(int argc, char **argv, sim_err *err) {
-  if (argc >= 2 && strcmp(argv[1], "--help") == 0) return cmd__usage_of("runs"), 0;
-  if (argc != 2) return cmd__usage_error(err, "runs", "expected DB");
-  db *d;
-  int rc = open_ro("runs", argc, argv, &d, err);
+  static const struct option opts[] = {
+      {"db", required_argument, 0, 'd'},        {"experiment", required_argument, 0, 'e'},
+      {"workload", required_argument, 0, 'w'},  {"model", required_argument, 0, 'm'},
+      {"where", required_argument, 0, 'W'},     {"help", no_argument, 0, 'h'},
+      {0, 0, 0, 0}};
+  const char *flag = NULL, *path;
+  db_runs_filter f = {0};
+  optind = 1;
+  opterr = 0;
+  int ch;
+  while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch (ch) {
+    case 'd': flag = optarg; break;
+    case 'e': f.experiment = optarg; break;
+    case 'w': f.workload = optarg; break;
+    case 'm': f.model = optarg; break;
+    case 'W': f.where = optarg; break;
+    case 'h': return cmd__usage_of("runs"), 0;
+    default: return cmd__bad_option(err, "runs", opts, argv[optind - 1]);
+    }
+  }
+  if (argc - optind > 1) return cmd__usage_error(err, "runs", "expected one DB");
+  int rc = pick_db("runs", flag, optind < argc ? argv[optind] : NULL, &path, err);
   if (rc) return rc;
-  rc = db_runs_print(d, stdout, err);
+  db *d;
+  if ((rc = db_open_readonly(path, &d, err))) return rc;
+  rc = db_runs_list(d, &f, stdout, err);
   db_close(d);
   return rc;
 }
 
-const cmd_desc cmd_runs_desc = {"runs", "runs DB", "List the runs with their rates.", cmd_runs};
+const cmd_desc cmd_runs_desc = {"runs",
+     "runs DB [--experiment NAME] [--workload W] [--model M] [--where SQL]\n"
+     "       mmsim runs --db DB [...]",
+     "List the runs with their rates, the parameters that differ among them\n"
+     "(one column per config key whose value is not the same in every listed\n"
+     "run) and the mmsim version that stored each.\n"
+     "  --db DB            the database (or give it as the operand)\n"
+     "  --experiment NAME  only runs of experiments called NAME\n"
+     "  --workload W       only runs of workload (litmus test or scenario) W\n"
+     "  --model M          only runs under model M (native runs: the host CPU)\n"
+     "  --where SQL        only runs for which this SQL condition holds, over\n"
+     "                     runs r and experiments e, e.g. \"r.seed > 3\"",
+     cmd_runs, "List the stored runs with their rates, parameters and mmsim version."};
 
 static int cmd_export(int argc, char **argv, sim_err *err) {
-  if (argc >= 2 && strcmp(argv[1], "--help") == 0) return cmd__usage_of("export"), 0;
-  const char *db_path = NULL, *out_path = NULL;
+  const char *operand = NULL, *flag = NULL, *out_path = NULL, *db_path;
   int fmt = -1;
   for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+      return cmd__usage_of("export"), 0;
     if (strcmp(argv[i], "--csv") == 0) fmt = DB_CSV;
     else if (strcmp(argv[i], "--json") == 0) fmt = DB_JSON;
     else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) out_path = argv[++i];
-    else if (argv[i][0] != '-' && !db_path) db_path = argv[i];
-    else return cmd__usage_error(err, "export", "unexpected argument");
+    else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) flag = argv[++i];
+    else if (argv[i][0] != '-' && !operand) operand = argv[i];
+    else {
+      char what[300];
+      snprintf(what, sizeof what, "unexpected argument %s", argv[i]);
+      return cmd__usage_error(err, "export", what);
+    }
   }
-  if (!db_path || fmt < 0) return cmd__usage_error(err, "export", "expected DB and --csv or --json");
-  db *d;
-  int rc = db_open_readonly(db_path, &d, err);
+  int rc = pick_db("export", flag, operand, &db_path, err);
   if (rc) return rc;
+  if (fmt < 0) return cmd__usage_error(err, "export", "expected --csv or --json");
+  db *d;
+  if ((rc = db_open_readonly(db_path, &d, err))) return rc;
   FILE *out = out_path ? fopen(out_path, "w") : stdout;
   if (!out) rc = sim_errf(err, SIM_EIO, "%s: cannot write", out_path);
   else rc = db_export(d, (db_format)fmt, out, err);
@@ -71,8 +139,8 @@ static int cmd_export(int argc, char **argv, sim_err *err) {
   return rc;
 }
 
-const cmd_desc cmd_export_desc = {"export", "export DB --csv|--json [-o FILE]",
-     "Every run with its params, outcomes and metrics, as CSV or JSON.", cmd_export};
+const cmd_desc cmd_export_desc = {"export", "export DB --csv|--json [-o FILE] | export --db DB --csv|--json [-o FILE]",
+     "Every run with its params, outcomes and metrics, as CSV or JSON.", cmd_export, "Export every run with its params, outcomes and metrics as CSV or JSON."};
 
 /* --- merge --------------------------------------------------------------- */
 
@@ -80,6 +148,15 @@ const cmd_desc cmd_export_desc = {"export", "export DB --csv|--json [-o FILE]",
  * one stops the command with the earlier ones merged and itself not. */
 static int cmd_merge(int argc, char **argv, sim_err *err) {
   if (argc >= 2 && strcmp(argv[1], "--help") == 0) return cmd__usage_of("merge"), 0;
+  for (int i = 1; i + 1 < argc; i++) /* --db OUT: moved to the front, OUT's operand place */
+    if (strcmp(argv[i], "--db") == 0) {
+      char *out_path = argv[i + 1];
+      memmove(&argv[2], &argv[1], (size_t)(i - 1) * sizeof *argv);
+      argv[1] = out_path;
+      memmove(&argv[i + 1], &argv[i + 2], (size_t)(argc - i - 1) * sizeof *argv);
+      argc--;
+      break;
+    }
   if (argc < 3) return cmd__usage_error(err, "merge", "expected OUT.db and at least one SHARD.db");
   db *out = NULL;
   /* Every shard checked before the output is opened, and so created. */
@@ -95,13 +172,13 @@ static int cmd_merge(int argc, char **argv, sim_err *err) {
   return rc;
 }
 
-const cmd_desc cmd_merge_desc = {"merge", "merge OUT.db SHARD.db...",
+const cmd_desc cmd_merge_desc = {"merge", "merge OUT.db SHARD.db... | merge --db OUT.db SHARD.db...",
      "Join result databases (shards of a sweep run on many machines) into OUT.db,\n"
      "created if missing.  Each shard goes in whole or not at all; runs OUT.db has\n"
      "already (same engine, workload, model, seed, iterations and config hash;\n"
      "for native runs also host and start time) are skipped, never duplicated.\n"
      "A shard that is not an mmsim database of this schema version is refused.",
-     cmd_merge};
+     cmd_merge, "Join result databases (a sweep's shards) into one, without duplicates."};
 
 /* --- import-litmus7 ------------------------------------------------------ */
 
@@ -118,7 +195,11 @@ static int cmd_import_litmus7(int argc, char **argv, sim_err *err) {
       return cmd__usage_of("import-litmus7"), 0;
     }
     if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) path = argv[++i];
-    else if (argv[i][0] == '-' && argv[i][1]) rc = cmd__usage_error(err, "import-litmus7", "unknown option");
+    else if (argv[i][0] == '-' && argv[i][1]) {
+      char what[300];
+      snprintf(what, sizeof what, "unknown option %s", argv[i]);
+      rc = cmd__usage_error(err, "import-litmus7", what);
+    }
     else logs[n++] = argv[i];
   }
   if (!rc && !n) rc = cmd__usage_error(err, "import-litmus7", "expected at least one LOG");
@@ -142,4 +223,4 @@ const cmd_desc cmd_import_litmus7_desc = {"import-litmus7", "import-litmus7 LOG.
      "All logs are read first: a malformed one is reported as FILE:LINE and\n"
      "nothing is stored.\n"
      "  --db F   results database (default " DEFAULT_DB ")",
-     cmd_import_litmus7};
+     cmd_import_litmus7, "Store litmus7 and klitmus7 logs as native runs."};

@@ -8,7 +8,20 @@
 #include "cmd_int.h"
 
 int cmd__usage_error(sim_err *err, const char *cmd, const char *what) {
-  return sim_errf(err, SIM_EUSAGE, "%s: %s (see mmsim %s --help)", cmd, what, cmd);
+  return sim_errf(err, SIM_EUSAGE, "%s (see mmsim %s --help)", what, cmd); /* C2 */
+}
+
+int cmd__bad_option(sim_err *err, const char *cmd, const struct option *opts, const char *arg) {
+  char what[300];
+  size_t n = strcspn(arg, "=");
+  bool known = false;
+  if (arg[0] == '-' && arg[1] == '-')
+    for (const struct option *o = opts; o && o->name; o++)
+      if (strlen(o->name) == n - 2 && strncmp(o->name, arg + 2, n - 2) == 0)
+        known = o->has_arg != no_argument;
+  if (known) snprintf(what, sizeof what, "%.*s needs a value", (int)n, arg);
+  else snprintf(what, sizeof what, "unknown option %s", arg);
+  return cmd__usage_error(err, cmd, what);
 }
 
 int cmd__parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out,
@@ -20,10 +33,9 @@ int cmd__parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *ou
   *out = v;
   return 0;
 bad:
-  return sim_errf(err, SIM_EUSAGE, "%s: %s: \"%s\" is not a non-negative integer", cmd, opt,
-                  s ? s : "");
+  (void)cmd; /* C2: the dispatcher names the command */
+  return sim_errf(err, SIM_EUSAGE, "%s: \"%s\" is not a non-negative integer", opt, s ? s : "");
 }
-
 
 enum { OPT_DB = 256, OPT_SET, OPT_ITERATION, OPT_CHECK, OPT_HELP, OPT_EXPERIMENT, OPT_CREATED };
 
@@ -65,11 +77,7 @@ int cmd__parse_run_flags(const char *cmd, int argc, char **argv, cmd_run_flags *
     case OPT_EXPERIMENT: f->experiment = optarg; break;
     case OPT_CREATED: f->created = optarg; break;
     case OPT_HELP: return -1;
-    default: {
-      char what[128];
-      snprintf(what, sizeof what, "unknown option or missing value: %s", argv[optind - 1]);
-      return cmd__usage_error(err, cmd, what);
-    }
+    default: return cmd__bad_option(err, cmd, run_options, argv[optind - 1]);
     }
   }
   if ((f->experiment || f->created) && strcmp(cmd, "run") != 0)
@@ -88,10 +96,24 @@ int cmd__parse_run_flags(const char *cmd, int argc, char **argv, cmd_run_flags *
   return 0;
 }
 
+/* cfg_set names "--set" in its messages; a shorthand's error names the
+ * shorthand the user typed instead ("--model: cpu.model: ..."). */
+static int set_shorthand(cfg *c, const char *opt, const char *key, const char *value,
+                         sim_err *err) {
+  int rc = cfg_set(c, key, value, err);
+  if (rc && strncmp(err->msg, "--set", 5) == 0) {
+    char msg[sizeof err->msg];
+    snprintf(msg, sizeof msg, "%s%s", opt, err->msg + 5);
+    snprintf(err->msg, sizeof err->msg, "%s", msg);
+  }
+  return rc;
+}
+
 int cmd__apply_flags(cfg *c, const cmd_run_flags *f, const char *model, sim_err *err) {
-  if (model && cfg_set(c, "cpu.model", model, err)) return err->code;
-  if (f->iterations && cfg_set(c, "run.iterations", f->iterations, err)) return err->code;
-  if (f->seed && cfg_set(c, "run.seed", f->seed, err)) return err->code;
+  if (model && set_shorthand(c, "--model", "cpu.model", model, err)) return err->code;
+  if (f->iterations && set_shorthand(c, "--iterations", "run.iterations", f->iterations, err))
+    return err->code;
+  if (f->seed && set_shorthand(c, "--seed", "run.seed", f->seed, err)) return err->code;
   for (int i = 0; i < f->nsets; i++) {
     const char *eq = strchr(f->sets[i], '=');
     if (!eq) return sim_errf(err, SIM_EUSAGE, "--set %s: expected key=value", f->sets[i]);

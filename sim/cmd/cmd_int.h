@@ -22,11 +22,12 @@
 
 #define DEFAULT_DB "results.db"
 
-/* One subcommand: its name, usage line(s), help text (first line: the
- * summary `mmsim --help` shows) and entry point (argv[0] is the name). */
+/* One subcommand: its name, usage line(s), help text, entry point (argv[0]
+ * is the name) and the one sentence `mmsim --help` shows for it. */
 typedef struct cmd_desc {
   const char *name, *usage, *doc;
   int (*fn)(int argc, char **argv, sim_err *err);
+  const char *summary;
 } cmd_desc;
 
 /* The commands, each defined beside its code. */
@@ -43,6 +44,10 @@ void cmd__usage_of(const char *name); /* print the usage and help of command `na
 
 /* Errors (cmd_flags.c) */
 int cmd__usage_error(sim_err *err, const char *cmd, const char *what); /* SIM_EUSAGE */
+/* An option getopt_long refused (arg = argv[optind - 1]): "unknown option
+ * --x" or "--db needs a value", named as the user typed it. */
+struct option;
+int cmd__bad_option(sim_err *err, const char *cmd, const struct option *opts, const char *arg);
 /* Parse an unsigned integer option; errors name the option. */
 int cmd__parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out,
                    sim_err *err);

@@ -13,10 +13,10 @@ static int cmd_plot(int argc, char **argv, sim_err *err) {
       {"x", required_argument, 0, 'x'},     {"y", required_argument, 0, 'y'},
       {"by", required_argument, 0, 'b'},    {"where", required_argument, 0, 'w'},
       {"title", required_argument, 0, 't'}, {"histogram", required_argument, 0, 'H'},
-      {"calibration", required_argument, 0, 'C'},
+      {"calibration", required_argument, 0, 'C'}, {"db", required_argument, 0, 'D'},
       {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
   plot_opts o = {0};
-  const char *hist_run = NULL, *cal_exp = NULL;
+  const char *hist_run = NULL, *cal_exp = NULL, *db_flag = NULL;
   optind = 1;
   opterr = 0;
   int ch;
@@ -30,12 +30,14 @@ static int cmd_plot(int argc, char **argv, sim_err *err) {
     case 'o': o.out = optarg; break;
     case 'H': hist_run = optarg; break;
     case 'C': cal_exp = optarg; break;
+    case 'D': db_flag = optarg; break;
     case 'h': return cmd__usage_of("plot"), 0;
-    default: return cmd__usage_error(err, "plot", "unknown option or missing value");
+    default: return cmd__bad_option(err, "plot", opts, argv[optind - 1]);
     }
   }
-  if (optind != argc - 1) return cmd__usage_error(err, "plot", "expected one DB");
-  o.db_path = argv[optind];
+  if (db_flag && optind == argc) o.db_path = db_flag; /* --db DB or the operand, once */
+  else if (!db_flag && optind == argc - 1) o.db_path = argv[optind];
+  else return cmd__usage_error(err, "plot", "expected one DB (operand or --db DB)");
   if (!o.out) return cmd__usage_error(err, "plot", "expected -o OUT.png or OUT.svg");
   int rc;
   if (cal_exp) {
@@ -79,5 +81,6 @@ const cmd_desc cmd_plot_desc = {"plot", "plot DB --x PARAM|METRIC --y METRIC [--
      "                   per iteration; bars forbidden under their model hatched\n"
      "  --histogram ID   one run's outcome counts (an all-digit argument)\n"
      "  --where COND     SQL over runs r, e.g. \"r.workload = 'publish-flag'\"\n"
+     "  --db DB          the database, instead of the DB operand\n"
      "The .dat and .gp files are written beside OUT.",
-     cmd_plot};
+     cmd_plot, "Draw a figure from a database with gnuplot."};

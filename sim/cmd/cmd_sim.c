@@ -8,9 +8,20 @@
 
 #include "../../workloads/litmus.h"
 #include "../calibrate.h"
+#include "../progress.h"
 #include "../run.h"
 #include "../sweep.h"
 #include "cmd_int.h"
+
+/* After a run that Ctrl-C cut short (progress.h): what was kept, as the
+ * command's error, exit 130.  0 when there was no Ctrl-C. */
+static int interrupted(const char *what, const cfg *c, sim_err *err) {
+  if (!sim_progress_interrupted()) return 0;
+  return sim_errf(err, SIM_EINTERRUPTED,
+                  "interrupted: %s stored with the %" PRIu64 " of %" PRId64
+                  " iterations done; nothing after it was run",
+                  what, sim_progress_kept(), cfg_int(c, CK_RUN_ITERATIONS));
+}
 
 /* --- run ----------------------------------------------------------------- */
 
@@ -33,7 +44,12 @@ static int cmd_run(int argc, char **argv, sim_err *err) {
   if (f.experiment) /* join it: how a sweep's emitted jobs land in one experiment */
     o.experiment = f.experiment, o.join = true, o.created_at = f.created;
   bool matched;
-  if ((rc = run_session_open(&s, &o, err)) || (rc = run_config(s, c, &matched, err))) goto done;
+  if ((rc = run_session_open(&s, &o, err))) goto done;
+  sim_progress_begin();
+  sim_progress_loop(o.experiment, 0);
+  rc = run_config(s, c, &matched, err);
+  sim_progress_end();
+  if (!rc && (rc = interrupted(o.experiment, c, err))) goto done;
   if (f.check && !matched) rc = sim_errf(err, SIM_EVIOLATION, "observation differs from expectation");
 done:
   run_session_close(s);
@@ -56,7 +72,7 @@ const cmd_desc cmd_run_desc = {"run", "run CONFIG.json [--db F] [--model M] [--s
      "  --experiment-created TIME   and with this creation time (YYYY-MM-DDTHH:MM:SSZ);\n"
      "                              what mmsim sweep --emit-jobs writes, so shards merge\n"
      "                              into one experiment",
-     cmd_run};
+     cmd_run, "Run one simulation from a JSON config and store it as one run."};
 
 /* --- native -------------------------------------------------------------- */
 
@@ -134,7 +150,7 @@ const cmd_desc cmd_native_desc = {"native", "native CONFIG.json [--db F] [--seed
      "the same map code and oracle as the simulator, relaxed atomics and real fences.\n"
      "Stored as a run with engine native; see native.* in mmsim config --defaults.\n"
      "  options as for mmsim run",
-     cmd_native};
+     cmd_native, "Run a map scenario or litmus tests on the host's real cores."};
 
 /* --- calibrate ----------------------------------------------------------- */
 
@@ -187,9 +203,39 @@ const cmd_desc cmd_calibrate_desc = {"calibrate", "calibrate CONFIG.json [--db F
      "  --iterations N  shorthand for --set run.iterations=N (simulated runs; native\n"
      "                  runs take calibrate.native_iterations when it is given)\n"
      "  other options as for mmsim run",
-     cmd_calibrate};
+     cmd_calibrate, "Fit the simulator's timing to native runs of a map scenario."};
 
 /* --- litmus -------------------------------------------------------------- */
+
+/* For each model of the comma-separated list: the config of `file` under
+ * it with f's flags; run and stored in s, or only built (a check of the
+ * arguments) when s is NULL.  An empty model ("tso,,pso") is an error. */
+static int for_each_model(const char *models, const char *file, const cmd_run_flags *f,
+                          run_session *s, unsigned *mismatches, sim_err *err) {
+  int rc = 0;
+  for (const char *m = models; !rc; m += strcspn(m, ",") + 1) {
+    char model[64];
+    size_t n = strcspn(m, ",");
+    if (n == 0 || n >= sizeof model)
+      return sim_errf(err, SIM_EUSAGE, "--model: \"%s\": expected a comma-separated list of "
+                      "sc, tso, pso, weak", models);
+    snprintf(model, sizeof model, "%.*s", (int)n, m);
+    cfg *c = cfg_new();
+    if (!c) return sim_errf(err, SIM_ENOMEM, "out of memory");
+    bool matched = true;
+    if (!(rc = cfg_set(c, "workload.litmus", file, err)) &&
+        !(rc = cmd__apply_flags(c, f, model, err)) && s) {
+      char what[sizeof model + 300];
+      snprintf(what, sizeof what, "%s under %s", file, model);
+      sim_progress_loop(what, 0);
+      if (!(rc = run_config(s, c, &matched, err))) rc = interrupted(what, c, err);
+    }
+    if (mismatches) *mismatches += !matched;
+    cfg_free(c);
+    if (!m[n]) break;
+  }
+  return rc;
+}
 
 static int cmd_litmus(int argc, char **argv, sim_err *err) {
   cmd_run_flags f;
@@ -199,38 +245,24 @@ static int cmd_litmus(int argc, char **argv, sim_err *err) {
   if (optind >= argc) return cmd__usage_error(err, "litmus", "expected at least one FILE.litmus");
   char models[256];
   snprintf(models, sizeof models, "%s", f.model ? f.model : "tso");
+  /* Every argument is checked before anything runs or the database is
+   * opened: each file parses, and each model and --set applies to each
+   * file, so a typo in the last one stores nothing. */
+  for (int i = optind; i < argc; i++) {
+    litmus_test *t;
+    if ((rc = litmus_parse_file(argv[i], &t, err))) return rc;
+    litmus_free(t);
+    if ((rc = for_each_model(models, argv[i], &f, NULL, NULL, err))) return rc;
+  }
   run_session *s = NULL;
   run_opts o = {.db_path = f.db, .experiment = "litmus", .out = stdout,
                 .replay = f.replay, .iteration = f.iteration};
   if ((rc = run_session_open(&s, &o, err))) return rc;
-  /* Every file is parsed before anything runs: a syntax error in the last
-   * file fails the command before the first run is stored. */
-  for (int i = optind; i < argc; i++) {
-    litmus_test *t;
-    if ((rc = litmus_parse_file(argv[i], &t, err))) {
-      run_session_close(s);
-      return rc;
-    }
-    litmus_free(t);
-  }
   unsigned mismatches = 0;
-  for (int i = optind; i < argc && !rc; i++) {
-    char list[256], *save = NULL;
-    snprintf(list, sizeof list, "%s", models);
-    for (char *m = strtok_r(list, ",", &save); m && !rc; m = strtok_r(NULL, ",", &save)) {
-      cfg *c = cfg_new();
-      if (!c) {
-        rc = sim_errf(err, SIM_ENOMEM, "out of memory");
-        break;
-      }
-      bool matched = true;
-      if (!(rc = cfg_set(c, "workload.litmus", argv[i], err)) &&
-          !(rc = cmd__apply_flags(c, &f, m, err)))
-        rc = run_config(s, c, &matched, err);
-      mismatches += !matched;
-      cfg_free(c);
-    }
-  }
+  sim_progress_begin();
+  for (int i = optind; i < argc && !rc; i++)
+    rc = for_each_model(models, argv[i], &f, s, &mismatches, err);
+  sim_progress_end();
   run_session_close(s);
   if (!rc && f.check && mismatches)
     rc = sim_errf(err, SIM_EVIOLATION, "%u observation(s) differ from their expectation",
@@ -244,7 +276,7 @@ const cmd_desc cmd_litmus_desc = {"litmus", "litmus FILE.litmus... [--model M[,M
      "lines, and store each test under each model as a run.\n"
      "  --model M,M     models to run, comma-separated (default tso)\n"
      "  other options as for mmsim run",
-     cmd_litmus};
+     cmd_litmus, "Run litmus tests in the simulator; store each test under each model."};
 
 /* --- sweep --------------------------------------------------------------- */
 
@@ -253,42 +285,61 @@ static int cmd_sweep(int argc, char **argv, sim_err *err) {
   static const struct option opts[] = {
       {"db", required_argument, 0, O_DB},     {"set", required_argument, 0, O_SET},
       {"jobs", required_argument, 0, 'j'},    {"emit-jobs", required_argument, 0, O_EMIT},
-      {"help", no_argument, 0, O_HELP},       {0, 0, 0, 0}};
-  const char *sets[64];
+      {"model", required_argument, 0, 'm'},   {"iterations", required_argument, 0, 'n'},
+      {"seed", required_argument, 0, 's'},    {"help", no_argument, 0, O_HELP},
+      {0, 0, 0, 0}};
+  const char *sets[64 + 3];
+  char shorthand[3][300];   /* run's shorthands, as the --set they stand for */
+  cmd_run_flags f = {0};    /* the same, to check them as run does */
   sweep_opts o = {.db_path = DEFAULT_DB, .sets = sets, .out = stdout};
   uint64_t jobs;
   optind = 1;
   opterr = 0;
   int ch;
-  while ((ch = getopt_long(argc, argv, "j:", opts, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, "j:m:n:s:", opts, NULL)) != -1) {
     switch (ch) {
+    case 'm': f.model = optarg; break;
+    case 'n': f.iterations = optarg; break;
+    case 's': f.seed = optarg; break;
     case O_DB: o.db_path = optarg; break;
     case O_EMIT: o.emit_jobs = optarg; break;
     case O_SET:
-      if (o.nsets == 64) return cmd__usage_error(err, "sweep", "more than 64 --set options");
-      sets[o.nsets++] = optarg;
+      if (f.nsets == 64) return cmd__usage_error(err, "sweep", "more than 64 --set options");
+      f.sets[f.nsets++] = optarg;
       break;
     case 'j':
       if (cmd__parse_u64("sweep", "-j", optarg, &jobs, err)) return err->code;
       if (jobs < 1 || jobs > 1024)
-        return sim_errf(err, SIM_EUSAGE, "sweep: -j: %" PRIu64 " is not 1 to 1024", jobs);
+        return sim_errf(err, SIM_EUSAGE, "-j: %" PRIu64 " is not 1 to 1024", jobs);
       o.jobs = (unsigned)jobs;
       break;
     case O_HELP: return cmd__usage_of("sweep"), 0;
-    default: {
-      char what[128];
-      snprintf(what, sizeof what, "unknown option or missing value: %s", argv[optind - 1]);
-      return cmd__usage_error(err, "sweep", what);
-    }
+    default: return cmd__bad_option(err, "sweep", opts, argv[optind - 1]);
     }
   }
   if (optind != argc - 1) return cmd__usage_error(err, "sweep", "expected one CONFIG.json");
+  cfg *check = cfg_new(); /* the shorthands' values, checked and named as typed */
+  if (!check) return sim_errf(err, SIM_ENOMEM, "out of memory");
+  int nsets = f.nsets;
+  f.nsets = 0; /* the --set keys are sweep's to check: it refuses swept ones */
+  int rc = cmd__apply_flags(check, &f, f.model, err);
+  f.nsets = nsets;
+  cfg_free(check);
+  if (rc) return rc;
+  const char *keys[3] = {"cpu.model", "run.iterations", "run.seed"};
+  const char *vals[3] = {f.model, f.iterations, f.seed};
+  for (int i = 0; i < 3; i++)
+    if (vals[i]) {
+      snprintf(shorthand[i], sizeof shorthand[i], "%s=%s", keys[i], vals[i]);
+      sets[o.nsets++] = shorthand[i];
+    }
+  for (int i = 0; i < f.nsets; i++) sets[o.nsets++] = f.sets[i]; /* after: --set wins, as in run */
   o.config_path = argv[optind];
   sweep_stats st;
   return sweep_main(&o, &st, err);
 }
 
-const cmd_desc cmd_sweep_desc = {"sweep", "sweep CONFIG.json [-j N] [--db F] [--set key=value]... [--emit-jobs FILE]",
+const cmd_desc cmd_sweep_desc = {"sweep", "sweep CONFIG.json [-j N] [--db F] [--model M] [--seed N] [--iterations N] [--set key=value]... [--emit-jobs FILE]",
      "Run every point of the config's \"sweep\" grid, each as one run of one\n"
      "experiment, in N worker processes; resumable.  The grid is the cartesian\n"
      "product of the sweep's keys in file order, the last varying fastest; with\n"
@@ -300,8 +351,11 @@ const cmd_desc cmd_sweep_desc = {"sweep", "sweep CONFIG.json [-j N] [--db F] [--
      "abandon them, nothing of them is stored); exit status 130.\n"
      "  -j N              worker processes (default: one per online CPU)\n"
      "  --db F            results database (default " DEFAULT_DB ")\n"
+     "  --model M         shorthand for --set cpu.model=M\n"
+     "  --seed N          shorthand for --set run.seed=N (the first seed)\n"
+     "  --iterations N    shorthand for --set run.iterations=N\n"
      "  --set key=value   override a key the grid does not sweep\n"
      "  --emit-jobs FILE  run nothing: write one `mmsim run` command per missing\n"
      "                    point to FILE, each into its own shard-K.db, for GNU\n"
      "                    parallel or a Slurm array; then mmsim merge F shard-*.db",
-     cmd_sweep};
+     cmd_sweep, "Run every point of a config's sweep grid in parallel, resumably."};

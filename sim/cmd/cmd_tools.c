@@ -35,9 +35,12 @@ static int cmd_bench(int argc, char **argv, sim_err *err) {
     } else if (i + 1 < argc && strcmp(argv[i], "--cores") == 0) {
       if (cmd__parse_u64("bench", "--cores", argv[++i], &cores, err)) return err->code;
       if (cores < 1 || cores > 64)
-        return sim_errf(err, SIM_EUSAGE, "bench: --cores: %" PRIu64 " is not 1 to 64", cores);
+        return sim_errf(err, SIM_EUSAGE, "--cores: %" PRIu64 " is not 1 to 64", cores);
     } else {
-      return cmd__usage_error(err, "bench", "expected [--reps N] [--cores N] [--model M] [--sweep]");
+      char what[300];
+      snprintf(what, sizeof what, "unexpected argument %s: expected [--reps N] [--cores N] "
+               "[--model M] [--sweep]", argv[i]);
+      return cmd__usage_error(err, "bench", what);
     }
   }
   if (cpu_model_find(model) < 0)
@@ -54,7 +57,7 @@ const cmd_desc cmd_bench_desc = {"bench", "bench [--reps N] [--cores N] [--model
      "  --cores N   only the micro-op figure, at N cores (for profiling one size)\n"
      "  --model M   the cores' memory model (default tso)\n"
      "  --sweep     instead: sweep throughput, one grid at -j1 and -j2 (runs/s, ratio)",
-     cmd_bench};
+     cmd_bench, "Measure the simulator's speed: micro-ops and SB iterations per second."};
 
 /* --- test-coherence ------------------------------------------------------ */
 
@@ -90,9 +93,7 @@ static int cmd_test_coherence(int argc, char **argv, sim_err *err) {
     } else if (ch >= O_CORES && ch < O_SET) {
       val[ch - O_CORES] = optarg;
     } else {
-      char what[128];
-      snprintf(what, sizeof what, "unknown option or missing value: %s", argv[optind - 1]);
-      return cmd__usage_error(err, cmd, what);
+      return cmd__bad_option(err, cmd, opts, argv[optind - 1]);
     }
   }
   if (optind < argc - 1) return cmd__usage_error(err, cmd, "expected at most one CONFIG.json");
@@ -114,7 +115,7 @@ static int cmd_test_coherence(int argc, char **argv, sim_err *err) {
     if ((rc = cmd__parse_u64(cmd, names[i], val[i], &v[i], err))) goto done;
     if (i != O_OPS - O_CORES && i != O_SEED - O_CORES && i != O_STRIDE - O_CORES &&
         i != O_DELAY - O_CORES && i != O_DEADLOCK - O_CORES && v[i] > 1000000) {
-      rc = sim_errf(err, SIM_EUSAGE, "%s: %s: %" PRIu64 " is too large", cmd, names[i], v[i]);
+      rc = sim_errf(err, SIM_EUSAGE, "%s: %" PRIu64 " is too large", names[i], v[i]);
       goto done;
     }
     switch (i + O_CORES) {
@@ -178,7 +179,7 @@ const cmd_desc cmd_test_coherence_desc = {"test-coherence",
      "  --max-delay N        each request waits [0, N] cycles before it leaves (default 16)\n"
      "  --deadlock-cycles N  no completion for N cycles while busy is a deadlock (default 100000)\n"
      "  --set key=value      override a config key (memory.kind=mesi, cache.l1.ways=2, ...)",
-     cmd_test_coherence};
+     cmd_test_coherence, "Check the memory system with the random coherence tester."};
 
 /* --- protocol ------------------------------------------------------------ */
 
@@ -200,7 +201,9 @@ static int cmd_protocol(int argc, char **argv, sim_err *err) {
       if (cmd__parse_u64("protocol", "--run", argv[++i], &run, err)) return err->code;
       have_run = true;
     } else {
-      return cmd__usage_error(err, "protocol", "expected [--run ID [--db F]]");
+      char what[300];
+      snprintf(what, sizeof what, "unexpected argument %s: expected [--run ID [--db F]]", argv[i]);
+      return cmd__usage_error(err, "protocol", what);
     }
   }
   if (!have_run) {
@@ -226,7 +229,7 @@ const cmd_desc cmd_protocol_desc = {"protocol", "protocol [--run ID [--db F]]",
      "simulator runs: one line per possible cell (next state and actions).\n"
      "  --run ID   also show how often each cell fired in that stored run\n"
      "  --db F     the database holding the run (default " DEFAULT_DB ")",
-     cmd_protocol};
+     cmd_protocol, "Print the MESI controllers' state x event tables."};
 
 /* --- config -------------------------------------------------------------- */
 
@@ -253,4 +256,4 @@ static int cmd_config(int argc, char **argv, sim_err *err) {
 const cmd_desc cmd_config_desc = {"config", "config --defaults | config CONFIG.json",
      "--defaults: every config key with its type, range, default and doc.\n"
      "CONFIG.json: the file validated and resolved, with its hash.",
-     cmd_config};
+     cmd_config, "Print every config key with its default, or a config file resolved."};

@@ -201,7 +201,7 @@ static void t_bad_litmus(void) {
   cli_write("syntax.litmus", "X86 S\n{ x=0; }\n P0 ;\n MOV [x] $1 ;\nexists (x=1)\n");
   CHECK_EQ_I64(cli("litmus ok.litmus syntax.litmus"), 2);
   CHECK_CONTAINS(cli_out, "syntax.litmus:4:");
-  CHECK_EQ_I64(cli_sql_int("results.db", "SELECT count(*) FROM runs"), 0);
+  CHECK(cli_sql_int("results.db", "SELECT count(*) FROM runs") <= 0); /* none, or no file */
   cli_write("unsup.litmus", "X86 U\n{ x=0; }\n P0 ;\n CPUID ;\nexists (x=1)\n");
   CHECK_EQ_I64(cli("litmus unsup.litmus"), 2);
   CHECK_CONTAINS(cli_out, "unsup.litmus:4:");

@@ -151,7 +151,8 @@ static void t_migrate_v1(void) {
   store_point(d);
   db_close(d);
   const char *p = path_of("v1.db");
-  sql_raw(p, "DROP TRIGGER runs_release_claim; DROP TABLE claims; PRAGMA user_version = 1");
+  sql_raw(p, "DROP TRIGGER runs_release_claim; DROP TABLE claims; "
+             "ALTER TABLE runs DROP COLUMN version; PRAGMA user_version = 1");
   sim_err err = {0};
   CHECK_EQ_I64(db_open(p, &d, &err), 0);
   CHECK_EQ_I64(sql_int(p, "PRAGMA user_version"), DB_SCHEMA_VERSION);
