@@ -14,6 +14,7 @@ static int cmd_plot(int argc, char **argv, sim_err *err) {
       {"by", required_argument, 0, 'b'},    {"where", required_argument, 0, 'w'},
       {"title", required_argument, 0, 't'}, {"histogram", required_argument, 0, 'H'},
       {"calibration", required_argument, 0, 'C'}, {"db", required_argument, 0, 'D'},
+      {"experiment", required_argument, 0, 'E'}, {"pool", no_argument, 0, 'P'},
       {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
   plot_opts o = {0};
   const char *hist_run = NULL, *cal_exp = NULL, *db_flag = NULL;
@@ -31,6 +32,8 @@ static int cmd_plot(int argc, char **argv, sim_err *err) {
     case 'H': hist_run = optarg; break;
     case 'C': cal_exp = optarg; break;
     case 'D': db_flag = optarg; break;
+    case 'E': o.experiment = optarg; break;
+    case 'P': o.pool = 1; break;
     case 'h': return cmd__usage_of("plot"), 0;
     default: return cmd__bad_option(err, "plot", opts, argv[optind - 1]);
     }
@@ -49,8 +52,9 @@ static int cmd_plot(int argc, char **argv, sim_err *err) {
     if (hist_run[strspn(hist_run, "0123456789")] != '\0') {
       if (o.x || o.y) return cmd__usage_error(err, "plot", "--histogram TEST takes no --x or --y");
       rc = plot_outcomes(&o, hist_run, err);
-    } else if (o.by || o.where || o.x || o.y) {
-      return cmd__usage_error(err, "plot", "--histogram RUN_ID draws one run: no --x, --y, --by or --where");
+    } else if (o.by || o.where || o.x || o.y || o.experiment || o.pool) {
+      return cmd__usage_error(err, "plot", "--histogram RUN_ID draws one run: no --x, --y, --by, "
+                                           "--where, --experiment or --pool");
     } else if (!(rc = cmd__parse_u64("plot", "--histogram", hist_run, &id, err))) {
       rc = plot_histogram(o.db_path, (long long)id, o.out, err);
     }
@@ -62,8 +66,10 @@ static int cmd_plot(int argc, char **argv, sim_err *err) {
   return rc;
 }
 
-const cmd_desc cmd_plot_desc = {"plot", "plot DB --x PARAM|METRIC --y METRIC [--by PARAM[,PARAM]] [--where COND] [--title T] -o OUT.png|.svg\n"
-             "       mmsim plot DB --histogram TEST [--by PARAM[,PARAM]] [--where COND] [--title T] -o OUT.png|.svg\n"
+const cmd_desc cmd_plot_desc = {"plot", "plot DB --x PARAM|METRIC --y METRIC [--by PARAM[,PARAM]] [--where COND]\n"
+             "           [--experiment NAME] [--pool] [--title T] -o OUT.png|.svg\n"
+             "       mmsim plot DB --histogram TEST [--by PARAM[,PARAM]] [--where COND]\n"
+             "           [--experiment NAME] [--pool] [--title T] -o OUT.png|.svg\n"
              "       mmsim plot DB --histogram RUN_ID -o OUT.png|.svg\n"
              "       mmsim plot DB --calibration EXPERIMENT_ID -o OUT.png|.svg",
      "Draw a figure with gnuplot.  PARAM is a config key (cpu.model, net.jitter, ...)\n"
@@ -81,6 +87,13 @@ const cmd_desc cmd_plot_desc = {"plot", "plot DB --x PARAM|METRIC --y METRIC [--
      "                   per iteration; bars forbidden under their model hatched\n"
      "  --histogram ID   one run's outcome counts (an all-digit argument)\n"
      "  --where COND     SQL over runs r, e.g. \"r.workload = 'publish-flag'\"\n"
+     "  --experiment NAME only runs of the experiments of that name (a sweep's\n"
+     "                   name, or litmus, run, native: see mmsim query DB\n"
+     "                   \"SELECT id, name FROM experiments\")\n"
+     "  --pool           pool runs whose configs differ in more than the seed;\n"
+     "                   without it such a figure is refused (exit 2) naming the\n"
+     "                   keys, as a point should only pool repeats of one config.\n"
+     "                   Identical runs (same config hash and seed) count once\n"
      "  --db DB          the database, instead of the DB operand\n"
      "The .dat and .gp files are written beside OUT.",
      cmd_plot, "Draw a figure from a database with gnuplot."};

@@ -1,7 +1,8 @@
 /* tests/e2e/test_db_cli.c -- the results database as the CLI leaves and
  * reads it, in the cases that go wrong: a run whose write fails, a
  * database in a directory the reader cannot write, queries that would
- * write, and a plot --where that tries to be more than a filter.
+ * write, a plot --where that tries to be more than a filter, and plot
+ * figures that would pool unrelated runs.
  */
 #include <sys/stat.h>
 
@@ -36,8 +37,41 @@ static void t_failed_run_leaves_no_experiment(void) {
   CHECK_EQ_I64(cli_sql_int("r.db", "SELECT count(*) FROM runs"), 1);
 }
 
+/* plot from the command line: runs that differ in more than the seed are
+ * not pooled without --pool, --experiment picks one experiment's runs, and
+ * a refused figure leaves no file behind. */
+static void t_plot_pools_only_repeats(void) {
+  cli_tmpdir();
+  CHECK_EQ_I64(cli("litmus " LIT "MP.litmus --iterations 200 --db r.db"), 0);
+  CHECK_EQ_I64(cli("run " MMSIM_SOURCE_DIR "/configs/sb-tso.json --iterations 300 --db r.db "
+                   "--experiment longer"), 0);
+  CHECK_EQ_I64(cli("plot r.db --x model --y anomaly_rate -o f.png"), 2);
+  CHECK_CONTAINS(cli_out, "would pool runs that differ in more than the seed");
+  CHECK_CONTAINS(cli_out, "--experiment NAME (they come from litmus, longer)");
+  char path[512];
+  snprintf(path, sizeof path, "%s/f.dat", cli_dir);
+  CHECK(access(path, F_OK) != 0);
+  snprintf(path, sizeof path, "%s/f.png", cli_dir);
+  CHECK(access(path, F_OK) != 0);
+  CHECK_EQ_I64(cli("plot r.db --x model --y anomaly_rate --experiment longer -o f.png"), 0);
+  CHECK_EQ_I64(cli_sql_int("r.db", "SELECT count(*) FROM runs"), 2);
+  CHECK_EQ_I64(cli("plot r.db --x model --y anomaly_rate --experiment nosuch -o f.png"), 2);
+  CHECK_CONTAINS(cli_out, "has no experiment of that name; experiments: litmus, longer");
+  CHECK_EQ_I64(cli("plot r.db --x model --y anomaly_rate --pool -o p.svg"), 0);
+  snprintf(path, sizeof path, "%s/p.gp", cli_dir);
+  FILE *f = fopen(path, "r");
+  CHECK(f != NULL);
+  char gp[8192];
+  size_t n = f ? fread(gp, 1, sizeof gp - 1, f) : 0;
+  gp[n] = 0;
+  if (f) fclose(f);
+  CHECK_CONTAINS(gp, "pooled over");
+  CHECK_EQ_I64(cli("plot r.db --histogram 1 --pool -o h.png"), 2);
+}
+
 static const check_case cases[] = {
     {"failed_run_leaves_no_experiment", t_failed_run_leaves_no_experiment},
+    {"plot_pools_only_repeats", t_plot_pools_only_repeats},
     {0},
 };
 
