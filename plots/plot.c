@@ -94,13 +94,13 @@ static char *sel_sql(const figure *fg) {
   int rc = asprintf(&sql,
                     "SELECT rid, xv, bv FROM (\n"
                     "  SELECT r.id AS rid, %s AS xv, %s AS bv FROM runs r %s\n"
-                    "  WHERE r.status = 'done' AND (%s) AND " PLOT_EXPERIMENT_SQL "\n"
+                    "  WHERE r.status = 'done' AND (%s) AND %s AND " PLOT_EXPERIMENT_SQL "\n"
                     ") WHERE xv IS NOT NULL",
                     fg->xexpr, by,
                     fg->y.kind == PLOT_Y_METRIC
                         ? "JOIN metrics m ON m.run_id = r.id AND m.key = :y AND m.value IS NOT NULL"
                         : "JOIN run_rates rr ON rr.run_id = r.id",
-                    where);
+                    where, plot__known_sql(&fg->y));
   return rc < 0 ? NULL : sql;
 }
 

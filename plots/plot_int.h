@@ -87,6 +87,11 @@ int plot__resolve_y(sqlite3 *h, const plot_opts *o, plot__y *y, sim_err *err);
 /* For a rate y: SQL of a run's k over runs r joined with run_rates rr (the
  * anomaly kind as the named parameter :kind). */
 const char *plot__k_sql(const plot__y *y);
+/* SQL condition over run_rates rr: the run's count for y is known.  A
+ * litmus run whose SC reference hit its budget has an unknown non-SC count
+ * (NULL, results/schema.c); such runs are left out of anomaly figures
+ * rather than read as 0. */
+const char *plot__known_sql(const plot__y *y);
 /* Wilson 95% interval of k of n (NAN for n 0), as results/schema.c's views. */
 void plot__wilson(int64_t k, int64_t n, double *p, double *lo, double *hi);
 /* .dat values: a number (' ?' for NAN), a double-quoted string. */

@@ -212,6 +212,11 @@ const char *plot__k_sql(const plot__y *y) {
   }
 }
 
+const char *plot__known_sql(const plot__y *y) {
+  return y->kind == PLOT_Y_ANOMALY || y->kind == PLOT_Y_ANOMALY_KIND ? "rr.anomaly_count IS NOT NULL"
+                                                                    : "1";
+}
+
 void plot__wilson(int64_t k, int64_t n, double *p, double *lo, double *hi) {
   if (n <= 0) {
     *p = *lo = *hi = NAN;

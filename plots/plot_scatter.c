@@ -70,12 +70,12 @@ static char *sel_sql(const scatter *sc, const char *byexpr) {
                "SELECT r.id AS rid, NULL AS xv, %s AS bv FROM runs r\n"
                "JOIN run_rates rr ON rr.run_id = r.id\n"
                "JOIN metrics xm ON xm.run_id = r.id AND xm.key = :x AND xm.value IS NOT NULL\n"
-               "%s WHERE r.status = 'done' AND (%s) AND " PLOT_EXPERIMENT_SQL,
+               "%s WHERE r.status = 'done' AND (%s) AND %s AND " PLOT_EXPERIMENT_SQL,
                byexpr ? byexpr : "NULL",
                is_rate(sc) ? ""
                            : "JOIN metrics ym ON ym.run_id = r.id AND ym.key = :y "
                              "AND ym.value IS NOT NULL\n",
-               where) < 0)
+               where, plot__known_sql(sc->y)) < 0)
     return NULL;
   return sql;
 }

@@ -22,7 +22,7 @@
 
 typedef struct db db; /* opaque */
 
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 
 typedef struct db_param { const char *key, *value; } db_param;
 typedef struct db_metric { const char *key; double value; } db_metric;

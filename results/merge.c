@@ -124,7 +124,7 @@ static int same_file(const char *a, const char *b) {
 }
 
 static int check_shard(const char *out_path, const char *shard_path, sim_err *err) {
-  if (same_file(out_path, shard_path) || !strcmp(out_path, shard_path))
+  if (!strcmp(out_path, shard_path) || same_file(out_path, shard_path))
     return sim_errf(err, SIM_EINVAL, "%s: is the output database %s itself; a database "
                                      "cannot be merged into itself", shard_path, out_path);
   db *shard = NULL;

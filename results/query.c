@@ -327,8 +327,11 @@ int db_runs_list(db *d, const db_runs_filter *f, FILE *out, sim_err *err) {
       "       round(r.wall_s, 3) AS wall_s,\n"
       "       rr.forbidden_count AS forbidden,\n"
       "       " RATE("forbidden") " AS \"forbidden_rate [95% CI]\",\n"
-      "       rr.anomaly_count AS anomalies,\n"
-      "       " RATE("anomaly") " AS \"anomaly_rate [95% CI]\"@COLS@,\n"
+      /* A done run's NULL count: its SC reference was not computed. */
+      "       CASE WHEN rr.run_id IS NOT NULL AND rr.anomaly_count IS NULL THEN 'unknown'\n"
+      "         ELSE rr.anomaly_count END AS anomalies,\n"
+      "       CASE WHEN rr.run_id IS NOT NULL AND rr.anomaly_count IS NULL THEN 'unknown'\n"
+      "         ELSE " RATE("anomaly") " END AS \"anomaly_rate [95% CI]\"@COLS@,\n"
       "       r.version AS version\n"
       "FROM runs r LEFT JOIN experiments e ON e.id = r.experiment_id\n"
       "            LEFT JOIN run_rates rr ON rr.run_id = r.id\n"

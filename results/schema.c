@@ -48,9 +48,14 @@
  *             anomaly_lo, anomaly_hi)
  *       an iteration is anomalous when its outcome row has anomaly NOT NULL;
  *       forbidden when the row has forbidden = 1.  The denominator is
- *       runs.iterations; 0 iterations gives NULL rates.
+ *       runs.iterations; 0 iterations gives NULL rates.  (version 4) A
+ *       litmus run with metric sc.complete = 0 has NULL anomaly count and
+ *       rates: its SC reference was not computed, so which outcomes are
+ *       non-SC is unknown.
  *   anomaly_rates(run_id, anomaly, iterations, count, rate, lo, hi)
- *       one row per run and anomaly kind that occurred.
+ *       one row per run and anomaly kind that occurred; (version 4) and a
+ *       'non_sc' row with NULL count and rates for a run whose SC
+ *       reference is unknown.
  *   reorder_rates(run_id, kind, count, per_kop)
  *       from the metric naming convention of reorder accounting:
  *       `reorder.<kind>` is the count of reorder events of that kind and
@@ -143,32 +148,6 @@ static const char migration_1[] =
     ") WITHOUT ROWID;\n"
     "CREATE INDEX metrics_key ON metrics(key);\n"
     /* S3: every view starts from runs with status 'done'. */
-    "CREATE VIEW run_rates AS\n"
-    "SELECT run_id, iterations,\n"
-    "  forbidden_count,\n"
-    "  " W_P("forbidden_count", "iterations") " AS forbidden_rate,\n"
-    "  " W_LO("forbidden_count", "iterations") " AS forbidden_lo,\n"
-    "  " W_HI("forbidden_count", "iterations") " AS forbidden_hi,\n"
-    "  anomaly_count,\n"
-    "  " W_P("anomaly_count", "iterations") " AS anomaly_rate,\n"
-    "  " W_LO("anomaly_count", "iterations") " AS anomaly_lo,\n"
-    "  " W_HI("anomaly_count", "iterations") " AS anomaly_hi\n"
-    "FROM (SELECT r.id AS run_id, r.iterations AS iterations,\n"
-    "        (SELECT coalesce(sum(o.count), 0) FROM outcomes o\n"
-    "          WHERE o.run_id = r.id AND o.forbidden = 1) AS forbidden_count,\n"
-    "        (SELECT coalesce(sum(o.count), 0) FROM outcomes o\n"
-    "          WHERE o.run_id = r.id AND o.anomaly IS NOT NULL) AS anomaly_count\n"
-    "      FROM runs r WHERE r.status = 'done');\n"
-    "CREATE VIEW anomaly_rates AS\n"
-    "SELECT run_id, anomaly, iterations, count,\n"
-    "  " W_P("count", "iterations") " AS rate,\n"
-    "  " W_LO("count", "iterations") " AS lo,\n"
-    "  " W_HI("count", "iterations") " AS hi\n"
-    "FROM (SELECT r.id AS run_id, o.anomaly AS anomaly,\n"
-    "             r.iterations AS iterations, sum(o.count) AS count\n"
-    "      FROM runs r JOIN outcomes o ON o.run_id = r.id\n"
-    "      WHERE r.status = 'done' AND o.anomaly IS NOT NULL\n"
-    "      GROUP BY r.id, o.anomaly);\n"
     "CREATE VIEW reorder_rates AS\n"
     "SELECT k.run_id AS run_id, k.kind AS kind, c.value AS count,\n"
     "       p.value AS per_kop\n"
@@ -208,11 +187,55 @@ static const char migration_2[] =
  * the run (sim/version.h); NULL for runs stored before it existed. */
 static const char migration_version[] = "ALTER TABLE runs ADD COLUMN version TEXT;\n";
 
+/* Version 3 -> 4: a litmus run whose SC reference search hit its budget
+ * (metric sc.complete = 0, sim/run.c) has an unknown non-SC count: NULL in
+ * run_rates, and an anomaly_rates row 'non_sc' with NULL count and rates,
+ * rather than the 0 its outcome rows (no anomaly marked) would add up to.
+ * The views are made here only, replacing version 1's on older files. */
+#define SC_UNKNOWN(run)                                                      \
+  "EXISTS (SELECT 1 FROM metrics u WHERE u.run_id = " run                    \
+  " AND u.key = 'sc.complete' AND u.value = 0)"
+static const char migration_sc_unknown[] =
+    "DROP VIEW IF EXISTS run_rates;\n"
+    "DROP VIEW IF EXISTS anomaly_rates;\n"
+    "CREATE VIEW run_rates AS\n"
+    "SELECT run_id, iterations,\n"
+    "  forbidden_count,\n"
+    "  " W_P("forbidden_count", "iterations") " AS forbidden_rate,\n"
+    "  " W_LO("forbidden_count", "iterations") " AS forbidden_lo,\n"
+    "  " W_HI("forbidden_count", "iterations") " AS forbidden_hi,\n"
+    "  anomaly_count,\n"
+    "  " W_P("anomaly_count", "iterations") " AS anomaly_rate,\n"
+    "  " W_LO("anomaly_count", "iterations") " AS anomaly_lo,\n"
+    "  " W_HI("anomaly_count", "iterations") " AS anomaly_hi\n"
+    "FROM (SELECT r.id AS run_id, r.iterations AS iterations,\n"
+    "        (SELECT coalesce(sum(o.count), 0) FROM outcomes o\n"
+    "          WHERE o.run_id = r.id AND o.forbidden = 1) AS forbidden_count,\n"
+    "        CASE WHEN " SC_UNKNOWN("r.id") " THEN NULL ELSE\n"
+    "        (SELECT coalesce(sum(o.count), 0) FROM outcomes o\n"
+    "          WHERE o.run_id = r.id AND o.anomaly IS NOT NULL) END AS anomaly_count\n"
+    "      FROM runs r WHERE r.status = 'done');\n"
+    "CREATE VIEW anomaly_rates AS\n"
+    "SELECT run_id, anomaly, iterations, count,\n"
+    "  " W_P("count", "iterations") " AS rate,\n"
+    "  " W_LO("count", "iterations") " AS lo,\n"
+    "  " W_HI("count", "iterations") " AS hi\n"
+    "FROM (SELECT r.id AS run_id, o.anomaly AS anomaly,\n"
+    "             r.iterations AS iterations, sum(o.count) AS count\n"
+    "      FROM runs r JOIN outcomes o ON o.run_id = r.id\n"
+    "      WHERE r.status = 'done' AND o.anomaly IS NOT NULL\n"
+    "      GROUP BY r.id, o.anomaly\n"
+    "      UNION ALL\n"
+    "      SELECT r.id, 'non_sc', r.iterations, NULL FROM runs r\n"
+    "      WHERE r.status = 'done' AND " SC_UNKNOWN("r.id") ");\n";
+#undef SC_UNKNOWN
+
 /* migrations[v] takes version v to v + 1. */
 static const char *const migrations[] = {
     migration_1,
     migration_2,
     migration_version,
+    migration_sc_unknown,
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
                "one migration per schema version");

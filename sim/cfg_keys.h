@@ -88,6 +88,9 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
   X(WORKLOAD_LITMUS_HASH, "workload.litmus_hash", CFG_STR, 0, 0, "", NULL,          \
     "read-only: FNV-1a 64 of the litmus file's text, so editing the file changes the " \
     "config hash and a sweep reruns; \"\" when no file is named or it cannot be read") \
+  X(WORKLOAD_SC_MAX_STATES, "workload.sc_max_states", CFG_INT, 1, 1000000000, "4000000", NULL, \
+    "litmus: states the SC reference search may visit; past it (or 1 GiB) the run's non-SC " \
+    "rate is stored as unknown (NULL), with a warning")                              \
   X(WORKLOAD_SCENARIO, "workload.scenario", CFG_STR, 0, 0, "", NULL,                 \
     "map scenario name")                                                             \
   X(WORKLOAD_VARIANT, "workload.variant", CFG_ENUM, 0, 0, "unsafe", "unsafe|fenced|atomic|locked", \

@@ -125,14 +125,39 @@ done:
   return rc;
 }
 
-/* model: whose expectation marks outcomes forbidden; engine "native" stores
- * the host's CPU as the run's model, with host.* params. */
-static int store_litmus(run_session *s, const cfg *c, const litmus_test *t, litmus_result *r,
-                        const char *engine, const char *model, const native_host *h,
+/* The SC outcome set of t, which decides each outcome's non_sc (*sc NULL:
+ * unknown).  The search is part of the run: its time counts in r->wall_s
+ * (the Time line), and the metrics sc.complete (1 or 0) and sc.states say
+ * how it went.  Past workload.sc_max_states the run is still stored, its
+ * non-SC rate unknown -- NULL in the views, never a 0 that reads as "SC" --
+ * with a warning on stderr.  Other failures (memory) are errors. */
+static int sc_reference(const cfg *c, const litmus_test *t, litmus_result *r, sim_hist **sc,
                         sim_err *err) {
-  sim_hist *sc = NULL;
-  sim_err ignored;
-  if (litmus_sc_outcomes(t, &sc, &ignored)) sc = NULL; /* too big: use the header */
+  litmus_sc_stats st = {0, 0};
+  sim_err why = {0, ""};
+  int rc = litmus_sc_search(t, (uint64_t)cfg_int(c, CK_WORKLOAD_SC_MAX_STATES), sc, &st, &why);
+  r->wall_s += st.wall_s;
+  if (rc && rc != SIM_EFULL) {
+    *err = why;
+    return rc;
+  }
+  if (rc) {
+    *sc = NULL;
+    fprintf(stderr, "mmsim: warning: %s; %s's non-SC outcomes are unknown, its anomaly rate "
+                    "stored as NULL, not 0 (raise workload.sc_max_states)\n", why.msg,
+            litmus_name(t));
+  }
+  metrics_set(&r->metrics, "sc.complete", rc ? 0 : 1);
+  metrics_set(&r->metrics, "sc.states", (double)st.states);
+  return 0;
+}
+
+/* model: whose expectation marks outcomes forbidden; engine "native" stores
+ * the host's CPU as the run's model, with host.* params.  sc: the SC
+ * outcome set (NULL: unknown, every outcome's anomaly NULL). */
+static int store_litmus(run_session *s, const cfg *c, const litmus_test *t, litmus_result *r,
+                        const sim_hist *sc, const char *engine, const char *model,
+                        const native_host *h, sim_err *err) {
   char *text = NULL, cores[32];
   db_outcome *outs = litmus_report_outcomes(t, model, r, sc, &text);
   db_param extra[2];
@@ -151,7 +176,6 @@ static int store_litmus(run_session *s, const cfg *c, const litmus_test *t, litm
                      .metrics = &r->metrics, .extra = h ? extra : NULL, .nextra = h ? 2 : 0};
     rc = store_run(s, c, &rr, err);
   }
-  hist_free(sc);
   free(text);
   free(outs);
   return rc;
@@ -205,15 +229,17 @@ static int run_native_litmus(run_session *s, const cfg *c, bool *matched, sim_er
   if (rc) return rc;
   litmus_result r;
   native_host h;
-  if (!(rc = litmus_run_native(t, c, &r, &h, err))) {
+  sim_hist *sc = NULL;
+  if (!(rc = litmus_run_native(t, c, &r, &h, err)) && !(rc = sc_reference(c, t, &r, &sc, err))) {
     if (s->o.out) {
       fprintf(s->o.out, "Native run on %s (%u CPUs%s)\n", h.cpu, h.cores,
               h.pinned ? ", threads pinned" : "");
       litmus_report_print(s->o.out, t, model, &r);
     }
     if (matched) *matched = litmus_matches(litmus_expected(t, model), r.positive, r.iterations);
-    if (s->d) rc = store_litmus(s, c, t, &r, "native", model, &h, err);
+    if (s->d) rc = store_litmus(s, c, t, &r, sc, "native", model, &h, err);
   }
+  hist_free(sc);
   litmus_result_free(&r);
   litmus_free(t);
   return rc;
@@ -255,7 +281,10 @@ static int run_litmus(run_session *s, const cfg *c, bool *matched, sim_err *err)
   litmus_result r;
   uint64_t first = s->o.replay ? s->o.iteration : 0;
   uint64_t count = s->o.replay ? 1 : (uint64_t)cfg_int(c, CK_RUN_ITERATIONS);
+  sim_hist *sc = NULL;
   rc = litmus_run_sim(t, c, first, count, &r, err);
+  /* A replay stores nothing, so it needs no reference. */
+  if (!rc && !s->o.replay) rc = sc_reference(c, t, &r, &sc, err);
   if (!rc) {
     const char *model = cfg_str(c, CK_CPU_MODEL);
     if (s->o.out) {
@@ -265,8 +294,9 @@ static int run_litmus(run_session *s, const cfg *c, bool *matched, sim_err *err)
     }
     if (matched)
       *matched = litmus_matches(litmus_expected(t, model), r.positive, r.iterations);
-    if (s->d) rc = store_litmus(s, c, t, &r, "sim", model, NULL, err);
+    if (s->d) rc = store_litmus(s, c, t, &r, sc, "sim", model, NULL, err);
   }
+  hist_free(sc);
   litmus_result_free(&r);
   litmus_free(t);
   return rc;

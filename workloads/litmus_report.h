@@ -29,7 +29,9 @@ bool litmus_matches(litmus_expect expected, uint64_t positive, uint64_t n);
 void litmus_report_print(FILE *out, const litmus_test *t, const char *model,
                          litmus_result *r);
 
-/* The outcome rows of r for db_run; strings live in *text (free both). */
+/* The outcome rows of r for db_run; strings live in *text (free both).
+ * An outcome's anomaly is non_sc when it is not in sc (the SC outcome set);
+ * sc NULL (unknown) marks none, and the run must carry sc.complete = 0. */
 db_outcome *litmus_report_outcomes(const litmus_test *t, const char *model,
                                    litmus_result *r, const sim_hist *sc, char **text);
 

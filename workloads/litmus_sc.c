@@ -90,7 +90,7 @@ static uint64_t hash(const uint64_t *st, unsigned words) {
 static int limit(sc_search *s, sim_err *err) {
   return sim_errf(err, SIM_EFULL,
                   "%s: the SC reference needs more than %llu states (workload.sc_max_states) "
-                  "or %zu MB; its outcomes are unknown",
+                  "or %zu MB",
                   litmus_path(s->t), (unsigned long long)s->max_states, LITMUS_SC_MAX_BYTES >> 20);
 }
 

@@ -28,7 +28,8 @@
 #include "../sim/hist.h"
 #include "litmus.h"
 
-/* Default budget: states kept in memory (the config key workload.sc_max_states). */
+/* Default budget: states kept in memory (the default of the config key
+ * workload.sc_max_states, sim/cfg_keys.h). */
 #define LITMUS_SC_MAX_STATES 4000000
 /* And at most this much memory for them, whatever the states budget. */
 #define LITMUS_SC_MAX_BYTES ((size_t)1 << 30)
