@@ -111,20 +111,9 @@ void plot__files_free(plot__files *f) {
 /* ---- Database ---- */
 
 int plot__open_db(const char *path, sqlite3 **h, sim_err *err) {
-  *h = NULL;
-  db *d;
-  int rc = db_open_readonly(path, &d, err); /* P3: the schema checks */
-  if (rc) return rc;
-  db_close(d);
-  if (sqlite3_open_v2(path, h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-    rc = sim_errf(err, SIM_EDB, "%s: cannot open database: %s", path,
-                  *h ? sqlite3_errmsg(*h) : "out of memory");
-    sqlite3_close(*h);
-    *h = NULL;
-    return rc;
-  }
-  sqlite3_busy_timeout(*h, 30000);
-  return 0;
+  int rc = db_sqlite_open_readonly(path, h, err); /* P3: the schema checks */
+  if (!rc) sqlite3_busy_timeout(*h, 30000);
+  return rc;
 }
 
 /* ---- Script text ---- */

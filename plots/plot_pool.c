@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../results/db.h"
 #include "plot_int.h"
 
 /* How many differing keys a refusal names before "and N more". */
@@ -198,7 +199,8 @@ static void exp_row(sqlite3_stmt *s, void *ctx) {
 int plot__pool_check(sqlite3 *h, const plot_opts *o, const char *sel, const char *kind,
                      const char *test, plot__pool *pool, sim_err *err) {
   memset(pool, 0, sizeof *pool);
-  int rc = check_experiment(h, o, err);
+  int rc = o->where ? db_where_check(o->where, err) : 0; /* before any SQL holds it */
+  if (!rc) rc = check_experiment(h, o, err);
   if (rc) return rc;
   char *with = plot__with_pick(sel), *ign = ignored_sql(o), *ctes = NULL;
   char *q_keys = NULL, *q_counts = NULL, *q_exps = NULL;

@@ -142,7 +142,14 @@ static int open_handle(const char *path, int flags, db **out, sim_err *err) {
     return sim_errf(err, SIM_ENOMEM, "%s: out of memory", path);
   }
   d->readonly = (flags & SQLITE_OPEN_READONLY) != 0;
-  int rc = sqlite3_open_v2(path, &d->h, flags, NULL);
+  char why[256] = "";
+  int rc = d->readonly ? db__readonly_open(path, &d->h, why, sizeof why)
+                       : sqlite3_open_v2(path, &d->h, flags, NULL);
+  if (rc != SQLITE_OK && *why) {
+    sim_errf(err, SIM_EDB, "%s: cannot open database: %s", path, why);
+    db_close(d);
+    return SIM_EDB;
+  }
   if (rc != SQLITE_OK) {
     /* Not db__fail's mapping: an open that fails is a database error
      * whatever SQLite calls it (a missing directory is CANTOPEN). */
@@ -184,6 +191,20 @@ int db_open_readonly(const char *path, db **out, sim_err *err) {
   db *d;
   int rc = open_handle(path, SQLITE_OPEN_READONLY, &d, err); /* D2 */
   if (rc) return rc;
+  /* A file from an older mmsim is migrated forward first, as any writing
+   * command would do to it, so that reading a database never needs a run
+   * written into it.  When it cannot be written, db__schema_check says so. */
+  int64_t older = db__schema_older(d);
+  if (older) {
+    db *w = NULL;
+    sim_err ignored;
+    db_close(d);
+    if (db_open(path, &w, &ignored) == 0)
+      fprintf(stderr, "mmsim: %s: database schema migrated from version %" PRId64
+                      " to %d\n", path, older, DB_SCHEMA_VERSION);
+    db_close(w);
+    if ((rc = open_handle(path, SQLITE_OPEN_READONLY, &d, err))) return rc;
+  }
   if ((rc = db__schema_check(d, err))) {
     db_close(d);
     return rc;

@@ -49,8 +49,19 @@ typedef struct db_run {
 
 /* Lifetime.  db_open creates or migrates; errors name the path. */
 int db_open(const char *path, db **out, sim_err *err);
+/* Read-only (results/readonly.c R1-R3): never writes the file, reads only
+ * its own tables, works in a read-only directory; an older schema is first
+ * migrated forward when the file can be written. */
 int db_open_readonly(const char *path, db **out, sim_err *err);
 void db_close(db *d);
+
+/* The same as a bare SQLite handle, for code with its own SQL (plots/). */
+struct sqlite3;
+int db_sqlite_open_readonly(const char *path, struct sqlite3 **h, sim_err *err);
+
+/* R4: a --where to paste inside parentheses is one condition (SIM_EUSAGE
+ * naming the column otherwise). */
+int db_where_check(const char *where, sim_err *err);
 
 /* Writing (D1).  experiment_id <= 0: the run belongs to no experiment.
  * Integers above INT64_MAX are SIM_EINVAL; non-finite metrics are NULL. */

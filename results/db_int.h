@@ -52,5 +52,12 @@ void db__rollback(db *d);
  * an older or empty file is refused too since it cannot be migrated. */
 int db__schema_migrate(db *d, sim_err *err);
 int db__schema_check(db *d, sim_err *err);
+/* The file's schema version when it is mmsim's and older than this mmsim's
+ * (1 .. DB_SCHEMA_VERSION - 1), else 0. */
+int64_t db__schema_older(db *d);
+
+/* A read-only SQLite handle with readonly.c's R1-R3; on failure the SQLite
+ * code, and why (n bytes) says what. */
+int db__readonly_open(const char *path, sqlite3 **h, char *why, size_t n);
 
 #endif

@@ -179,6 +179,10 @@ int db_query_print(db *d, const char *sql, FILE *out, sim_err *err) {
     sqlite3_stmt *s = NULL;
     const char *head = tail;
     int rc = sqlite3_prepare_v2(d->h, head, -1, &s, &tail);
+    if ((rc & 0xff) == SQLITE_AUTH) /* readonly.c R1, R2 */
+      return sim_errf(err, SIM_EDB, "%s: query: statement %d would write or reach outside the "
+                      "database; queries are read-only (%s)", d->path, nstmts + 1,
+                      sqlite3_errmsg(d->h));
     if (rc != SQLITE_OK) return db__fail(d, err, rc, "query");
     if (!s) continue; /* trailing whitespace or comment */
     nstmts++;
@@ -254,6 +258,8 @@ static char *subst(const char *tmpl, const char *token, const char *value) {
 
 static int prepare_filtered(db *d, const db_runs_filter *f, const char *tmpl,
                             sqlite3_stmt **s, sim_err *err) {
+  *s = NULL;
+  if (f && f->where && db_where_check(f->where, err)) return SIM_EUSAGE;
   char *sql = subst(tmpl, "@WHERE@", f && f->where ? f->where : "1");
   if (!sql) return sim_errf(err, SIM_ENOMEM, "%s: listing runs: out of memory", d->path);
   const char *tail = NULL;

@@ -343,6 +343,13 @@ fail:
   return rc;
 }
 
+int64_t db__schema_older(db *d) {
+  file_id f;
+  sim_err ignored;
+  if (read_file_id(d, &f, &ignored) || refuse(d, &f, &ignored)) return 0;
+  return f.version > 0 && f.version < DB_SCHEMA_VERSION ? f.version : 0;
+}
+
 int db__schema_check(db *d, sim_err *err) {
   file_id f;
   int rc = read_file_id(d, &f, err);
@@ -356,9 +363,9 @@ int db__schema_check(db *d, sim_err *err) {
   if (f.version < DB_SCHEMA_VERSION)
     return sim_errf(err, SIM_ESCHEMA,
                     "%s: database schema version %" PRId64
-                    " is older than this mmsim's version %d and a read-only "
-                    "open cannot migrate it; open it once with a writing "
-                    "command (mmsim run --db ...)",
+                    " is older than this mmsim's version %d and the file "
+                    "cannot be written to migrate it; copy it somewhere "
+                    "writable and read the copy",
                     d->path, f.version, DB_SCHEMA_VERSION);
   return 0;
 }

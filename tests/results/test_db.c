@@ -498,7 +498,7 @@ static void t_readonly_refuses_write(void) {
   capture(query_fn, d, &rc, &err);
   CHECK_EQ_I64(rc, SIM_EDB);
   CHECK(strncmp(err.msg, p, strlen(p)) == 0);
-  CHECK_CONTAINS(err.msg, "readonly");
+  CHECK_CONTAINS(err.msg, "read-only");
   query_sql = "PRAGMA user_version = 5";
   capture(query_fn, d, &rc, &err);
   CHECK_EQ_I64(rc, SIM_EDB);
