@@ -5,8 +5,11 @@
  * run's columns, so it loads as one data frame and filters by `kind`:
  *
  *   run_id,experiment_id,experiment,engine,workload,model,seed,iterations,
- *   status,started_at,wall_s,sim_cycles,host,config_hash,kind,key,value,
- *   count,forbidden,anomaly
+ *   status,started_at,wall_s,sim_cycles,host,config_hash,version,kind,key,
+ *   value,count,forbidden,anomaly
+ *
+ * version is the `git describe` of the mmsim that stored the run (empty
+ * for runs stored before mmsim recorded it).
  *
  *   kind=run      one per run, key..anomaly empty (so a run with no items
  *                 still appears)
@@ -95,7 +98,8 @@ static void csv_column(FILE *out, sqlite3_stmt *s, int i) {
   "r.engine AS engine, r.workload AS workload, r.model AS model, "           \
   "r.seed AS seed, r.iterations AS iterations, r.status AS status, "         \
   "r.started_at AS started_at, r.wall_s AS wall_s, "                         \
-  "r.sim_cycles AS sim_cycles, r.host AS host, r.config_hash AS config_hash, "
+  "r.sim_cycles AS sim_cycles, r.host AS host, r.config_hash AS config_hash, " \
+  "r.version AS version, "
 #define CSV_FROM " FROM runs r LEFT JOIN experiments e ON e.id = r.experiment_id "
 
 static const char csv_sql[] =
@@ -177,7 +181,7 @@ enum { J_EXP, J_RUN, J_PARAM, J_OUTCOME, J_METRIC, J_N };
 static const char *const json_sql[J_N] = {
     [J_EXP] = "SELECT id, name, created_at, config_json FROM experiments ORDER BY id",
     [J_RUN] = ("SELECT id, experiment_id, engine, workload, model, seed, iterations, "
-               "status, started_at, wall_s, sim_cycles, host, config_hash, "
+               "status, started_at, wall_s, sim_cycles, host, config_hash, version, "
                "config_json FROM runs ORDER BY id"),
     [J_PARAM] = "SELECT key, value FROM params WHERE run_id = ?1 ORDER BY key",
     [J_OUTCOME] = ("SELECT outcome, count, forbidden, anomaly FROM outcomes "

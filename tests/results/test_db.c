@@ -18,6 +18,7 @@
 
 #include "../check.h"
 #include "results/db.h"
+#include "sim/version.h"
 
 static char tmpdir[64];
 
@@ -570,11 +571,13 @@ static void t_export_csv(void) {
   CHECK_EQ_I64(rc, 0);
   static const char header[] =
       "run_id,experiment_id,experiment,engine,workload,model,seed,iterations,status,"
-      "started_at,wall_s,sim_cycles,host,config_hash,kind,key,value,count,forbidden,"
+      "started_at,wall_s,sim_cycles,host,config_hash,version,kind,key,value,count,forbidden,"
       "anomaly\r\n";
   CHECK(strncmp(out, header, strlen(header)) == 0);
   CHECK_CONTAINS(out, "\r\n1,,,sim,\"SB, \"\"quoted\"\"\",tso,42,1000,done,");
-  CHECK_CONTAINS(out, ",1.5,987654,testhost,abc123,run,,,,,\r\n");
+  char run_row[160];
+  snprintf(run_row, sizeof run_row, ",1.5,987654,testhost,abc123,%s,run,,,,,\r\n", sim_version());
+  CHECK_CONTAINS(out, run_row);
   CHECK_CONTAINS(out, ",param,cpu.cores,4,,,\r\n");
   CHECK_CONTAINS(out, ",param,net.jitter,0.5,,,\r\n");
   CHECK_CONTAINS(out, ",outcome,0:EAX=0; 1:EAX=0;,,50,1,mutual_exclusion\r\n");
@@ -611,6 +614,7 @@ static void t_export_json(void) {
   CHECK_EQ_I64(cJSON_GetArraySize(runs), 1);
   cJSON *run = cJSON_GetArrayItem(runs, 0);
   CHECK_EQ_STR(cJSON_GetObjectItem(run, "status")->valuestring, "done");
+  CHECK_EQ_STR(cJSON_GetObjectItem(run, "version")->valuestring, sim_version());
   CHECK_EQ_I64(cJSON_GetObjectItem(run, "experiment_id")->valueint, eid);
   cJSON *cfg = cJSON_GetObjectItem(run, "config");
   CHECK_EQ_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(cfg, "cpu"), "model")->valuestring, "tso");
