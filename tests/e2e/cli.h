@@ -45,6 +45,25 @@ static inline void cli_write(const char *name, const char *text) {
   fclose(f);
 }
 
+/* The text of a file in cli_dir (at most 64 KiB), "" if it cannot be read. */
+static inline const char *cli_file(const char *name) {
+  static char text[1 << 16];
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", cli_dir, name);
+  FILE *f = fopen(path, "r");
+  size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+  text[n] = 0;
+  if (f) fclose(f);
+  return text;
+}
+
+/* Does a file exist in cli_dir? */
+static inline int cli_exists(const char *name) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", cli_dir, name);
+  return access(path, F_OK) == 0;
+}
+
 /* One integer from SQL on a database in cli_dir; -1 if it cannot be read. */
 static inline long long cli_sql_int(const char *file, const char *sql) {
   char path[512];

@@ -298,14 +298,7 @@ static void t_sc_reference_unknown(void) {
   CHECK_CONTAINS(cli_out, "unknown    unknown");
   /* The figure leaves the unknown run out: one point, from run 2. */
   CHECK_EQ_I64(cli("plot r.db --x workload.sc_max_states --y anomaly_rate -o f.svg"), 0);
-  char path[512];
-  snprintf(path, sizeof path, "%s/f.dat", cli_dir);
-  FILE *f = fopen(path, "r");
-  CHECK(f != NULL);
-  char dat[4096];
-  size_t n = f ? fread(dat, 1, sizeof dat - 1, f) : 0;
-  dat[n] = 0;
-  if (f) fclose(f);
+  const char *dat = cli_file("f.dat");
   CHECK(strstr(dat, "\n100 ") == NULL);
   CHECK_CONTAINS(dat, "\n4000000 ");
 }

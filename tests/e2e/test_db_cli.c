@@ -48,24 +48,13 @@ static void t_plot_pools_only_repeats(void) {
   CHECK_EQ_I64(cli("plot r.db --x model --y anomaly_rate -o f.png"), 2);
   CHECK_CONTAINS(cli_out, "would pool runs that differ in more than the seed");
   CHECK_CONTAINS(cli_out, "--experiment NAME (they come from litmus, longer)");
-  char path[512];
-  snprintf(path, sizeof path, "%s/f.dat", cli_dir);
-  CHECK(access(path, F_OK) != 0);
-  snprintf(path, sizeof path, "%s/f.png", cli_dir);
-  CHECK(access(path, F_OK) != 0);
+  CHECK(!cli_exists("f.dat") && !cli_exists("f.gp") && !cli_exists("f.png"));
   CHECK_EQ_I64(cli("plot r.db --x model --y anomaly_rate --experiment longer -o f.png"), 0);
   CHECK_EQ_I64(cli_sql_int("r.db", "SELECT count(*) FROM runs"), 2);
   CHECK_EQ_I64(cli("plot r.db --x model --y anomaly_rate --experiment nosuch -o f.png"), 2);
   CHECK_CONTAINS(cli_out, "has no experiment of that name; experiments: litmus, longer");
   CHECK_EQ_I64(cli("plot r.db --x model --y anomaly_rate --pool -o p.svg"), 0);
-  snprintf(path, sizeof path, "%s/p.gp", cli_dir);
-  FILE *f = fopen(path, "r");
-  CHECK(f != NULL);
-  char gp[8192];
-  size_t n = f ? fread(gp, 1, sizeof gp - 1, f) : 0;
-  gp[n] = 0;
-  if (f) fclose(f);
-  CHECK_CONTAINS(gp, "pooled over");
+  CHECK_CONTAINS(cli_file("p.gp"), "pooled over");
   CHECK_EQ_I64(cli("plot r.db --histogram 1 --pool -o h.png"), 2);
 }
 
@@ -95,12 +84,9 @@ static void t_query_writes_nothing(void) {
   cli_tmpdir();
   CHECK_EQ_I64(cli("litmus " LIT "MP.litmus --iterations 100 --db r.db"), 0);
   CHECK(cli("query r.db \"VACUUM INTO 'copy.db'\"") != 0);
-  char path[512];
-  snprintf(path, sizeof path, "%s/copy.db", cli_dir);
-  CHECK(access(path, F_OK) != 0);
+  CHECK(!cli_exists("copy.db"));
   CHECK(cli("query r.db \"ATTACH 'other.db' AS o\"") != 0);
-  snprintf(path, sizeof path, "%s/other.db", cli_dir);
-  CHECK(access(path, F_OK) != 0);
+  CHECK(!cli_exists("other.db"));
   CHECK(cli("query r.db \"PRAGMA query_only = 0\"") != 0);
   CHECK_CONTAINS(cli_out, "queries are read-only");
   CHECK_EQ_I64(cli("query r.db \"PRAGMA table_info(runs)\""), 0);
