@@ -9,6 +9,7 @@
 
 #include "../sim/err.h"
 #include "sb.h"
+#include "trace.h"
 
 typedef enum { W_RUN, W_SB_EMPTY, W_SB_SPACE, W_MEM, W_DONE } core_wait;
 static const char *const wait_name[] = {"RUN", "SB_EMPTY", "SB_SPACE", "MEM", "DONE"};
@@ -38,11 +39,61 @@ struct cpu_core {
   mem_req *drain_req;  /* one per SB slot */
   uint64_t last_load_at, last_store_at; /* perform times, for reorder events */
 
+  cpu_trace *trace;    /* NULL: not tracing (trace.h) */
+  uint32_t seq;        /* the thread's uops so far this iteration */
+  uint32_t *slot_seq;  /* per SB slot: seq and tag of its store, when tracing */
+  uint32_t *slot_tag;
+
   cpu_counters n;
 };
 
 static void step(cpu_core *c);
 static void start_drains(cpu_core *c);
+
+#if MMSIM_TRACE
+/* --- Trace hooks (trace.h); called only when c->trace is set ------------ */
+
+static trace_ev *trace_ev_new(cpu_core *c, trace_kind kind, uint32_t seq, uint32_t tag) {
+  trace_ev *e = cpu_trace_add(c->trace);
+  if (e) {
+    e->kind = (uint8_t)kind;
+    e->cycle = e->at = sim_now(c->sim);
+    e->core = c->id;
+    e->seq = seq;
+    e->tag = tag;
+  }
+  return e;
+}
+
+static void trace_access(cpu_core *c, trace_kind kind, trace_src src, uint64_t at, uint64_t value,
+                         uint64_t wrote) {
+  trace_ev *e = trace_ev_new(c, kind, c->seq, c->cur.tag);
+  if (!e) return;
+  e->src = (uint8_t)src;
+  e->at = at;
+  e->addr = c->cur.addr;
+  e->size = (uint8_t)c->cur.size;
+  e->value = value;
+  e->wrote = wrote;
+}
+
+/* SB entry i: entering the buffer (STORE) or performing (DRAIN). */
+static void trace_sb(cpu_core *c, trace_kind kind, unsigned i) {
+  const sb_entry *en = sb_at(&c->sb, i);
+  unsigned slot = sb_slot(&c->sb, i);
+  if (kind == TRACE_STORE) c->slot_seq[slot] = c->seq, c->slot_tag[slot] = c->cur.tag;
+  trace_ev *e = trace_ev_new(c, kind, c->slot_seq[slot], c->slot_tag[slot]);
+  if (!e) return;
+  e->addr = en->addr;
+  e->size = (uint8_t)en->size;
+  e->value = en->value;
+}
+
+static void trace_simple(cpu_core *c, trace_kind kind) {
+  trace_ev *e = trace_ev_new(c, kind, c->seq, c->cur.tag);
+  if (e) e->fence = (uint8_t)c->cur.fence;
+}
+#endif
 
 /* --- Thread side --------------------------------------------------------- */
 
@@ -69,6 +120,7 @@ static void ev_resume(sim_engine *sim, void *ctx, uint64_t arg) {
     return;
   }
   c->n.uops++;
+  c->seq++;
   step(c);
 }
 
@@ -109,6 +161,7 @@ static void load_performed(cpu_core *c, uint64_t at) {
 static void iq_apply(cpu_core *c) {
   if (!c->model->invalidate_queue) return;
   c->n.iq_applies++;
+  CPU_TRACE(c, trace_simple(c, TRACE_IQ_APPLY));
   c->mem->ops->iq_apply(c->mem, c->sim, c->id);
 }
 
@@ -116,9 +169,15 @@ static bool acquires(mem_order o) { return o == MO_ACQUIRE || o == MO_SEQ_CST; }
 
 static void mem_done(sim_engine *sim, mem_req *r) {
   cpu_core *c = r->owner;
-  (void)sim;
   assert(c->wait == W_MEM);
   if (r->kind == REQ_LOAD) load_performed(c, r->perf_at);
+  CPU_TRACE(c, r->kind == REQ_LOAD
+                   ? trace_access(c, TRACE_LOAD, r->perf_at < sim_now(sim) ? TRACE_SRC_STALE : TRACE_SRC_MEM,
+                                  r->perf_at, r->value, 0)
+                   : trace_access(c, TRACE_RMW, TRACE_SRC_MEM, sim_now(sim), r->value,
+                                  r->kind == REQ_CAS && !r->success ? r->value
+                                  : r->kind == REQ_CAS              ? c->cur.value
+                                                                    : mem_rmw_apply(c->cur.op, r->value, c->cur.value)));
   if (acquires(c->cur.order)) iq_apply(c); /* later loads see what this one saw */
   if (r->kind == REQ_CAS) {
     c->old = r->value;
@@ -169,6 +228,7 @@ static void step(cpu_core *c) {
       return;
     }
     c->n.uops++;
+    c->seq++;
   }
 }
 
@@ -183,6 +243,7 @@ static void issue_uop(cpu_core *c) {
     case SB_HIT:
       c->n.sb_forwards++;
       load_performed(c, sim_now(c->sim));
+      CPU_TRACE(c, trace_access(c, TRACE_LOAD, TRACE_SRC_SB, sim_now(c->sim), v, 0));
       if (acquires(u->order)) iq_apply(c);
       complete(c, v, c->p.forward_cycles);
       return;
@@ -205,6 +266,7 @@ static void issue_uop(cpu_core *c) {
       c->epoch++; /* a release: every older store performs first (SB3) */
     sb_push(&c->sb, u->addr, u->size, u->value, u->addr & ~(uint64_t)(c->p.line_bytes - 1),
             sim_now(c->sim) + c->p.drain_delay, c->epoch);
+    CPU_TRACE(c, trace_sb(c, TRACE_STORE, sb_len(&c->sb) - 1));
     start_drains(c);
     complete(c, 0, c->p.issue_cycles);
     return;
@@ -218,6 +280,7 @@ static void issue_uop(cpu_core *c) {
   case UOP_FENCE:
     if (u->fence == MF_FULL && must_drain_first(c)) return;
     c->n.fences++;
+    CPU_TRACE(c, trace_simple(c, TRACE_FENCE));
     if (u->fence == MF_STORE && c->model->sb_out_of_order) c->epoch++;
     if (u->fence != MF_STORE) iq_apply(c);
     complete(c, 0, c->p.issue_cycles);
@@ -237,6 +300,7 @@ static void drain_done(sim_engine *sim, mem_req *r) {
   cpu_core *c = r->owner;
   (void)sim;
   unsigned i = sb_age(&c->sb, (unsigned)(r - c->drain_req));
+  CPU_TRACE(c, trace_sb(c, TRACE_DRAIN, i));
   if (sb_performed(&c->sb, i)) c->n.reorder[CPU_REORDER_store_store]++;
   uint64_t now = sim_now(c->sim);
   if (c->last_load_at > now) c->n.reorder[CPU_REORDER_load_store]++; /* never: core.h */
@@ -300,7 +364,10 @@ cpu_core *cpu_core_new(unsigned id, const cpu_params *p, sim_engine *sim, memsys
   c->wait = W_DONE;
   c->thread = cpu_thread_new(64 * 1024);
   c->drain_req = calloc(p->sb_entries, sizeof *c->drain_req);
-  if (!c->thread || !c->drain_req || !sb_init(&c->sb, p->sb_entries)) {
+  c->slot_seq = calloc(p->sb_entries, sizeof *c->slot_seq);
+  c->slot_tag = calloc(p->sb_entries, sizeof *c->slot_tag);
+  if (!c->thread || !c->drain_req || !c->slot_seq || !c->slot_tag ||
+      !sb_init(&c->sb, p->sb_entries)) {
     cpu_core_free(c);
     return NULL;
   }
@@ -312,6 +379,8 @@ void cpu_core_free(cpu_core *c) {
   cpu_thread_free(c->thread);
   sb_free(&c->sb);
   free(c->drain_req);
+  free(c->slot_seq);
+  free(c->slot_tag);
   free(c);
 }
 
@@ -320,6 +389,7 @@ void cpu_core_start(cpu_core *c, cpu_entry entry, void *arg, unsigned tid, uint6
   c->in_flight = 0;
   c->epoch = 0;
   c->last_load_at = c->last_store_at = 0;
+  c->seq = 0;
   c->entry = entry;
   c->entry_arg = arg;
   c->tid = tid;
@@ -327,6 +397,8 @@ void cpu_core_start(cpu_core *c, cpu_entry entry, void *arg, unsigned tid, uint6
   cpu_thread_start(c->thread, thread_main, c);
   sim_schedule(c->sim, delay, ev_resume, c, 0, "core.start");
 }
+
+void cpu_core_set_trace(cpu_core *c, cpu_trace *t) { c->trace = t; }
 
 bool cpu_core_done(const cpu_core *c) { return c->wait == W_DONE; }
 bool cpu_core_quiet(const cpu_core *c) { return c->wait == W_DONE && sb_empty(&c->sb); }

@@ -117,6 +117,10 @@ bool cpu_core_quiet(const cpu_core *c);      /* done and store buffer empty */
 const cpu_counters *cpu_core_counters(const cpu_core *c);
 void cpu_core_clear_counters(cpu_core *c);
 
+/* Tracing (trace.h): events of this core go to t; NULL (the default) stops. */
+typedef struct cpu_trace cpu_trace;
+void cpu_core_set_trace(cpu_core *c, cpu_trace *t);
+
 /* Thread side, from inside the coroutine: run one uop, return its value
  * (load, RMW: the value read; CAS: 1 on success with the old value in *old). */
 uint64_t cpu_core_exec(cpu_core *c, const uop *u, uint64_t *old);

@@ -35,6 +35,7 @@ typedef struct uop {
   mem_order order;
   mem_rmw_op op;
   mem_fence_kind fence;
+  uint32_t tag;       /* mem_port.tag of the issuing thread (cpu/trace.h) */
 } uop;
 
 extern const char *const uop_kind_name[UOP_NKINDS];

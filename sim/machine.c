@@ -199,6 +199,14 @@ uint64_t sim_machine_peek(sim_machine *m, const void *addr, unsigned size) {
 
 mem_port *sim_machine_port(sim_machine *m, unsigned tid) { return &m->ports[tid].base; }
 
+void sim_machine_trace(sim_machine *m, cpu_trace *t) {
+  for (unsigned i = 0; i < m->ncores; i++) cpu_core_set_trace(m->cores[i], t);
+}
+
+uint64_t sim_machine_addr(const sim_machine *m, const void *addr) {
+  return (uint64_t)((const uint8_t *)addr - m->data);
+}
+
 static bool all_quiet(const sim_machine *m) {
   for (unsigned i = 0; i < m->nthreads; i++)
     if (!cpu_core_quiet(m->cores[i])) return false;

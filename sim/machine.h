@@ -58,6 +58,11 @@ int sim_machine_iteration(sim_machine *m, uint64_t k, cpu_entry entry, void *arg
 void sim_machine_skew_later(sim_machine *m);
 uint64_t sim_machine_skew(const sim_machine *m, unsigned tid);
 
+/* Trace every core's events into t (cpu/trace.h), or stop with NULL. */
+void sim_machine_trace(sim_machine *m, cpu_trace *t);
+/* The simulated address of a host address in the machine's memory. */
+uint64_t sim_machine_addr(const sim_machine *m, const void *addr);
+
 /* Totals over the iterations run so far. */
 uint64_t sim_machine_cycles(const sim_machine *m);
 uint64_t sim_machine_mem_uops(const sim_machine *m);

@@ -49,7 +49,7 @@ unsigned litmus__exec(const litmus_test *t, unsigned tid, unsigned pc, mem_port 
   while (pc < n) {
     const litmus_insn *in = &code[pc];
     if (in->op <= LI_CAS && max_mem-- == 0) break; /* LOAD STORE RMW CAS come first */
-    pc++;
+    p->tag = pc++; /* the instruction's index, for a trace (cpu/trace.h) */
     switch ((litmus_iop)in->op) {
     case LI_LOAD: {
       uint64_t v = mem_load(p, loc[in->loc], in->size, (mem_order)in->sub);

@@ -21,15 +21,18 @@ static void thread_entry(void *arg, unsigned tid) {
   litmus_thread_run(x->t, tid, sim_machine_port(x->m, tid), x->loc, x->regs[tid]);
 }
 
-int litmus_run_sim(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
-                   litmus_result *r, sim_err *err) {
+static int run(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
+               cpu_trace *trace, uint64_t *loc_addr, litmus_result *r, sim_err *err) {
   memset(r, 0, sizeof *r);
   unsigned nthreads = litmus_nthreads(t), nlocs = litmus_nlocs(t), nobs = litmus_nobs(t);
   litmus_ctx x = {.t = t};
   x.m = sim_machine_new(c, nthreads, (size_t)(nlocs + 1) * LINE_BYTES, err);
   if (!x.m) return err->code;
-  for (unsigned i = 0; i < nlocs; i++)
+  for (unsigned i = 0; i < nlocs; i++) {
     x.loc[i] = sim_machine_alloc(x.m, LINE_BYTES, LINE_BYTES);
+    if (loc_addr) loc_addr[i] = sim_machine_addr(x.m, x.loc[i]);
+  }
+  sim_machine_trace(x.m, trace);
   r->hist = hist_new(nobs);
   if (!r->hist) {
     sim_machine_free(x.m);
@@ -65,6 +68,17 @@ int litmus_run_sim(const litmus_test *t, const cfg *c, uint64_t first, uint64_t 
               r->iterations ? (double)r->sim_cycles / (double)r->iterations : 0);
   sim_machine_free(x.m);
   return rc;
+}
+
+int litmus_run_sim(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
+                   litmus_result *r, sim_err *err) {
+  return run(t, c, first, count, NULL, NULL, r, err);
+}
+
+int litmus_run_traced(const litmus_test *t, const cfg *c, uint64_t k, cpu_trace *trace,
+                      uint64_t *loc_addr, litmus_result *r, sim_err *err) {
+  cpu_trace_clear(trace);
+  return run(t, c, k, 1, trace, loc_addr, r, err);
 }
 
 void litmus_result_free(litmus_result *r) {

@@ -13,6 +13,7 @@
 
 #include "../sim/config.h"
 #include "../sim/hist.h"
+#include "../cpu/trace.h"
 #include "../sim/metrics.h"
 #include "litmus.h"
 
@@ -28,6 +29,11 @@ typedef struct litmus_result {
 /* Run iterations first .. first+count-1 of t under config c. */
 int litmus_run_sim(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
                    litmus_result *r, sim_err *err);
+/* Iteration k alone (the same outcome as inside a run: machine.h) with
+ * every core's events in trace (cpu/trace.h); loc_addr[i] gets location
+ * i's simulated address. */
+int litmus_run_traced(const litmus_test *t, const cfg *c, uint64_t k, cpu_trace *trace,
+                      uint64_t *loc_addr, litmus_result *r, sim_err *err);
 void litmus_result_free(litmus_result *r);
 
 #endif

@@ -134,7 +134,7 @@ static int insert(sc_search *s, bool *fresh, sim_err *err) {
 
 /* Run thread k of s->work over at most max_mem shared accesses. */
 static void advance(sc_search *s, unsigned k, unsigned max_mem) {
-  mem_port port = {&sc_ops, k};
+  mem_port port = {&sc_ops, k, 0};
   for (unsigned i = 0; i < s->nlocs; i++) s->loc[i] = s->work + i;
   uint16_t *pc = pcs(s, s->work);
   pc[k] = (uint16_t)litmus__exec(s->t, k, pc[k], &port, s->loc, (int64_t *)(s->work + s->regoff[k]), max_mem);

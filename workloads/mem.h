@@ -71,6 +71,8 @@ typedef struct mem_ops {
 struct mem_port {
   const mem_ops *ops;
   unsigned tid; /* thread index within the workload */
+  uint32_t tag; /* the issuer's name for its current instruction, carried
+                   into a simulated core's trace (cpu/trace.h); 0 if unset */
 };
 
 static inline uint64_t mem_load(mem_port *p, const void *addr, unsigned size, mem_order o) {

@@ -17,7 +17,7 @@ static inline unsigned piece(const mem_sim_port *p, uint64_t addr, unsigned left
 
 static uint64_t load(mem_port *pp, const void *addr, unsigned size, mem_order o) {
   mem_sim_port *p = P(pp);
-  uop u = {.kind = UOP_LOAD, .addr = sim_addr(p, addr), .order = o};
+  uop u = {.kind = UOP_LOAD, .addr = sim_addr(p, addr), .order = o, .tag = pp->tag};
   if ((u.size = piece(p, u.addr, size)) == size) return cpu_core_exec(p->core, &u, NULL);
   uint64_t v = 0;
   for (unsigned off = 0; off < size; off += u.size, u.addr += u.size) {
@@ -29,7 +29,7 @@ static uint64_t load(mem_port *pp, const void *addr, unsigned size, mem_order o)
 
 static void store(mem_port *pp, void *addr, uint64_t v, unsigned size, mem_order o) {
   mem_sim_port *p = P(pp);
-  uop u = {.kind = UOP_STORE, .addr = sim_addr(p, addr), .order = o};
+  uop u = {.kind = UOP_STORE, .addr = sim_addr(p, addr), .order = o, .tag = pp->tag};
   for (unsigned off = 0; off < size; off += u.size, u.addr += u.size) {
     u.size = piece(p, u.addr, size - off);
     u.value = mem_trunc(v >> (8 * off), u.size);
@@ -43,7 +43,7 @@ static uint64_t rmw(mem_port *pp, void *addr, mem_rmw_op op, uint64_t v, unsigne
                     mem_order o) {
   mem_sim_port *p = P(pp);
   uop u = {.kind = UOP_RMW, .size = size, .addr = sim_addr(p, addr), .value = v, .op = op,
-           .order = o};
+           .order = o, .tag = pp->tag};
   return cpu_core_exec(p->core, &u, NULL);
 }
 
@@ -51,7 +51,7 @@ static bool cas(mem_port *pp, void *addr, uint64_t *expected, uint64_t desired, 
                 mem_order o) {
   mem_sim_port *p = P(pp);
   uop u = {.kind = UOP_CAS, .size = size, .addr = sim_addr(p, addr), .value = desired,
-           .expected = *expected, .order = o};
+           .expected = *expected, .order = o, .tag = pp->tag};
   uint64_t old;
   bool ok = cpu_core_exec(p->core, &u, &old) != 0;
   *expected = old;
@@ -59,12 +59,12 @@ static bool cas(mem_port *pp, void *addr, uint64_t *expected, uint64_t desired, 
 }
 
 static void fence(mem_port *pp, mem_fence_kind k) {
-  uop u = {.kind = UOP_FENCE, .fence = k};
+  uop u = {.kind = UOP_FENCE, .fence = k, .tag = pp->tag};
   cpu_core_exec(P(pp)->core, &u, NULL);
 }
 
 static void work(mem_port *pp, unsigned cycles) {
-  uop u = {.kind = UOP_WORK, .value = cycles};
+  uop u = {.kind = UOP_WORK, .value = cycles, .tag = pp->tag};
   cpu_core_exec(P(pp)->core, &u, NULL);
 }
 

@@ -122,7 +122,7 @@ int wl_run_sim(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_e
   }
   mem_native_port setup;
   mem_native_port_init(&setup, 0, 8);
-  peek_port peek = {{&peek_ops, 0}, k.m};
+  peek_port peek = {{&peek_ops, 0, 0}, k.m};
   int64_t o[WL_MAX_OBS];
   double t0 = wallclock_s();
   for (uint64_t i = first; i < first + count; i++) {
