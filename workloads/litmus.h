@@ -86,4 +86,12 @@ const char *litmus_cond_str(const litmus_test *t); /* "exists (0:EAX=0 /\ 1:EAX=
 litmus_expect litmus_expected(const litmus_test *t, const char *model);
 const char *litmus_expect_name(litmus_expect e); /* "Never", ... */
 
+/* Insert a fence of kind k before instruction pc of thread tid (pc = the
+ * thread's instruction count appends it), as mmsim explain's fixes do;
+ * SIM_EINVAL out of range, SIM_ENOMEM. */
+int litmus_insert_fence(litmus_test *t, unsigned tid, unsigned pc, mem_fence_kind k);
+/* Instruction pc of thread tid's source line and column (0 if none). */
+void litmus_insn_pos(const litmus_test *t, unsigned tid, unsigned pc, unsigned *line,
+                     unsigned *col);
+
 #endif

@@ -207,3 +207,39 @@ const char *litmus__insn_str(const litmus_test *t, unsigned tid, unsigned pc, ch
   }
   return buf;
 }
+
+/* Editing, for mmsim explain's fixes */
+
+int litmus_insert_fence(litmus_test *t, unsigned tid, unsigned pc, mem_fence_kind k) {
+  if (tid >= t->nthreads) return SIM_EINVAL;
+  litmus_thread *th = &t->th[tid];
+  if (pc > th->ncode || th->ncode >= LITMUS_MAX_CODE) return SIM_EINVAL;
+  if (th->ncode == th->capcode) {
+    unsigned cap = th->capcode ? 2 * th->capcode : 8;
+    litmus_insn *c = realloc(th->code, cap * sizeof *c);
+    if (!c) return SIM_ENOMEM;
+    th->code = c;
+    th->capcode = cap;
+  }
+  /* A jump past the insertion point lands where it did; one to pc now
+   * passes the fence first, which only orders more. */
+  for (unsigned i = 0; i < th->ncode; i++)
+    if ((th->code[i].op == LI_JZ || th->code[i].op == LI_JMP) && th->code[i].target > pc)
+      th->code[i].target++;
+  /* Its source position: the instruction it goes before (or after). */
+  const litmus_insn *near = pc < th->ncode ? &th->code[pc] : pc ? &th->code[pc - 1] : NULL;
+  litmus_insn f = {.op = LI_FENCE, .sub = (uint8_t)k, .dst = -1, .line = near ? near->line : 0,
+                   .col = near ? near->col : 0};
+  memmove(&th->code[pc + 1], &th->code[pc], (th->ncode - pc) * sizeof *th->code);
+  th->code[pc] = f;
+  th->ncode++;
+  return 0;
+}
+
+void litmus_insn_pos(const litmus_test *t, unsigned tid, unsigned pc, unsigned *line,
+                     unsigned *col) {
+  *line = *col = 0;
+  if (tid >= t->nthreads || pc >= t->th[tid].ncode) return;
+  *line = t->th[tid].code[pc].line;
+  *col = t->th[tid].code[pc].col;
+}

@@ -22,7 +22,8 @@
 
 /* The order of `mmsim --help`. */
 static const cmd_desc *const commands[] = {
-    &cmd_run_desc,   &cmd_sweep_desc,    &cmd_litmus_desc,         &cmd_config_desc,
+    &cmd_run_desc,   &cmd_sweep_desc,    &cmd_litmus_desc,         &cmd_explain_desc,
+    &cmd_config_desc,
     &cmd_query_desc, &cmd_runs_desc,     &cmd_export_desc,         &cmd_plot_desc,
     &cmd_bench_desc, &cmd_native_desc,   &cmd_calibrate_desc,      &cmd_test_coherence_desc,
     &cmd_merge_desc, &cmd_import_litmus7_desc, &cmd_protocol_desc, NULL};

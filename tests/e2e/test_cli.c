@@ -303,7 +303,30 @@ static void t_sc_reference_unknown(void) {
   CHECK_CONTAINS(dat, "\n4000000 ");
 }
 
+/* explain from the command line: words, JSON for scripts, and the refusals. */
+static void t_explain(void) {
+  cli_tmpdir();
+  CHECK_EQ_I64(cli("explain %s/litmus/x86/SB.litmus", MMSIM_SOURCE_DIR), 0);
+  CHECK_CONTAINS(cli_out, "whose outcome is not SC (replay: --iteration ");
+  CHECK_CONTAINS(cli_out, "store_buffer: P0's load of y (line 13: MOV EAX,[y]) bound y=0");
+  CHECK_CONTAINS(cli_out, "Fix: MFENCE in P0 after line 12, MFENCE in P1 after line 12.");
+  CHECK_CONTAINS(cli_out, " (SC)\n");
+  CHECK_EQ_I64(cli("explain %s/litmus/x86/MP.litmus --model pso --json", MMSIM_SOURCE_DIR), 0);
+  CHECK_CONTAINS(cli_out, "\"mechanisms\":[{\"kind\":\"store_order\",\"thread\":0,"
+                          "\"location\":\"x\",\"seen\":0,\"sc_value\":1,\"from_cycle\":");
+  CHECK_CONTAINS(cli_out, "\"fix\":{\"outcome\":");
+  CHECK_CONTAINS(cli_out, "\"sc\":true},\"events_dropped\":0,\"events\":[{\"cycle\":");
+  CHECK_EQ_I64(cli("explain %s/litmus/x86/SB.litmus --model sc --iterations 500", MMSIM_SOURCE_DIR), 0);
+  CHECK_CONTAINS(cli_out, "none of 500 iterations has an outcome outside the SC set");
+  CHECK_EQ_I64(cli("explain %s/configs/map/dekker-flags-unsafe.json", MMSIM_SOURCE_DIR), 2);
+  CHECK_CONTAINS(cli_out, "dekker-flags-unsafe.json: workload.kind: mmsim explain explains litmus "
+                          "tests so far");
+  CHECK_EQ_I64(cli("explain %s/litmus/x86/SB.litmus --bogus", MMSIM_SOURCE_DIR), 2);
+  CHECK_CONTAINS(cli_out, "unknown option --bogus");
+}
+
 static const check_case cases[] = {{"help", t_help},
+                                   {"explain", t_explain},
                                    {"sc_reference_unknown", t_sc_reference_unknown},
                                    {"sb_tso", t_sb_tso},
                                    {"determinism", t_determinism},

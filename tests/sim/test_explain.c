@@ -1,0 +1,157 @@
+/* tests/sim/test_explain.c -- mmsim explain names the mechanism the model
+ * used, on the tests that show each one, with the values and cycles of its
+ * window; says so when an outcome is SC; and its fix makes the replayed
+ * iteration SC.  Over every shipped litmus test under tso, pso and weak:
+ * each non-SC outcome found gets at least one mechanism and a fix that
+ * works, and the traced replay gives the untraced outcome (explain_run
+ * fails otherwise, trace.h TR2).
+ */
+#include "../check.h"
+#include "../litmus_files.h"
+#include "sim/explain.h"
+
+#ifdef MMSIM_SANITIZED
+#define SWEEP_ITERATIONS "200"
+#else
+#define SWEEP_ITERATIONS "1000"
+#endif
+
+static cfg *config(const char *file, const char *model, const char *iterations) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/litmus/%s", MMSIM_SOURCE_DIR, file);
+  cfg *c = cfg_new();
+  sim_err err = {0, ""};
+  if (cfg_set(c, "workload.litmus", path, &err) || cfg_set(c, "cpu.model", model, &err) ||
+      (iterations && cfg_set(c, "run.iterations", iterations, &err)))
+    CHECK__FAIL("%s", err.msg);
+  return c;
+}
+
+static void explain(const char *file, const char *model, explain_result *r) {
+  cfg *c = config(file, model, NULL);
+  sim_err err = {0, ""};
+  if (explain_run(c, false, 0, r, &err)) CHECK__FAIL("%s: %s", file, err.msg);
+  cfg_free(c);
+  CHECK(r->found);
+  CHECK(r->sc_known && !r->sc);
+  CHECK(!r->x.sc);
+  CHECK(r->fix_tried && r->fix_sc);
+}
+
+/* Every mechanism of r is `kind`, and at least `n` of them. */
+static void all_of(const explain_result *r, explain_mech kind, unsigned n) {
+  CHECK(r->x.nmech >= n);
+  for (unsigned i = 0; i < r->x.nmech; i++) {
+    const explain_mechanism *m = &r->x.mech[i];
+    CHECK_EQ_STR(explain_mech_name[m->kind], explain_mech_name[kind]);
+    CHECK(m->from_cycle < m->to_cycle);
+    CHECK(m->seen != m->sc_value);
+  }
+}
+
+static void t_sb_tso_store_buffer(void) {
+  explain_result r;
+  explain("x86/SB.litmus", "tso", &r);
+  all_of(&r, EXPLAIN_STORE_BUFFER, 2);
+  CHECK_CONTAINS(r.outcome, "0:EAX=0; 1:EAX=0;");
+  /* Each thread's load read 0 where SC needed the other's 1, its own store
+   * waiting in the buffer meanwhile: P0 loads y, P1 loads x. */
+  for (unsigned i = 0; i < r.x.nmech; i++) {
+    const explain_mechanism *m = &r.x.mech[i];
+    CHECK_EQ_U64(m->seen, 0);
+    CHECK_EQ_U64(m->sc_value, 1);
+    CHECK_EQ_STR(litmus_loc_name(r.t, m->loc), m->thread == 0 ? "y" : "x");
+    CHECK_EQ_I64(m->fix, MF_FULL);
+  }
+  explain_result_free(&r);
+}
+
+static void t_mp_pso_store_order(void) {
+  explain_result r;
+  explain("x86/MP.litmus", "pso", &r);
+  all_of(&r, EXPLAIN_STORE_ORDER, 1);
+  const explain_mechanism *m = &r.x.mech[0];
+  CHECK_EQ_U64(m->thread, 0);
+  CHECK_EQ_STR(litmus_loc_name(r.t, m->loc), "x"); /* the reader missed x=1 */
+  CHECK_EQ_U64(m->seen, 0);
+  CHECK_EQ_U64(m->sc_value, 1);
+  CHECK_EQ_I64(m->fix, MF_STORE);
+  explain_result_free(&r);
+}
+
+static void t_mp_wmb_weak_invalidate_queue(void) {
+  explain_result r;
+  explain("c/MP+fencewmbonceonce+poonceonce.litmus", "weak", &r);
+  all_of(&r, EXPLAIN_INVALIDATE_QUEUE, 1);
+  const explain_mechanism *m = &r.x.mech[0];
+  CHECK_EQ_U64(m->thread, 1);
+  CHECK_EQ_STR(litmus_loc_name(r.t, m->loc), "x");
+  CHECK_EQ_I64(m->fix, MF_LOAD);
+  CHECK_EQ_U64(r.x.acc[m->younger].src, TRACE_SRC_STALE);
+  explain_result_free(&r);
+}
+
+/* An SC iteration: no cycle, no mechanism, said so. */
+static void t_sc_iteration(void) {
+  cfg *c = config("x86/SB.litmus", "tso", NULL);
+  explain_result r;
+  sim_err err = {0, ""};
+  if (explain_run(c, true, 0, &r, &err)) CHECK__FAIL("%s", err.msg);
+  CHECK(r.found && r.sc_known && r.sc);
+  CHECK(r.x.sc);
+  CHECK_EQ_U64(r.x.nmech, 0);
+  explain_result_free(&r);
+  /* Under sc nothing is ever found to explain. */
+  cfg_free(c);
+  c = config("x86/SB.litmus", "sc", "2000");
+  if (explain_run(c, false, 0, &r, &err)) CHECK__FAIL("%s", err.msg);
+  CHECK(!r.found);
+  CHECK_EQ_U64(r.searched, 2000);
+  explain_result_free(&r);
+  cfg_free(c);
+}
+
+static void sweep(const char *sub) {
+  litmus_files f;
+  CHECK(litmus_files_list(sub, &f));
+  static const char *const models[] = {"tso", "pso", "weak"};
+  unsigned found = 0;
+  for (size_t i = 0; i < f.n; i++)
+    for (size_t m = 0; m < 3; m++) {
+      cfg *c = cfg_new();
+      sim_err err = {0, ""};
+      if (cfg_set(c, "workload.litmus", f.path[i], &err) ||
+          cfg_set(c, "cpu.model", models[m], &err) ||
+          cfg_set(c, "run.iterations", SWEEP_ITERATIONS, &err))
+        CHECK__FAIL("%s", err.msg);
+      explain_result r;
+      if (explain_run(c, false, 0, &r, &err)) CHECK__FAIL("%s: %s", f.path[i], err.msg);
+      if (r.found) {
+        found++;
+        if (r.x.nmech == 0 || !r.fix_sc)
+          CHECK__FAIL("%s under %s, iteration %llu: %u mechanisms, fix %s", f.path[i],
+                      models[m], (unsigned long long)r.iteration, r.x.nmech,
+                      r.fix_sc ? "SC" : "not SC");
+      }
+      explain_result_free(&r);
+      cfg_free(c);
+    }
+  litmus_files_free(&f);
+  CHECK(found > 0);
+}
+
+static void t_every_shipped_test(void) {
+  sweep("x86");
+  sweep("c");
+}
+
+static const check_case cases[] = {
+    {"sb_tso_store_buffer", t_sb_tso_store_buffer},
+    {"mp_pso_store_order", t_mp_pso_store_order},
+    {"mp_wmb_weak_invalidate_queue", t_mp_wmb_weak_invalidate_queue},
+    {"sc_iteration", t_sc_iteration},
+    {"every_shipped_test", t_every_shipped_test},
+    {0, 0},
+};
+
+int main(int argc, char **argv) { return check_main(cases, argc, argv); }
