@@ -63,7 +63,15 @@ void plot__dat_source(FILE *f, const plot_opts *o, const char *x_note);
 
 /* ---- Names to SQL (plot_resolve.c) ---- */
 
-typedef enum { PLOT_Y_METRIC, PLOT_Y_FORBIDDEN, PLOT_Y_ANOMALY, PLOT_Y_ANOMALY_KIND } plot__ykind;
+/* PLOT_Y_CAUSE: a cause.KIND metric (run.causes), a count of iterations,
+ * drawn as a rate per iteration like the anomaly rates. */
+typedef enum {
+  PLOT_Y_METRIC,
+  PLOT_Y_FORBIDDEN,
+  PLOT_Y_ANOMALY,
+  PLOT_Y_ANOMALY_KIND,
+  PLOT_Y_CAUSE
+} plot__ykind;
 typedef struct plot__y {
   plot__ykind kind;
   const char *anomaly; /* PLOT_Y_ANOMALY_KIND: the kind, inside o->y */

@@ -189,7 +189,7 @@ int plot__resolve_y(sqlite3 *h, const plot_opts *o, plot__y *y, sim_err *err) {
                     "torn_read, lost_update, undetected_write, mutual_exclusion",
                     name, y->anomaly);
   }
-  y->kind = PLOT_Y_METRIC;
+  y->kind = strncmp(name, "cause.", 6) == 0 ? PLOT_Y_CAUSE : PLOT_Y_METRIC;
   if (plot__is_metric(h, name, &found) != SQLITE_OK) return plot__db_error(h, o, err);
   if (found) return 0;
   char names[360] = "forbidden_rate, anomaly_rate, anomaly_rate.KIND";
@@ -205,6 +205,9 @@ const char *plot__k_sql(const plot__y *y) {
   switch (y->kind) {
   case PLOT_Y_FORBIDDEN: return "rr.forbidden_count";
   case PLOT_Y_ANOMALY: return "rr.anomaly_count";
+  case PLOT_Y_CAUSE:
+    return "(SELECT CAST(cm.value AS INTEGER) FROM metrics cm WHERE cm.run_id = r.id "
+           "AND cm.key = :y)";
   case PLOT_Y_ANOMALY_KIND:
     return "coalesce((SELECT a.count FROM anomaly_rates a "
            "WHERE a.run_id = r.id AND a.anomaly = :kind), 0)";
@@ -213,6 +216,8 @@ const char *plot__k_sql(const plot__y *y) {
 }
 
 const char *plot__known_sql(const plot__y *y) {
+  if (y->kind == PLOT_Y_CAUSE) /* runs without run.causes have no count */
+    return "EXISTS (SELECT 1 FROM metrics cm WHERE cm.run_id = r.id AND cm.key = :y)";
   return y->kind == PLOT_Y_ANOMALY || y->kind == PLOT_Y_ANOMALY_KIND ? "rr.anomaly_count IS NOT NULL"
                                                                     : "1";
 }

@@ -135,6 +135,9 @@ int db_metrics_each(db *d, int64_t run_id, const char *prefix,
                     sim_err *err);
 typedef enum { DB_CSV, DB_JSON } db_format;
 int db_export(db *d, db_format f, FILE *out, sim_err *err);
+/* Run run_id's resolved config (malloc'd), to replay it; SIM_EINVAL for no
+ * such run or one stored without a config (an imported log). */
+int db_run_config(db *d, int64_t run_id, char **json, sim_err *err);
 
 /* Merging (merge.c): copy shard's finished runs into out in one
  * transaction, skipping runs out already has; refuses a shard that is not

@@ -338,7 +338,7 @@ int db_runs_list(db *d, const db_runs_filter *f, FILE *out, sim_err *err) {
       "         ELSE rr.anomaly_count END AS anomalies,\n"
       "       CASE WHEN rr.run_id IS NOT NULL AND rr.anomaly_count IS NULL THEN 'unknown'\n"
       "         ELSE " RATE("anomaly") " END AS \"anomaly_rate [95% CI]\"@COLS@,\n"
-      "       r.version AS version\n"
+      "       r.version AS version@CAUSES@\n"
       "FROM runs r LEFT JOIN experiments e ON e.id = r.experiment_id\n"
       "            LEFT JOIN run_rates rr ON rr.run_id = r.id\n"
       "WHERE r.id IN (SELECT r.id " RUNS_FROM ")\n"
@@ -347,14 +347,54 @@ int db_runs_list(db *d, const db_runs_filter *f, FILE *out, sim_err *err) {
   char *cols = NULL;
   int code = differing_columns(d, f, &cols, err);
   if (code) return code;
-  char *tmpl = subst(sql, "@COLS@", cols);
+  char *with_cols = subst(sql, "@COLS@", cols);
   sqlite3_free(cols);
+  /* run.causes: the mechanisms of each run's non-SC iterations, as
+   * "kind=count", when any run of the file has them. */
+  int64_t any = 0;
+  sqlite3_stmt *q = NULL;
+  if (db__prepare(d, "SELECT EXISTS (SELECT 1 FROM metrics WHERE key GLOB 'cause.*')", &q) ==
+          SQLITE_OK &&
+      db__step(d, q) == SQLITE_ROW)
+    any = sqlite3_column_int64(q, 0);
+  sqlite3_finalize(q);
+  char *tmpl = with_cols ? subst(with_cols, "@CAUSES@",
+                                 any ? ",\n       (SELECT group_concat(substr(m.key, 7) || '=' || "
+                                       "CAST(m.value AS INTEGER), ' ') FROM metrics m\n"
+                                       "        WHERE m.run_id = r.id AND m.key GLOB 'cause.*' "
+                                       "AND m.key <> 'cause.explained' AND m.value > 0) AS causes"
+                                     : "")
+                         : NULL;
+  free(with_cols);
   if (!tmpl) return sim_errf(err, SIM_ENOMEM, "%s: listing runs: out of memory", d->path);
   sqlite3_stmt *s = NULL;
   code = prepare_filtered(d, f, tmpl, &s, err);
   free(tmpl);
   if (code) return code;
   code = print_stmt(d, s, out, "listing runs", err);
+  sqlite3_finalize(s);
+  return code;
+}
+
+int db_run_config(db *d, int64_t run_id, char **json, sim_err *err) {
+  *json = NULL;
+  sqlite3_stmt *s = NULL;
+  int rc = db__prepare(d, "SELECT config_json, engine FROM runs WHERE id = ?1", &s);
+  if (rc != SQLITE_OK) return db__fail(d, err, rc, "run %" PRId64, run_id);
+  sqlite3_bind_int64(s, 1, run_id);
+  rc = db__step(d, s);
+  int code = 0;
+  if (rc == SQLITE_DONE) {
+    code = sim_errf(err, SIM_EINVAL, "%s: no run %" PRId64, d->path, run_id);
+  } else if (rc != SQLITE_ROW) {
+    code = db__fail(d, err, rc, "run %" PRId64, run_id);
+  } else if (sqlite3_column_type(s, 0) == SQLITE_NULL) {
+    code = sim_errf(err, SIM_EINVAL, "%s: run %" PRId64 " (engine %s) stored no config: an "
+                    "imported log cannot be replayed", d->path, run_id,
+                    (const char *)sqlite3_column_text(s, 1));
+  } else if (!(*json = strdup((const char *)sqlite3_column_text(s, 0)))) {
+    code = sim_errf(err, SIM_ENOMEM, "out of memory");
+  }
   sqlite3_finalize(s);
   return code;
 }

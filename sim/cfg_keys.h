@@ -115,6 +115,9 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
     "each thread starts after a delay drawn uniformly from [0, skew] cycles")        \
   X(RUN_MAX_CYCLES, "run.max_cycles", CFG_INT, 1000, INT64_MAX, "10000000", NULL,    \
     "an iteration still running after this many cycles is a deadlock (error)")       \
+  X(RUN_CAUSES, "run.causes", CFG_BOOL, 0, 0, "false", NULL,                          \
+    "litmus: trace every iteration and attribute each non-SC one to its mechanisms "   \
+    "(metrics cause.KIND, as mmsim explain names them)")                              \
   X(RUN_FAST_FORWARD, "run.fast_forward", CFG_BOOL, 0, 0, "true", NULL,              \
     "skip events nobody else could interleave with (results are identical either way)") \
   X(NATIVE_MODE, "native.mode", CFG_ENUM, 0, 0, "barrier", "barrier|perpetual",       \

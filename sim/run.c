@@ -126,17 +126,17 @@ done:
 }
 
 /* The SC outcome set of t, which decides each outcome's non_sc (*sc NULL:
- * unknown).  The search is part of the run: its time counts in r->wall_s
- * (the Time line), and the metrics sc.complete (1 or 0) and sc.states say
- * how it went.  Past workload.sc_max_states the run is still stored, its
- * non-SC rate unknown -- NULL in the views, never a 0 that reads as "SC" --
- * with a warning on stderr.  Other failures (memory) are errors. */
-static int sc_reference(const cfg *c, const litmus_test *t, litmus_result *r, sim_hist **sc,
+ * unknown).  The search is part of the run: sc_note adds its time to the
+ * run's wall_s (the Time line), and the metrics sc.complete (1 or 0) and
+ * sc.states say how it went.  Past workload.sc_max_states the run is still
+ * stored, its non-SC rate unknown -- NULL in the views, never a 0 that
+ * reads as "SC" -- with a warning on stderr.  Other failures (memory) are
+ * errors. */
+static int sc_reference(const cfg *c, const litmus_test *t, sim_hist **sc, litmus_sc_stats *st,
                         sim_err *err) {
-  litmus_sc_stats st = {0, 0};
   sim_err why = {0, ""};
-  int rc = litmus_sc_search(t, (uint64_t)cfg_int(c, CK_WORKLOAD_SC_MAX_STATES), sc, &st, &why);
-  r->wall_s += st.wall_s;
+  *st = (litmus_sc_stats){0, 0};
+  int rc = litmus_sc_search(t, (uint64_t)cfg_int(c, CK_WORKLOAD_SC_MAX_STATES), sc, st, &why);
   if (rc && rc != SIM_EFULL) {
     *err = why;
     return rc;
@@ -147,9 +147,13 @@ static int sc_reference(const cfg *c, const litmus_test *t, litmus_result *r, si
                     "stored as NULL, not 0 (raise workload.sc_max_states)\n", why.msg,
             litmus_name(t));
   }
-  metrics_set(&r->metrics, "sc.complete", rc ? 0 : 1);
-  metrics_set(&r->metrics, "sc.states", (double)st.states);
   return 0;
+}
+
+static void sc_note(litmus_result *r, const sim_hist *sc, const litmus_sc_stats *st) {
+  r->wall_s += st->wall_s;
+  metrics_set(&r->metrics, "sc.complete", sc ? 1 : 0);
+  metrics_set(&r->metrics, "sc.states", (double)st->states);
 }
 
 /* model: whose expectation marks outcomes forbidden; engine "native" stores
@@ -230,7 +234,9 @@ static int run_native_litmus(run_session *s, const cfg *c, bool *matched, sim_er
   litmus_result r;
   native_host h;
   sim_hist *sc = NULL;
-  if (!(rc = litmus_run_native(t, c, &r, &h, err)) && !(rc = sc_reference(c, t, &r, &sc, err))) {
+  litmus_sc_stats st;
+  if (!(rc = litmus_run_native(t, c, &r, &h, err)) && !(rc = sc_reference(c, t, &sc, &st, err))) {
+    sc_note(&r, sc, &st);
     if (s->o.out) {
       fprintf(s->o.out, "Native run on %s (%u CPUs%s)\n", h.cpu, h.cores,
               h.pinned ? ", threads pinned" : "");
@@ -281,10 +287,17 @@ static int run_litmus(run_session *s, const cfg *c, bool *matched, sim_err *err)
   litmus_result r;
   uint64_t first = s->o.replay ? s->o.iteration : 0;
   uint64_t count = s->o.replay ? 1 : (uint64_t)cfg_int(c, CK_RUN_ITERATIONS);
+  /* The SC set first: run.causes attributes each non-SC iteration as it
+   * runs.  A replay stores nothing, so it needs no reference. */
   sim_hist *sc = NULL;
-  rc = litmus_run_sim(t, c, first, count, &r, err);
-  /* A replay stores nothing, so it needs no reference. */
-  if (!rc && !s->o.replay) rc = sc_reference(c, t, &r, &sc, err);
+  litmus_sc_stats st = {0, 0};
+  if (!s->o.replay && (rc = sc_reference(c, t, &sc, &st, err))) {
+    litmus_free(t);
+    return rc;
+  }
+  rc = sc && cfg_int(c, CK_RUN_CAUSES) ? litmus_run_causes(t, c, first, count, sc, &r, err)
+                                       : litmus_run_sim(t, c, first, count, &r, err);
+  if (!rc && !s->o.replay) sc_note(&r, sc, &st);
   if (!rc) {
     const char *model = cfg_str(c, CK_CPU_MODEL);
     if (s->o.out) {

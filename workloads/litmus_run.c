@@ -6,6 +6,7 @@
 #include "../sim/machine.h"
 #include "../sim/progress.h"
 #include "../sim/wallclock.h"
+#include "litmus_explain.h"
 
 #define LINE_BYTES 64
 
@@ -21,8 +22,46 @@ static void thread_entry(void *arg, unsigned tid) {
   litmus_thread_run(x->t, tid, sim_machine_port(x->m, tid), x->loc, x->regs[tid]);
 }
 
+static int run_iterations(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
+                          cpu_trace *trace, uint64_t *loc_addr, const sim_hist *causes_sc,
+                          litmus_result *r, sim_err *err);
+_Static_assert(EXPLAIN_NMECHS <= sizeof ((litmus_result *)0)->cause / sizeof (uint64_t),
+               "litmus_result.cause holds every mechanism");
+
+/* run.causes: the iteration just run, traced, is attributed to the
+ * mechanisms of its non-SC outcome (litmus_explain.h), each kind once. */
+static int attribute(const litmus_test *t, const cpu_trace *trace, const uint64_t *loc_addr,
+                     const sim_hist *sc, const int64_t *vals, litmus_result *r, sim_err *err) {
+  if (hist_find(sc, vals) >= 0) return 0;
+  litmus_explanation x;
+  int rc = litmus_explain(t, trace, loc_addr, &x, err);
+  if (rc) return rc;
+  bool seen[EXPLAIN_NMECHS] = {false};
+  for (unsigned i = 0; i < x.nmech; i++) seen[x.mech[i].kind] = true;
+  for (unsigned k = 0; k < EXPLAIN_NMECHS; k++) r->cause[k] += seen[k];
+  r->caused += x.nmech > 0;
+  litmus_explanation_free(&x);
+  return 0;
+}
+
 static int run(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
-               cpu_trace *trace, uint64_t *loc_addr, litmus_result *r, sim_err *err) {
+               cpu_trace *trace, uint64_t *loc_addr, const sim_hist *causes_sc, litmus_result *r,
+               sim_err *err) {
+  cpu_trace own;
+  uint64_t own_addr[LITMUS_MAX_LOCS];
+  if (causes_sc && !trace) {
+    if (!cpu_trace_init(&own, 1 << 16)) return sim_errf(err, SIM_ENOMEM, "out of memory");
+    trace = &own;
+    loc_addr = own_addr;
+  }
+  int rc = run_iterations(t, c, first, count, trace, loc_addr, causes_sc, r, err);
+  if (trace == &own) cpu_trace_free(&own);
+  return rc;
+}
+
+static int run_iterations(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
+                          cpu_trace *trace, uint64_t *loc_addr, const sim_hist *causes_sc,
+                          litmus_result *r, sim_err *err) {
   memset(r, 0, sizeof *r);
   unsigned nthreads = litmus_nthreads(t), nlocs = litmus_nlocs(t), nobs = litmus_nobs(t);
   litmus_ctx x = {.t = t};
@@ -47,6 +86,7 @@ static int run(const litmus_test *t, const cfg *c, uint64_t first, uint64_t coun
   for (uint64_t k = first; k < first + count; k++) {
     for (unsigned i = 0; i < nlocs; i++) /* the initial state, before time 0 */
       memsys_put(x.loc[i], litmus_loc_size(t, i), litmus_loc_init(t, i));
+    if (trace) cpu_trace_clear(trace);
     if ((rc = sim_machine_iteration(x.m, k, thread_entry, &x, err)) != 0) {
       sim_err_prefix(err, "%s", litmus_path(t));
       break;
@@ -54,6 +94,7 @@ static int run(const litmus_test *t, const cfg *c, uint64_t first, uint64_t coun
     for (unsigned i = 0; i < nlocs; i++)
       mem[i] = sim_machine_peek(x.m, x.loc[i], litmus_loc_size(t, i));
     litmus_observe(t, regp, mem, vals);
+    if (causes_sc && (rc = attribute(t, trace, loc_addr, causes_sc, vals, r, err))) break;
     hist_add(r->hist, vals, k);
     r->positive += litmus_cond_eval(t, vals);
     r->iterations++;
@@ -66,19 +107,31 @@ static int run(const litmus_test *t, const cfg *c, uint64_t first, uint64_t coun
   /* Host timings stay out of metrics: those must repeat bit for bit. */
   metrics_set(&r->metrics, "sim.cycles_per_iteration",
               r->iterations ? (double)r->sim_cycles / (double)r->iterations : 0);
+  if (causes_sc) {
+    char key[64];
+    for (unsigned i = 0; i < EXPLAIN_NMECHS; i++) {
+      snprintf(key, sizeof key, "cause.%s", explain_mech_name[i]);
+      metrics_set(&r->metrics, key, (double)r->cause[i]);
+    }
+    metrics_set(&r->metrics, "cause.explained", (double)r->caused);
+  }
   sim_machine_free(x.m);
   return rc;
 }
 
 int litmus_run_sim(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
                    litmus_result *r, sim_err *err) {
-  return run(t, c, first, count, NULL, NULL, r, err);
+  return run(t, c, first, count, NULL, NULL, NULL, r, err);
+}
+
+int litmus_run_causes(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
+                      const sim_hist *sc, litmus_result *r, sim_err *err) {
+  return run(t, c, first, count, NULL, NULL, sc, r, err);
 }
 
 int litmus_run_traced(const litmus_test *t, const cfg *c, uint64_t k, cpu_trace *trace,
                       uint64_t *loc_addr, litmus_result *r, sim_err *err) {
-  cpu_trace_clear(trace);
-  return run(t, c, k, 1, trace, loc_addr, r, err);
+  return run(t, c, k, 1, trace, loc_addr, NULL, r, err);
 }
 
 void litmus_result_free(litmus_result *r) {

@@ -24,11 +24,20 @@ typedef struct litmus_result {
   uint64_t sim_cycles, mem_uops;
   double wall_s;       /* host seconds spent simulating */
   sim_metrics metrics;
+  /* run.causes (litmus_run_causes): non-SC iterations whose chain has each
+   * mechanism (litmus_explain.h's order), and those with any. */
+  uint64_t cause[8], caused;
 } litmus_result;
 
 /* Run iterations first .. first+count-1 of t under config c. */
 int litmus_run_sim(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
                    litmus_result *r, sim_err *err);
+/* litmus_run_sim with every iteration traced and each non-SC one (outcome
+ * not in sc) attributed to its mechanisms: r->cause, and the metrics
+ * cause.KIND and cause.explained. */
+int litmus_run_causes(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
+                      const sim_hist *sc, litmus_result *r, sim_err *err);
+
 /* Iteration k alone (the same outcome as inside a run: machine.h) with
  * every core's events in trace (cpu/trace.h); loc_addr[i] gets location
  * i's simulated address. */

@@ -74,7 +74,9 @@ const cmd_desc cmd_plot_desc = {"plot", "plot DB --x PARAM|METRIC --y METRIC [--
              "       mmsim plot DB --calibration EXPERIMENT_ID -o OUT.png|.svg",
      "Draw a figure with gnuplot.  PARAM is a config key (cpu.model, net.jitter, ...)\n"
      "or workload, model, engine; METRIC is a metrics key or anomaly_rate,\n"
-     "forbidden_rate, anomaly_rate.KIND (rates with Wilson 95% error bars).\n"
+     "forbidden_rate, anomaly_rate.KIND, or cause.MECHANISM (runs with\n"
+     "run.causes: non-SC iterations by mechanism, as mmsim explain names them);\n"
+     "rates are per iteration with Wilson 95% error bars.\n"
      "  --x PARAM        numeric: lines; text: clustered bars, one per --by value\n"
      "  --x METRIC       a scatter: one labelled point per --by group, x its mean\n"
      "                   metric, y its rate (e.g. --x map.cycles_per_op --y\n"

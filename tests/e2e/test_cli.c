@@ -323,9 +323,49 @@ static void t_explain(void) {
                           "tests so far");
   CHECK_EQ_I64(cli("explain %s/litmus/x86/SB.litmus --bogus", MMSIM_SOURCE_DIR), 2);
   CHECK_CONTAINS(cli_out, "unknown option --bogus");
+  /* A stored run: its own config (seed 5, pso) picks the iteration. */
+  CHECK_EQ_I64(cli("litmus %s/litmus/x86/MP.litmus --model pso --seed 5 --iterations 3000 "
+                   "--db e.db", MMSIM_SOURCE_DIR), 0);
+  CHECK_EQ_I64(cli("explain %s/litmus/x86/MP.litmus --model pso --seed 5 --iterations 3000 --json",
+                   MMSIM_SOURCE_DIR), 0);
+  char direct[128];
+  const char *it = strstr(cli_out, "\"iteration\":");
+  CHECK(it != NULL);
+  snprintf(direct, sizeof direct, "%.*s", (int)strcspn(it, ","), it);
+  CHECK_EQ_I64(cli("explain --db e.db --run 1 --json"), 0);
+  CHECK_CONTAINS(cli_out, direct);
+  CHECK_CONTAINS(cli_out, "\"model\":\"pso\"");
+  CHECK_EQ_I64(cli("explain --db e.db --run 7"), 2);
+  CHECK_CONTAINS(cli_out, "e.db: no run 7");
+  CHECK_EQ_I64(cli("explain --db e.db"), 2);
+}
+
+/* run.causes: each run's non-SC iterations by mechanism, listed by runs
+ * and plotted as rates; a run without causes is left out of the figure. */
+static void t_causes(void) {
+  cli_tmpdir();
+  CHECK_EQ_I64(cli("litmus %s/litmus/x86/MP.litmus --model weak --iterations 3000 "
+                   "--set run.causes=true --db c.db", MMSIM_SOURCE_DIR), 0);
+  CHECK_EQ_I64(cli("litmus %s/litmus/x86/MP.litmus --model weak --iterations 3000 "
+                   "--set cpu.invalidate_queue.delay=0 --db c.db", MMSIM_SOURCE_DIR), 0);
+  long long anomalies = cli_sql_int("c.db", "SELECT anomaly_count FROM run_rates WHERE run_id = 1");
+  CHECK(anomalies > 0);
+  CHECK_EQ_I64(cli_sql_int("c.db", "SELECT value FROM metrics WHERE run_id = 1 "
+                                   "AND key = 'cause.explained'"), anomalies);
+  CHECK(cli_sql_int("c.db", "SELECT value FROM metrics WHERE run_id = 1 "
+                            "AND key = 'cause.invalidate_queue'") > 0);
+  CHECK_EQ_I64(cli("runs c.db"), 0);
+  CHECK_CONTAINS(cli_out, " causes\n");
+  CHECK_CONTAINS(cli_out, "invalidate_queue=");
+  CHECK_EQ_I64(cli("plot c.db --x cpu.invalidate_queue.delay --y cause.invalidate_queue "
+                   "-o f.svg"), 0);
+  const char *dat = cli_file("f.dat");
+  CHECK_CONTAINS(dat, "# columns: x y y_lo y_hi runs k n\n");
+  CHECK(strstr(dat, "\n0 ") == NULL); /* the run at delay 0 has no causes */
 }
 
 static const check_case cases[] = {{"help", t_help},
+                                   {"causes", t_causes},
                                    {"explain", t_explain},
                                    {"sc_reference_unknown", t_sc_reference_unknown},
                                    {"sb_tso", t_sb_tso},

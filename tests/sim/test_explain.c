@@ -9,6 +9,8 @@
 #include "../check.h"
 #include "../litmus_files.h"
 #include "sim/explain.h"
+#include "workloads/litmus_run.h"
+#include "workloads/litmus_sc.h"
 
 #ifdef MMSIM_SANITIZED
 #define SWEEP_ITERATIONS "200"
@@ -145,7 +147,42 @@ static void t_every_shipped_test(void) {
   sweep("c");
 }
 
+/* run.causes: every non-SC iteration of a run is attributed to at least
+ * one mechanism, under every model. */
+static void t_causes_cover_every_anomaly(void) {
+  static const char *const files[] = {"x86/SB.litmus", "x86/MP.litmus",
+                                      "c/MP+fencewmbonceonce+poonceonce.litmus"};
+  static const char *const models[] = {"sc", "tso", "pso", "weak"};
+  for (size_t i = 0; i < 3; i++)
+    for (size_t m = 0; m < 4; m++) {
+      cfg *c = config(files[i], models[m], NULL);
+      sim_err err = {0, ""};
+      char path[1024];
+      snprintf(path, sizeof path, "%s/litmus/%s", MMSIM_SOURCE_DIR, files[i]);
+      litmus_test *t;
+      sim_hist *sc;
+      if (litmus_parse_file(path, &t, &err) || litmus_sc_outcomes(t, &sc, &err))
+        CHECK__FAIL("%s", err.msg);
+      litmus_result r;
+      if (litmus_run_causes(t, c, 0, 2000, sc, &r, &err)) CHECK__FAIL("%s", err.msg);
+      uint64_t anomalous = 0, sum = 0;
+      for (size_t k = 0; k < hist_len(r.hist); k++)
+        if (hist_find(sc, hist_key(r.hist, k)) < 0) anomalous += hist_count(r.hist, k);
+      for (size_t k = 0; k < EXPLAIN_NMECHS; k++) sum += r.cause[k];
+      CHECK_EQ_U64(r.caused, anomalous);
+      CHECK(sum >= anomalous);
+      if (strcmp(models[m], "sc") == 0) CHECK_EQ_U64(anomalous, 0);
+      if (strcmp(models[m], "weak") == 0) CHECK(anomalous > 0);
+      CHECK_EQ_I64(metrics_get(&r.metrics, "cause.explained", -1), (double)anomalous);
+      litmus_result_free(&r);
+      hist_free(sc);
+      litmus_free(t);
+      cfg_free(c);
+    }
+}
+
 static const check_case cases[] = {
+    {"causes_cover_every_anomaly", t_causes_cover_every_anomaly},
     {"sb_tso_store_buffer", t_sb_tso_store_buffer},
     {"mp_pso_store_order", t_mp_pso_store_order},
     {"mp_wmb_weak_invalidate_queue", t_mp_wmb_weak_invalidate_queue},
