@@ -51,4 +51,41 @@ int plot_histogram(const char *db_path, long long run_id, const char *out, sim_e
 int plot_calibration(const char *db_path, long long experiment_id, const char *out,
                      sim_err *err);
 
+/* A timeline of one iteration (plot_timeline.c), for mmsim explain -o: one
+ * lane per core, cycles along x.  Bars: a store's time in the store buffer
+ * (kind 0) or a mechanism's window (kind 1, shaded).  Points: a load
+ * (0), a load of a stale line (1), a fence (2), an invalidate-queue apply
+ * (3); `marked` circles the loads the account blames.  Arrows: a value
+ * travelling between lanes (a store another core's load read, or a read
+ * that missed a store), from the store's visible cycle to the load's. */
+typedef struct plot_tl_bar {
+  unsigned lane, kind;
+  double from, to;
+  char label[48];
+} plot_tl_bar;
+typedef struct plot_tl_point {
+  unsigned lane, kind;
+  int marked;
+  double at;
+  char label[48];
+} plot_tl_point;
+typedef struct plot_tl_arrow {
+  unsigned from_lane, to_lane;
+  int from_store, to_store; /* ends at a store bar (else at a load point) */
+  double from, to;
+  char label[8]; /* rf, fr */
+} plot_tl_arrow;
+typedef struct plot_timeline {
+  const char *title;
+  unsigned nlanes;
+  plot_tl_bar *bars;
+  size_t nbars;
+  plot_tl_point *points;
+  size_t npoints;
+  plot_tl_arrow *arrows;
+  size_t narrows;
+} plot_timeline;
+
+int plot_timeline_draw(const plot_timeline *t, const char *out, sim_err *err);
+
 #endif

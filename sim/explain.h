@@ -9,8 +9,7 @@
  * changes nothing it computes (trace.h TR2), so the traced outcome is the
  * run's; explain_run checks that and fails loudly if not.
  *
- * Today: litmus tests.  Map scenarios, the timeline figure and causes
- * counted per run are not built yet.
+ * Today: litmus tests; map scenarios are not explained yet.
  */
 #ifndef MMSIM_SIM_EXPLAIN_H
 #define MMSIM_SIM_EXPLAIN_H
@@ -51,5 +50,8 @@ void explain_result_free(explain_result *r);
 /* The account, in words (explain_print.c) or as JSON (--json). */
 void explain_print(FILE *out, const explain_result *r);
 int explain_print_json(FILE *out, const explain_result *r, sim_err *err);
+/* The iteration as a timeline figure OUT (.png or .svg), its .dat and .gp
+ * beside it (explain_timeline.c). */
+int explain_timeline(const explain_result *r, const char *out, sim_err *err);
 
 #endif

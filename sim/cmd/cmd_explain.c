@@ -60,8 +60,10 @@ static int cmd_explain(int argc, char **argv, sim_err *err) {
   optind = 1;
   opterr = 0;
   int ch;
-  while ((ch = getopt_long(argc, argv, "m:n:s:", opts, NULL)) != -1) {
+  const char *figure = NULL;
+  while ((ch = getopt_long(argc, argv, "m:n:s:o:", opts, NULL)) != -1) {
     switch (ch) {
+    case 'o': figure = optarg; break;
     case 'm': f.model = optarg; break;
     case 'n': f.iterations = optarg; break;
     case 's': f.seed = optarg; break;
@@ -109,6 +111,10 @@ static int cmd_explain(int argc, char **argv, sim_err *err) {
   if (!rc) {
     if (json) rc = explain_print_json(stdout, &r, err);
     else explain_print(stdout, &r);
+    if (!rc && figure && r.found && !r.x.sc) {
+      rc = explain_timeline(&r, figure, err);
+      if (!rc && !json) printf("Wrote %s (data and gnuplot script beside it)\n", figure);
+    }
   }
   explain_result_free(&r);
   cfg_free(c);
@@ -117,8 +123,8 @@ static int cmd_explain(int argc, char **argv, sim_err *err) {
 
 const cmd_desc cmd_explain_desc = {"explain",
      "explain FILE.litmus|CONFIG.json [--model M] [--iteration K] [--iterations N]\n"
-     "       [--seed N] [--set key=value]... [--json]\n"
-     "       mmsim explain --db DB --run ID [--iteration K] [--json]",
+     "       [--seed N] [--set key=value]... [--json] [-o TIMELINE.png|.svg]\n"
+     "       mmsim explain --db DB --run ID [--iteration K] [--json] [-o TIMELINE.png|.svg]",
      "Say why an iteration's outcome is not SC: replay it with the cores traced,\n"
      "find the cycle of program order and communication (rf, co, fr) that no SC\n"
      "order satisfies, and name the mechanism behind each program-order pair on it\n"
@@ -130,5 +136,9 @@ const cmd_desc cmd_explain_desc = {"explain",
      "                  whose outcome is outside the test's SC outcome set)\n"
      "  --json          the same account as one JSON object, with the trace's events\n"
      "  --db DB --run ID  the stored run's resolved config (its seed, model, timing)\n"
+     "  -o OUT          a timeline of the iteration through gnuplot: a lane per core,\n"
+     "                  stores in the store buffer as bars, loads as points (the one\n"
+     "                  blamed circled), mechanism windows shaded, values passing\n"
+     "                  between cores as arrows; .dat and .gp beside it\n"
      "  other options as for mmsim run (nothing is stored)",
      cmd_explain, "Say why an iteration's outcome is not SC, and which fence fixes it."};

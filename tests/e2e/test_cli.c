@@ -338,6 +338,16 @@ static void t_explain(void) {
   CHECK_EQ_I64(cli("explain --db e.db --run 7"), 2);
   CHECK_CONTAINS(cli_out, "e.db: no run 7");
   CHECK_EQ_I64(cli("explain --db e.db"), 2);
+  /* The timeline: a lane per core, the blamed loads circled. */
+  CHECK_EQ_I64(cli("explain %s/litmus/x86/SB.litmus -o t.svg", MMSIM_SOURCE_DIR), 0);
+  CHECK_CONTAINS(cli_out, "Wrote t.svg (data and gnuplot script beside it)");
+  CHECK_CONTAINS(cli_file("t.svg"), "</svg>");
+  const char *dat = cli_file("t.dat");
+  const char *marked = strstr(dat, "# block 3 marked loads: lane_y at\n");
+  CHECK(marked != NULL); /* both threads' loads, one per lane */
+  CHECK(marked && strstr(marked, "\n0.82 ") && strstr(marked, "\n-0.18 "));
+  CHECK_CONTAINS(dat, "\"store_buffer\"");
+  CHECK_CONTAINS(cli_file("t.gp"), "set ytics ('P0' 0, 'P1' 1)");
 }
 
 /* run.causes: each run's non-SC iterations by mechanism, listed by runs

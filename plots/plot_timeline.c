@@ -1,0 +1,79 @@
+/* plots/plot_timeline.c -- one iteration's timeline, for mmsim explain -o.
+ *
+ * The .dat holds four blocks (gnuplot index 0..3): bars, points, arrows,
+ * marked points; the .gp draws bars with `boxxyerror`, points by kind with
+ * labels, arrows with `vectors`.  Lane i is core Pi at y = i.
+ */
+#include <stdio.h>
+
+#include "plot_int.h"
+
+static void write_dat(FILE *f, const void *fig, const plot__files *files) {
+  const plot_timeline *t = fig;
+  (void)files;
+  fputs("# mmsim explain timeline: ", f);
+  plot__comment(f, t->title);
+  fputs("\n# block 0 bars: lane_y from to kind label (kind 0 store buffer, 1 mechanism)\n", f);
+  for (size_t i = 0; i < t->nbars; i++) {
+    const plot_tl_bar *b = &t->bars[i];
+    fprintf(f, "%g %g %g %u ", b->lane + (b->kind ? 0.0 : 0.18), b->from, b->to, b->kind);
+    plot__put_text(f, b->label);
+    fputc('\n', f);
+  }
+  fputs("\n\n# block 1 points: lane_y at kind label (0 load, 1 stale load, 2 fence, 3 iq apply)\n", f);
+  for (size_t i = 0; i < t->npoints; i++) {
+    const plot_tl_point *p = &t->points[i];
+    fprintf(f, "%g %g %u ", p->lane - 0.18, p->at, p->kind);
+    plot__put_text(f, p->label);
+    fputc('\n', f);
+  }
+  fputs("\n\n# block 2 arrows: from_x from_y dx dy label\n", f);
+  for (size_t i = 0; i < t->narrows; i++) {
+    const plot_tl_arrow *a = &t->arrows[i];
+    double y0 = a->from_lane + (a->from_store ? 0.18 : -0.18);
+    double y1 = a->to_lane + (a->to_store ? 0.18 : -0.18);
+    fprintf(f, "%g %g %g %g ", a->from, y0, a->to - a->from, y1 - y0);
+    plot__put_text(f, a->label);
+    fputc('\n', f);
+  }
+  fputs("\n\n# block 3 marked loads: lane_y at\n", f);
+  for (size_t i = 0; i < t->npoints; i++)
+    if (t->points[i].marked) fprintf(f, "%g %g\n", t->points[i].lane - 0.18, t->points[i].at);
+  if (!t->narrows) fputs("NaN NaN NaN NaN \"\"\n", f); /* gnuplot wants every block */
+}
+
+static void write_gp(FILE *f, const void *fig, const plot__files *files) {
+  const plot_timeline *t = fig;
+  plot__preamble(f, files, t->title, 1100);
+  fputs("set title ", f);
+  plot__quote(f, t->title);
+  fprintf(f, "\nset xlabel 'cycle'\nset yrange [-0.7:%u.7]\nset ytics (", t->nlanes - 1);
+  for (unsigned i = 0; i < t->nlanes; i++) fprintf(f, "%s'P%u' %u", i ? ", " : "", i, i);
+  fputs(")\nset grid xtics noytics\nset key below\nset style fill transparent solid 0.25\n", f);
+  fputs("plot ", f);
+  plot__quote(f, files->dat_base);
+  fprintf(f,
+          " index 0 using (($2+$3)/2):1:(($3-$2)/2):($4 > 0 ? 0.45 : 0.08):($4 > 0 ? 2 : 1) "
+          "with boxxyerror lc variable notitle, \\\n"
+          "  '' index 0 using 2:1:5 with labels left offset 0,0.6 font ',9' notitle, \\\n"
+          "  '' index 1 using 2:1:($3 + 3) with points pt 7 ps 1.2 lc variable notitle, \\\n"
+          "  '' index 1 using 2:1:4 with labels left offset 0.6,-0.6 font ',9' notitle, \\\n"
+          "  '' index 2 using 1:2:3:4 with vectors head filled lc 8 notitle, \\\n"
+          "  '' index 3 using 2:1 with points pt 6 ps 3 lw 2 lc 2 notitle, \\\n"
+          "  NaN with boxes lc 1 title 'store in the store buffer', \\\n"
+          "  NaN with boxes lc 2 title 'mechanism window', \\\n"
+          "  NaN with points pt 7 lc 3 title 'load', \\\n"
+          "  NaN with points pt 7 lc 4 title 'load of a stale line', \\\n"
+          "  NaN with points pt 7 lc 5 title 'fence', \\\n"
+          "  NaN with vectors lc 8 title 'value between cores (rf, fr)', \\\n"
+          "  NaN with points pt 6 ps 2 lw 2 lc 2 title 'the load the account blames'\n");
+}
+
+int plot_timeline_draw(const plot_timeline *t, const char *out, sim_err *err) {
+  plot__files files;
+  int rc = plot__files_init(&files, out, err);
+  if (rc) return rc;
+  rc = plot__draw(&files, write_dat, write_gp, t, err);
+  plot__files_free(&files);
+  return rc;
+}
