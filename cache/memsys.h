@@ -83,6 +83,14 @@ typedef struct memsys_ops {
   void (*iq_apply)(memsys *m, sim_engine *sim, unsigned core);
   void (*metrics)(memsys *m, memsys_metric_fn fn, void *ctx);
   void (*free)(memsys *m);
+  /* Optional (NULL: the memory system sends no messages).  Call fn for
+   * every protocol message sent from now on: src and dst nodes (cores
+   * 0 .. n-1, directory banks from n), its type's name, the line, and the
+   * cycle it will arrive; fn NULL stops.  For traces (sim/machine.c). */
+  void (*observe)(memsys *m,
+                  void (*fn)(void *ctx, unsigned src, unsigned dst, const char *type,
+                             uint64_t line, uint64_t arrival),
+                  void *ctx);
 } memsys_ops;
 
 struct memsys {

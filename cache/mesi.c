@@ -286,9 +286,25 @@ static void iq_apply(memsys *base, sim_engine *sim, unsigned core) {
   l1_iq_apply(&m->l1[core]); /* IQ_APPLY performs nothing: no completions */
 }
 
+static void tap(void *ctx, const net_msg *msg, uint64_t arrival) {
+  mesi *m = ctx;
+  m->observe(m->observe_ctx, msg->src, msg->dst, net_msg_name[msg->type], msg->addr, arrival);
+}
+
+static void observe(memsys *base,
+                    void (*fn)(void *ctx, unsigned src, unsigned dst, const char *type,
+                               uint64_t line, uint64_t arrival),
+                    void *ctx) {
+  mesi *m = (mesi *)base;
+  m->observe = fn;
+  m->observe_ctx = ctx;
+  m->net.tap = fn ? tap : NULL;
+  m->net.tap_ctx = fn ? m : NULL;
+}
+
 static const memsys_ops mesi_ops = {
     .access = access_, .peek = peek, .reset = reset, .quiesce = quiesce, .warm = warm, .holds = holds, .iq_apply = iq_apply,
-    .metrics = metrics, .free = destroy,
+    .metrics = metrics, .free = destroy, .observe = observe,
 };
 
 memsys *memsys_mesi_new(const mesi_params *p, uint8_t *data, size_t size, sim_err *err) {

@@ -21,6 +21,10 @@
  *              wrote (written, or the old value for a failed CAS)
  *   FENCE      a fence retired: fence
  *   IQ_APPLY   the core applied its invalidate queue
+ *   MSG        a protocol message sent: core = the sending node, dst, msg
+ *              (its type), addr (the line), at = the cycle it arrives
+ *              (nodes: cores 0 .. n-1, then the directory banks), recorded
+ *              by sim/machine.c through memsys_ops.observe
  * seq numbers the thread's micro-ops in program order within the iteration;
  * tag is the issuer's name for the instruction (a litmus test's instruction
  * index: mem_port.tag).
@@ -39,7 +43,15 @@
 
 #include "uop.h"
 
-typedef enum { TRACE_LOAD, TRACE_STORE, TRACE_DRAIN, TRACE_RMW, TRACE_FENCE, TRACE_IQ_APPLY } trace_kind;
+typedef enum {
+  TRACE_LOAD,
+  TRACE_STORE,
+  TRACE_DRAIN,
+  TRACE_RMW,
+  TRACE_FENCE,
+  TRACE_IQ_APPLY,
+  TRACE_MSG
+} trace_kind;
 
 /* Where a load's value came from. */
 typedef enum { TRACE_SRC_SB, TRACE_SRC_MEM, TRACE_SRC_STALE } trace_src;
@@ -49,6 +61,8 @@ typedef struct trace_ev {
   uint64_t addr, value, wrote;
   uint32_t core, seq, tag;
   uint8_t kind, src, size, fence;
+  uint16_t dst;        /* MSG: the receiving node */
+  const char *msg;     /* MSG: the message type's name (static) */
 } trace_ev;
 
 typedef struct cpu_trace {

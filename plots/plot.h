@@ -57,7 +57,9 @@ int plot_calibration(const char *db_path, long long experiment_id, const char *o
  * (0), a load of a stale line (1), a fence (2), an invalidate-queue apply
  * (3); `marked` circles the loads the account blames.  Arrows: a value
  * travelling between lanes (a store another core's load read, or a read
- * that missed a store), from the store's visible cycle to the load's. */
+ * that missed a store), from the store's visible cycle to the load's; and
+ * protocol messages, thin, from send to arrival, lanes at and past the
+ * cores' being the directory's (lane_names names them all). */
 typedef struct plot_tl_bar {
   unsigned lane, kind;
   double from, to;
@@ -72,12 +74,14 @@ typedef struct plot_tl_point {
 typedef struct plot_tl_arrow {
   unsigned from_lane, to_lane;
   int from_store, to_store; /* ends at a store bar (else at a load point) */
+  int message;              /* a protocol message (label: its type), not a value */
   double from, to;
-  char label[8]; /* rf, fr */
+  char label[16]; /* rf, fr, or the message type */
 } plot_tl_arrow;
 typedef struct plot_timeline {
   const char *title;
   unsigned nlanes;
+  const char *const *lane_names;
   plot_tl_bar *bars;
   size_t nbars;
   plot_tl_point *points;

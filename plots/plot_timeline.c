@@ -27,19 +27,27 @@ static void write_dat(FILE *f, const void *fig, const plot__files *files) {
     plot__put_text(f, p->label);
     fputc('\n', f);
   }
-  fputs("\n\n# block 2 arrows: from_x from_y dx dy label\n", f);
+  for (int message = 0; message < 2; message++) {
+  fprintf(f, "\n\n# block %d %s: from_x from_y dx dy label\n", message ? 4 : 2,
+          message ? "protocol messages" : "values between cores");
+  size_t shown = 0;
   for (size_t i = 0; i < t->narrows; i++) {
     const plot_tl_arrow *a = &t->arrows[i];
-    double y0 = a->from_lane + (a->from_store ? 0.18 : -0.18);
-    double y1 = a->to_lane + (a->to_store ? 0.18 : -0.18);
+    if (a->message != message) continue;
+    shown++;
+    double y0 = a->from_lane + (a->message ? 0 : a->from_store ? 0.18 : -0.18);
+    double y1 = a->to_lane + (a->message ? 0 : a->to_store ? 0.18 : -0.18);
     fprintf(f, "%g %g %g %g ", a->from, y0, a->to - a->from, y1 - y0);
     plot__put_text(f, a->label);
     fputc('\n', f);
   }
-  fputs("\n\n# block 3 marked loads: lane_y at\n", f);
-  for (size_t i = 0; i < t->npoints; i++)
-    if (t->points[i].marked) fprintf(f, "%g %g\n", t->points[i].lane - 0.18, t->points[i].at);
-  if (!t->narrows) fputs("NaN NaN NaN NaN \"\"\n", f); /* gnuplot wants every block */
+  if (!shown) fputs("NaN NaN NaN NaN \"\"\n", f); /* gnuplot wants every block */
+  if (!message) {
+    fputs("\n\n# block 3 marked loads: lane_y at\n", f);
+    for (size_t i = 0; i < t->npoints; i++)
+      if (t->points[i].marked) fprintf(f, "%g %g\n", t->points[i].lane - 0.18, t->points[i].at);
+  }
+  }
 }
 
 static void write_gp(FILE *f, const void *fig, const plot__files *files) {
@@ -48,7 +56,12 @@ static void write_gp(FILE *f, const void *fig, const plot__files *files) {
   fputs("set title ", f);
   plot__quote(f, t->title);
   fprintf(f, "\nset xlabel 'cycle'\nset yrange [-0.7:%u.7]\nset ytics (", t->nlanes - 1);
-  for (unsigned i = 0; i < t->nlanes; i++) fprintf(f, "%s'P%u' %u", i ? ", " : "", i, i);
+  for (unsigned i = 0; i < t->nlanes; i++) {
+    fprintf(f, "%s", i ? ", " : "");
+    if (t->lane_names) plot__quote(f, t->lane_names[i]);
+    else fprintf(f, "'P%u'", i);
+    fprintf(f, " %u", i);
+  }
   fputs(")\nset grid xtics noytics\nset key below\nset style fill transparent solid 0.25\n", f);
   fputs("plot ", f);
   plot__quote(f, files->dat_base);
@@ -58,6 +71,8 @@ static void write_gp(FILE *f, const void *fig, const plot__files *files) {
           "  '' index 0 using 2:1:5 with labels left offset 0,0.6 font ',9' notitle, \\\n"
           "  '' index 1 using 2:1:($3 + 3) with points pt 7 ps 1.2 lc variable notitle, \\\n"
           "  '' index 1 using 2:1:4 with labels left offset 0.6,-0.6 font ',9' notitle, \\\n"
+          "  '' index 4 using 1:2:3:4 with vectors head size 1,15 lc rgb '#bbbbbb' notitle, \\\n"
+          "  '' index 4 using ($1+$3):($2+$4):5 with labels font ',7' tc rgb '#888888' notitle, \\\n"
           "  '' index 2 using 1:2:3:4 with vectors head filled lc 8 notitle, \\\n"
           "  '' index 3 using 2:1 with points pt 6 ps 3 lw 2 lc 2 notitle, \\\n"
           "  NaN with boxes lc 1 title 'store in the store buffer', \\\n"
@@ -66,6 +81,7 @@ static void write_gp(FILE *f, const void *fig, const plot__files *files) {
           "  NaN with points pt 7 lc 4 title 'load of a stale line', \\\n"
           "  NaN with points pt 7 lc 5 title 'fence', \\\n"
           "  NaN with vectors lc 8 title 'value between cores (rf, fr)', \\\n"
+          "  NaN with vectors lc rgb '#bbbbbb' title 'protocol message', \\\n"
           "  NaN with points pt 6 ps 2 lw 2 lc 2 title 'the load the account blames'\n");
 }
 

@@ -92,6 +92,44 @@ static void access_words(const ctx *k, const explain_access *a, char *buf, size_
     snprintf(buf, n, "P%u's atomic update of %s (line %u: %s)", a->thread, loc, line, text);
 }
 
+/* The protocol messages behind a store's wait: the request its core sent
+ * for the line after the store entered the buffer, and what arrived for it
+ * until the store performed.  "" when the trace has no messages (ideal
+ * memory) or the line was already held. */
+static void store_story(const ctx *k, const explain_access *a, char *buf, size_t n) {
+  const cpu_trace *tr = &k->r->trace;
+  uint64_t line = k->r->loc_addr[a->loc] & ~(uint64_t)63;
+  size_t used = 0;
+  buf[0] = 0;
+  for (size_t i = 0; i < tr->n && used + 48 < n; i++) {
+    const trace_ev *e = &tr->ev[i];
+    if (e->kind != TRACE_MSG || (e->addr & ~(uint64_t)63) != line) continue;
+    if (e->core == a->thread && e->cycle >= a->issue && e->cycle <= a->visible)
+      used += (size_t)snprintf(buf + used, n - used, "%s%s sent at %" PRIu64, used ? ", " : "",
+                               e->msg, e->cycle);
+    else if (e->dst == a->thread && used && e->at <= a->visible)
+      used += (size_t)snprintf(buf + used, n - used, ", %s arrived at %" PRIu64, e->msg, e->at);
+  }
+}
+
+/* The INV that a stale read overtook: who sent it. */
+static void inv_story(const ctx *k, const explain_access *b, uint64_t arrival, char *buf, size_t n) {
+  const cpu_trace *tr = &k->r->trace;
+  uint64_t line = k->r->loc_addr[b->loc] & ~(uint64_t)63;
+  buf[0] = 0;
+  for (size_t i = 0; i < tr->n; i++) {
+    const trace_ev *e = &tr->ev[i];
+    if (e->kind == TRACE_MSG && e->dst == b->thread && (e->addr & ~(uint64_t)63) == line &&
+        e->at == arrival && strcmp(e->msg, "INV") == 0) {
+      if (e->core >= litmus_nthreads(k->r->t))
+        snprintf(buf, n, " (an INV the directory sent at cycle %" PRIu64 ")", e->cycle);
+      else
+        snprintf(buf, n, " (an INV P%u sent at cycle %" PRIu64 ")", e->core, e->cycle);
+      return;
+    }
+  }
+}
+
 static void print_mech(FILE *out, const ctx *k, const explain_mechanism *m) {
   const litmus_explanation *x = &k->r->x;
   const explain_access *a = &x->acc[m->older], *b = &x->acc[m->younger];
@@ -101,25 +139,34 @@ static void print_mech(FILE *out, const ctx *k, const explain_mechanism *m) {
   const char *loc = litmus_loc_name(k->r->t, m->loc);
   fprintf(out, "  %s: ", explain_mech_name[m->kind]);
   switch (m->kind) {
-  case EXPLAIN_STORE_BUFFER:
+  case EXPLAIN_STORE_BUFFER: {
+    char story[400];
+    store_story(k, a, story, sizeof story);
     fprintf(out, "%s bound %s=%" PRId64 " at cycle %" PRIu64 ", %s, while %s sat in the store "
-            "buffer (cycles %" PRIu64 " to %" PRIu64 "); SC needed %s=%" PRId64 ".\n",
+            "buffer (cycles %" PRIu64 " to %" PRIu64 "%s%s); SC needed %s=%" PRId64 ".\n",
             younger, loc, (int64_t)m->seen, b->visible, src_words(b->src), older, m->from_cycle,
-            m->to_cycle, loc, (int64_t)m->sc_value);
+            m->to_cycle, *story ? ": " : "", story, loc, (int64_t)m->sc_value);
     break;
-  case EXPLAIN_STORE_ORDER:
+  }
+  case EXPLAIN_STORE_ORDER: {
+    char story[400];
+    store_story(k, a, story, sizeof story);
     fprintf(out, "%s became visible at cycle %" PRIu64 ", before %s at cycle %" PRIu64
-            "; meanwhile another thread read %s=%" PRId64 " where SC needed %" PRId64 ".\n",
-            younger, m->from_cycle, older, m->to_cycle, loc, (int64_t)m->seen, (int64_t)m->sc_value);
+            "%s%s%s; meanwhile another thread read %s=%" PRId64 " where SC needed %" PRId64 ".\n",
+            younger, m->from_cycle, older, m->to_cycle, *story ? " (" : "", story,
+            *story ? ")" : "", loc, (int64_t)m->seen, (int64_t)m->sc_value);
     break;
+  }
   case EXPLAIN_INVALIDATE_QUEUE: {
     char applied[64] = "still waited in the queue when it read";
     if (b->iq_applied)
       snprintf(applied, sizeof applied, "was applied only at cycle %" PRIu64, b->iq_applied);
+    char story[96];
+    inv_story(k, b, m->from_cycle, story, sizeof story);
     fprintf(out, "%s read %s=%" PRId64 " at cycle %" PRIu64 " %s, after %s at cycle %" PRIu64
-            ": the invalidation arrived at cycle %" PRIu64 " and %s; SC needed %s=%" PRId64 ".\n",
+            ": the invalidation arrived at cycle %" PRIu64 "%s and %s; SC needed %s=%" PRId64 ".\n",
             younger, loc, (int64_t)m->seen, b->issue, src_words(b->src), older, a->visible,
-            m->from_cycle, applied, loc, (int64_t)m->sc_value);
+            m->from_cycle, story, applied, loc, (int64_t)m->sc_value);
     break;
   }
   default:
@@ -230,6 +277,12 @@ static cJSON *events_json(const cpu_trace *tr) {
     if (e->kind == TRACE_LOAD) {
       cJSON_AddStringToObject(o, "source", trace_src_name[e->src]);
       cJSON_AddNumberToObject(o, "performed", (double)e->at);
+    }
+    if (e->kind == TRACE_MSG) {
+      cJSON_DeleteItemFromObject(o, "value");
+      cJSON_AddStringToObject(o, "message", e->msg);
+      cJSON_AddNumberToObject(o, "to", e->dst);
+      cJSON_AddNumberToObject(o, "arrives", (double)e->at);
     }
     cJSON_AddItemToArray(a, o);
   }

@@ -13,10 +13,16 @@ static void label(char *buf, size_t n, const litmus_test *t, unsigned loc, uint6
 int explain_timeline(const explain_result *r, const char *out, sim_err *err) {
   const litmus_explanation *x = &r->x;
   size_t cap = x->nacc + x->nmech + r->trace.n + 1;
-  plot_timeline t = {.nlanes = litmus_nthreads(r->t)};
+  unsigned n = litmus_nthreads(r->t);
+  /* Lanes: the cores P0.., then the directory (every node past them). */
+  static const char *const names[] = {"P0", "P1", "P2", "P3", "P4", "P5", "P6", "P7", "dir"};
+  const char *lanes[LITMUS_MAX_THREADS + 1];
+  for (unsigned i = 0; i < n; i++) lanes[i] = names[i];
+  lanes[n] = names[8];
+  plot_timeline t = {.nlanes = n, .lane_names = lanes};
   t.bars = calloc(cap, sizeof *t.bars);
   t.points = calloc(cap, sizeof *t.points);
-  t.arrows = calloc(x->ncyc + 1, sizeof *t.arrows);
+  t.arrows = calloc(x->ncyc + r->trace.n + 1, sizeof *t.arrows);
   char title[700];
   snprintf(title, sizeof title, "%s under %s, iteration %llu: %s", litmus_name(r->t), r->model,
            (unsigned long long)r->iteration, r->outcome);
@@ -49,6 +55,15 @@ int explain_timeline(const explain_result *r, const char *out, sim_err *err) {
   }
   for (size_t i = 0; i < r->trace.n; i++) {
     const trace_ev *e = &r->trace.ev[i];
+    if (e->kind == TRACE_MSG) {
+      plot_tl_arrow *w = &t.arrows[t.narrows++];
+      unsigned src = e->core < n ? e->core : n, dst = e->dst < n ? e->dst : n;
+      *w = (plot_tl_arrow){.from_lane = src, .to_lane = dst, .message = 1,
+                           .from = (double)e->cycle, .to = (double)e->at};
+      snprintf(w->label, sizeof w->label, "%s", e->msg);
+      if (src == n || dst == n) t.nlanes = n + 1;
+      continue;
+    }
     if (e->kind != TRACE_FENCE && e->kind != TRACE_IQ_APPLY) continue;
     plot_tl_point *p = &t.points[t.npoints++];
     *p = (plot_tl_point){.lane = e->core, .at = (double)e->cycle,

@@ -9,11 +9,19 @@
 
 #include "../cache/array.h"
 #include "../cache/mesi.h"
+#include "../cpu/trace.h"
 #include "../workloads/mem_sim.h"
 #include "rng.h"
 
+/* The memory system's messages into a trace (sim_machine_trace). */
+typedef struct msg_tap {
+  sim_engine *sim;
+  cpu_trace *trace;
+} msg_tap;
+
 struct sim_machine {
   sim_engine sim;
+  msg_tap tap;
   memsys *mem;
   unsigned ncores, nthreads;
   cpu_core **cores;
@@ -199,8 +207,26 @@ uint64_t sim_machine_peek(sim_machine *m, const void *addr, unsigned size) {
 
 mem_port *sim_machine_port(sim_machine *m, unsigned tid) { return &m->ports[tid].base; }
 
-void sim_machine_trace(sim_machine *m, cpu_trace *t) {
+static void trace_msg(void *ctx, unsigned src, unsigned dst, const char *type, uint64_t line,
+                      uint64_t arrival) {
+  msg_tap *tap = ctx;
+  trace_ev *e = cpu_trace_add(tap->trace);
+  if (!e) return;
+  e->kind = TRACE_MSG;
+  e->cycle = sim_now(tap->sim);
+  e->at = arrival;
+  e->core = src;
+  e->dst = (uint16_t)dst;
+  e->msg = type;
+  e->addr = line;
+}
+
+void sim_machine_trace(sim_machine *m, cpu_trace *t, bool messages) {
   for (unsigned i = 0; i < m->ncores; i++) cpu_core_set_trace(m->cores[i], t);
+  if (!m->mem->ops->observe) return;
+  m->tap = (msg_tap){&m->sim, t};
+  bool on = t && messages;
+  m->mem->ops->observe(m->mem, on ? trace_msg : NULL, on ? &m->tap : NULL);
 }
 
 uint64_t sim_machine_addr(const sim_machine *m, const void *addr) {

@@ -18,6 +18,7 @@
 #ifndef MMSIM_SIM_MACHINE_H
 #define MMSIM_SIM_MACHINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,8 +59,9 @@ int sim_machine_iteration(sim_machine *m, uint64_t k, cpu_entry entry, void *arg
 void sim_machine_skew_later(sim_machine *m);
 uint64_t sim_machine_skew(const sim_machine *m, unsigned tid);
 
-/* Trace every core's events into t (cpu/trace.h), or stop with NULL. */
-void sim_machine_trace(sim_machine *m, cpu_trace *t);
+/* Trace every core's events into t (cpu/trace.h), with the memory system's
+ * protocol messages when `messages`, or stop with NULL. */
+void sim_machine_trace(sim_machine *m, cpu_trace *t, bool messages);
 /* The simulated address of a host address in the machine's memory. */
 uint64_t sim_machine_addr(const sim_machine *m, const void *addr);
 

@@ -71,7 +71,7 @@ static int run_iterations(const litmus_test *t, const cfg *c, uint64_t first, ui
     x.loc[i] = sim_machine_alloc(x.m, LINE_BYTES, LINE_BYTES);
     if (loc_addr) loc_addr[i] = sim_machine_addr(x.m, x.loc[i]);
   }
-  sim_machine_trace(x.m, trace);
+  sim_machine_trace(x.m, trace, !causes_sc); /* causes need no messages */
   r->hist = hist_new(nobs);
   if (!r->hist) {
     sim_machine_free(x.m);

@@ -347,7 +347,8 @@ static void t_explain(void) {
   CHECK(marked != NULL); /* both threads' loads, one per lane */
   CHECK(marked && strstr(marked, "\n0.82 ") && strstr(marked, "\n-0.18 "));
   CHECK_CONTAINS(dat, "\"store_buffer\"");
-  CHECK_CONTAINS(cli_file("t.gp"), "set ytics ('P0' 0, 'P1' 1)");
+  CHECK_CONTAINS(cli_file("t.gp"), "set ytics ('P0' 0, 'P1' 1, 'dir' 2)");
+  CHECK_CONTAINS(cli_file("t.dat"), "\"GETM\""); /* the protocol messages */
 }
 
 /* run.causes: each run's non-SC iterations by mechanism, listed by runs
