@@ -96,9 +96,12 @@ static char *sel_sql(const figure *fg) {
                     "  SELECT r.id AS rid, %s AS xv, %s AS bv FROM runs r %s\n"
                     "  WHERE r.status = 'done' AND (%s) AND %s AND " PLOT_EXPERIMENT_SQL "\n"
                     ") WHERE xv IS NOT NULL",
-                    fg->xexpr, by,
+                    fg->xexpr, fg->y.kind == PLOT_Y_CAUSES ? "cm0.key" : by,
                     fg->y.kind == PLOT_Y_METRIC
                         ? "JOIN metrics m ON m.run_id = r.id AND m.key = :y AND m.value IS NOT NULL"
+                    : fg->y.kind == PLOT_Y_CAUSES
+                        ? "JOIN run_rates rr ON rr.run_id = r.id JOIN metrics cm0 ON cm0.run_id = r.id "
+                          "AND instr(',' || :y || ',', ',' || cm0.key || ',') > 0"
                         : "JOIN run_rates rr ON rr.run_id = r.id",
                     where, plot__known_sql(&fg->y));
   return rc < 0 ? NULL : sql;
@@ -468,11 +471,20 @@ int plot_metric(const plot_opts *o, sim_err *err) {
   sqlite3 *h = NULL;
   if ((rc = plot__open_db(o->db_path, &h, err))) goto out;
   if ((rc = plot__resolve_y(h, o, &fg.y, err))) goto out;
+  if (fg.y.kind == PLOT_Y_CAUSES && o->by) {
+    rc = sim_errf(err, SIM_EINVAL, "y '%s' draws one series per cause; it takes no --by "
+                  "(select with --where instead)", o->y);
+    goto out;
+  }
   /* x a metric rather than a parameter: one point per series (scatter). */
   int x_axis = 1, x_metric = 0;
   if (plot__is_axis(h, o->x, &x_axis) != SQLITE_OK ||
       (!x_axis && plot__is_metric(h, o->x, &x_metric) != SQLITE_OK)) {
     rc = plot__db_error(h, o, err);
+    goto out;
+  }
+  if (x_metric && fg.y.kind == PLOT_Y_CAUSES) {
+    rc = sim_errf(err, SIM_EINVAL, "a list of y takes a parameter as x, not the metric '%s'", o->x);
     goto out;
   }
   if (x_metric) {

@@ -64,13 +64,15 @@ void plot__dat_source(FILE *f, const plot_opts *o, const char *x_note);
 /* ---- Names to SQL (plot_resolve.c) ---- */
 
 /* PLOT_Y_CAUSE: a cause.KIND metric (run.causes), a count of iterations,
- * drawn as a rate per iteration like the anomaly rates. */
+ * drawn as a rate per iteration like the anomaly rates.  PLOT_Y_CAUSES: a
+ * comma-separated list of them, one series each (no --by). */
 typedef enum {
   PLOT_Y_METRIC,
   PLOT_Y_FORBIDDEN,
   PLOT_Y_ANOMALY,
   PLOT_Y_ANOMALY_KIND,
-  PLOT_Y_CAUSE
+  PLOT_Y_CAUSE,
+  PLOT_Y_CAUSES
 } plot__ykind;
 typedef struct plot__y {
   plot__ykind kind;

@@ -189,6 +189,22 @@ int plot__resolve_y(sqlite3 *h, const plot_opts *o, plot__y *y, sim_err *err) {
                     "torn_read, lost_update, undetected_write, mutual_exclusion",
                     name, y->anomaly);
   }
+  if (strchr(name, ',')) { /* cause.A,cause.B: every one a cause metric */
+    y->kind = PLOT_Y_CAUSES;
+    for (const char *p = name; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] != 0)) {
+      char part[128];
+      snprintf(part, sizeof part, "%.*s", (int)strcspn(p, ","), p);
+      if (strncmp(part, "cause.", 6) != 0)
+        return sim_errf(err, SIM_EINVAL, "y '%s': a list of y must be cause.KIND metrics "
+                        "(run.causes), and '%s' is not one", name, part);
+      if (plot__is_metric(h, part, &found) != SQLITE_OK) return plot__db_error(h, o, err);
+      if (!found)
+        return sim_errf(err, SIM_EINVAL, "y '%s': no run has the metric '%s' (runs stored with "
+                        "run.causes=true have cause.store_buffer, cause.store_order, ...)",
+                        name, part);
+    }
+    return 0;
+  }
   y->kind = strncmp(name, "cause.", 6) == 0 ? PLOT_Y_CAUSE : PLOT_Y_METRIC;
   if (plot__is_metric(h, name, &found) != SQLITE_OK) return plot__db_error(h, o, err);
   if (found) return 0;
@@ -208,6 +224,9 @@ const char *plot__k_sql(const plot__y *y) {
   case PLOT_Y_CAUSE:
     return "(SELECT CAST(cm.value AS INTEGER) FROM metrics cm WHERE cm.run_id = r.id "
            "AND cm.key = :y)";
+  case PLOT_Y_CAUSES: /* the series is the metric */
+    return "(SELECT CAST(cm.value AS INTEGER) FROM metrics cm WHERE cm.run_id = r.id "
+           "AND cm.key = p.bv)";
   case PLOT_Y_ANOMALY_KIND:
     return "coalesce((SELECT a.count FROM anomaly_rates a "
            "WHERE a.run_id = r.id AND a.anomaly = :kind), 0)";

@@ -373,6 +373,15 @@ static void t_causes(void) {
   const char *dat = cli_file("f.dat");
   CHECK_CONTAINS(dat, "# columns: x y y_lo y_hi runs k n\n");
   CHECK(strstr(dat, "\n0 ") == NULL); /* the run at delay 0 has no causes */
+  /* Several causes: one series each. */
+  CHECK_EQ_I64(cli("plot c.db --x model --y cause.store_order,cause.invalidate_queue -o g.svg"), 0);
+  dat = cli_file("g.dat");
+  CHECK_CONTAINS(dat, "# x | 0: cause.invalidate_queue | 1: cause.store_order\n");
+  CHECK_EQ_I64(cli("plot c.db --x model --y cause.store_order,cause.invalidate_queue --by engine "
+                   "-o g.svg"), 2);
+  CHECK_CONTAINS(cli_out, "draws one series per cause; it takes no --by");
+  CHECK_EQ_I64(cli("plot c.db --x model --y cause.store_order,anomaly_rate -o g.svg"), 2);
+  CHECK_CONTAINS(cli_out, "must be cause.KIND metrics");
 }
 
 static const check_case cases[] = {{"help", t_help},

@@ -4,7 +4,7 @@
  *
  * What a user relies on: rerunning the demo never touches results.db, the
  * default database of every other command (it used to `rm -f` it); the demo
- * writes demo/demo.db, draws its six figures, and says where they are.
+ * writes demo/demo.db, draws its seven figures, and says where they are.
  */
 #include <sys/stat.h>
 
@@ -57,7 +57,7 @@ static void t_keeps_results_db(void) {
                            "SELECT count(*) FROM runs WHERE workload = 'SB' AND engine = 'sim'"),
                4); /* once per model */
   static const char *const figures[] = {
-      "demo/litmus-models.png",  "demo/sb-histogram.png",  "demo/mp-iq-delay.png",
+      "demo/litmus-models.png",  "demo/sb-histogram.png",  "demo/mp-iq-delay.png", "demo/mp-iq-causes.png",
       "demo/publish-flag-cost.png", "demo/native-vs-sim.png",
       "demo/calibrate-refcount-lost-update.png"};
   for (size_t i = 0; i < sizeof figures / sizeof *figures; i++) {
