@@ -89,6 +89,20 @@ static void trace_sb(cpu_core *c, trace_kind kind, unsigned i) {
   e->value = en->value;
 }
 
+/* A load (a stale hit performed when its invalidation arrived, before
+ * now) or an RMW/CAS (what it wrote: a failed CAS leaves the old value). */
+static void trace_mem_done(cpu_core *c, const mem_req *r, uint64_t now) {
+  if (r->kind == REQ_LOAD) {
+    trace_access(c, TRACE_LOAD, r->perf_at < now ? TRACE_SRC_STALE : TRACE_SRC_MEM, r->perf_at,
+                 r->value, 0);
+    return;
+  }
+  uint64_t wrote = r->kind == REQ_RMW ? mem_rmw_apply(c->cur.op, r->value, c->cur.value)
+                   : r->success       ? c->cur.value
+                                      : r->value;
+  trace_access(c, TRACE_RMW, TRACE_SRC_MEM, now, r->value, wrote);
+}
+
 static void trace_simple(cpu_core *c, trace_kind kind) {
   trace_ev *e = trace_ev_new(c, kind, c->seq, c->cur.tag);
   if (e) e->fence = (uint8_t)c->cur.fence;
@@ -171,13 +185,7 @@ static void mem_done(sim_engine *sim, mem_req *r) {
   cpu_core *c = r->owner;
   assert(c->wait == W_MEM);
   if (r->kind == REQ_LOAD) load_performed(c, r->perf_at);
-  CPU_TRACE(c, r->kind == REQ_LOAD
-                   ? trace_access(c, TRACE_LOAD, r->perf_at < sim_now(sim) ? TRACE_SRC_STALE : TRACE_SRC_MEM,
-                                  r->perf_at, r->value, 0)
-                   : trace_access(c, TRACE_RMW, TRACE_SRC_MEM, sim_now(sim), r->value,
-                                  r->kind == REQ_CAS && !r->success ? r->value
-                                  : r->kind == REQ_CAS              ? c->cur.value
-                                                                    : mem_rmw_apply(c->cur.op, r->value, c->cur.value)));
+  CPU_TRACE(c, trace_mem_done(c, r, sim_now(sim)));
   if (acquires(c->cur.order)) iq_apply(c); /* later loads see what this one saw */
   if (r->kind == REQ_CAS) {
     c->old = r->value;
