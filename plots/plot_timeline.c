@@ -8,6 +8,26 @@
 
 #include "plot_int.h"
 
+/* Stores sit this far above their lane, loads this far below. */
+#define LANE_OFF 0.18
+
+/* Block 2 (values between cores) or 4 (protocol messages): the arrows of
+ * that kind; a NaN row when none, as gnuplot wants every block. */
+static void write_arrows(FILE *f, const plot_timeline *t, int message) {
+  size_t shown = 0;
+  for (size_t i = 0; i < t->narrows; i++) {
+    const plot_tl_arrow *a = &t->arrows[i];
+    if (a->message != message) continue;
+    shown++;
+    double y0 = a->from_lane + (message ? 0 : a->from_store ? LANE_OFF : -LANE_OFF);
+    double y1 = a->to_lane + (message ? 0 : a->to_store ? LANE_OFF : -LANE_OFF);
+    fprintf(f, "%g %g %g %g ", a->from, y0, a->to - a->from, y1 - y0);
+    plot__put_text(f, a->label);
+    fputc('\n', f);
+  }
+  if (!shown) fputs("NaN NaN NaN NaN \"\"\n", f);
+}
+
 static void write_dat(FILE *f, const void *fig, const plot__files *files) {
   const plot_timeline *t = fig;
   (void)files;
@@ -16,38 +36,24 @@ static void write_dat(FILE *f, const void *fig, const plot__files *files) {
   fputs("\n# block 0 bars: lane_y from to kind label (kind 0 store buffer, 1 mechanism)\n", f);
   for (size_t i = 0; i < t->nbars; i++) {
     const plot_tl_bar *b = &t->bars[i];
-    fprintf(f, "%g %g %g %u ", b->lane + (b->kind ? 0.0 : 0.18), b->from, b->to, b->kind);
+    fprintf(f, "%g %g %g %u ", b->lane + (b->kind ? 0.0 : LANE_OFF), b->from, b->to, b->kind);
     plot__put_text(f, b->label);
     fputc('\n', f);
   }
   fputs("\n\n# block 1 points: lane_y at kind label (0 load, 1 stale load, 2 fence, 3 iq apply)\n", f);
   for (size_t i = 0; i < t->npoints; i++) {
     const plot_tl_point *p = &t->points[i];
-    fprintf(f, "%g %g %u ", p->lane - 0.18, p->at, p->kind);
+    fprintf(f, "%g %g %u ", p->lane - LANE_OFF, p->at, p->kind);
     plot__put_text(f, p->label);
     fputc('\n', f);
   }
-  for (int message = 0; message < 2; message++) {
-  fprintf(f, "\n\n# block %d %s: from_x from_y dx dy label\n", message ? 4 : 2,
-          message ? "protocol messages" : "values between cores");
-  size_t shown = 0;
-  for (size_t i = 0; i < t->narrows; i++) {
-    const plot_tl_arrow *a = &t->arrows[i];
-    if (a->message != message) continue;
-    shown++;
-    double y0 = a->from_lane + (a->message ? 0 : a->from_store ? 0.18 : -0.18);
-    double y1 = a->to_lane + (a->message ? 0 : a->to_store ? 0.18 : -0.18);
-    fprintf(f, "%g %g %g %g ", a->from, y0, a->to - a->from, y1 - y0);
-    plot__put_text(f, a->label);
-    fputc('\n', f);
-  }
-  if (!shown) fputs("NaN NaN NaN NaN \"\"\n", f); /* gnuplot wants every block */
-  if (!message) {
-    fputs("\n\n# block 3 marked loads: lane_y at\n", f);
-    for (size_t i = 0; i < t->npoints; i++)
-      if (t->points[i].marked) fprintf(f, "%g %g\n", t->points[i].lane - 0.18, t->points[i].at);
-  }
-  }
+  fputs("\n\n# block 2 values between cores: from_x from_y dx dy label\n", f);
+  write_arrows(f, t, 0);
+  fputs("\n\n# block 3 marked loads: lane_y at\n", f);
+  for (size_t i = 0; i < t->npoints; i++)
+    if (t->points[i].marked) fprintf(f, "%g %g\n", t->points[i].lane - LANE_OFF, t->points[i].at);
+  fputs("\n\n# block 4 protocol messages: from_x from_y dx dy label\n", f);
+  write_arrows(f, t, 1);
 }
 
 static void write_gp(FILE *f, const void *fig, const plot__files *files) {

@@ -145,16 +145,11 @@ static int open_handle(const char *path, int flags, db **out, sim_err *err) {
   char why[256] = "";
   int rc = d->readonly ? db__readonly_open(path, &d->h, why, sizeof why)
                        : sqlite3_open_v2(path, &d->h, flags, NULL);
-  if (rc != SQLITE_OK && *why) {
-    sim_errf(err, SIM_EDB, "%s: cannot open database: %s", path, why);
-    db_close(d);
-    return SIM_EDB;
-  }
   if (rc != SQLITE_OK) {
     /* Not db__fail's mapping: an open that fails is a database error
      * whatever SQLite calls it (a missing directory is CANTOPEN). */
     sim_errf(err, SIM_EDB, "%s: cannot open database: %s", path,
-             d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
+             *why ? why : d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
     db_close(d);
     return SIM_EDB;
   }

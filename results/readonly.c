@@ -116,10 +116,9 @@ int db_sqlite_open_readonly(const char *path, sqlite3 **h, sim_err *err) {
   db *d;
   int rc = db_open_readonly(path, &d, err); /* the schema checks, a migration */
   if (rc) return rc;
+  *h = d->h; /* the checked handle itself, rather than opening the file again */
+  d->h = NULL;
   db_close(d);
-  char why[256];
-  if (db__readonly_open(path, h, why, sizeof why) != SQLITE_OK)
-    return sim_errf(err, SIM_EDB, "%s: cannot open database: %s", path, why);
   return 0;
 }
 

@@ -96,6 +96,11 @@
 #define W_HI(k, n)                                                           \
   "CASE WHEN " k " = " n " AND " n " > 0 THEN 1.0 ELSE min(1.0, "             \
   W_CENTER(k, n) " + " W_HALF(k, n) ") END"
+/* A rate's three columns, k of n and its interval: PREFIXrate, PREFIXlo,
+ * PREFIXhi. */
+#define W_COLS(k, n, prefix)                                                 \
+  "  " W_P(k, n) " AS " prefix "rate,\n  " W_LO(k, n) " AS " prefix "lo,\n  " \
+  W_HI(k, n) " AS " prefix "hi"
 
 /* Version 0 -> 1: the schema of DESIGN.md. */
 static const char migration_1[] =
@@ -201,13 +206,9 @@ static const char migration_sc_unknown[] =
     "CREATE VIEW run_rates AS\n"
     "SELECT run_id, iterations,\n"
     "  forbidden_count,\n"
-    "  " W_P("forbidden_count", "iterations") " AS forbidden_rate,\n"
-    "  " W_LO("forbidden_count", "iterations") " AS forbidden_lo,\n"
-    "  " W_HI("forbidden_count", "iterations") " AS forbidden_hi,\n"
+    W_COLS("forbidden_count", "iterations", "forbidden_") ",\n"
     "  anomaly_count,\n"
-    "  " W_P("anomaly_count", "iterations") " AS anomaly_rate,\n"
-    "  " W_LO("anomaly_count", "iterations") " AS anomaly_lo,\n"
-    "  " W_HI("anomaly_count", "iterations") " AS anomaly_hi\n"
+    W_COLS("anomaly_count", "iterations", "anomaly_") "\n"
     "FROM (SELECT r.id AS run_id, r.iterations AS iterations,\n"
     "        (SELECT coalesce(sum(o.count), 0) FROM outcomes o\n"
     "          WHERE o.run_id = r.id AND o.forbidden = 1) AS forbidden_count,\n"
@@ -217,9 +218,7 @@ static const char migration_sc_unknown[] =
     "      FROM runs r WHERE r.status = 'done');\n"
     "CREATE VIEW anomaly_rates AS\n"
     "SELECT run_id, anomaly, iterations, count,\n"
-    "  " W_P("count", "iterations") " AS rate,\n"
-    "  " W_LO("count", "iterations") " AS lo,\n"
-    "  " W_HI("count", "iterations") " AS hi\n"
+    W_COLS("count", "iterations", "") "\n"
     "FROM (SELECT r.id AS run_id, o.anomaly AS anomaly,\n"
     "             r.iterations AS iterations, sum(o.count) AS count\n"
     "      FROM runs r JOIN outcomes o ON o.run_id = r.id\n"

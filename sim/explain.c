@@ -85,18 +85,12 @@ int explain_run(const cfg *c, bool asked, uint64_t iteration, explain_result *r,
   litmus_result_free(&traced);
   if (rc || r->x.nmech == 0 || !r->sc_known) goto out;
 
-  /* The fix: the same iteration with the fences in, on a copy of the test. */
+  /* The fix: the same iteration with the fences in, on a copy of the test
+   * (untraced: only its outcome matters). */
   litmus_test *fixed = NULL;
   if ((rc = litmus_explain_fixed(r->t, &r->x, &fixed, err))) goto out;
-  cpu_trace scratch;
   litmus_result fr = {0};
-  if (!cpu_trace_init(&scratch, EXPLAIN_TRACE_CAP)) {
-    litmus_free(fixed);
-    rc = sim_errf(err, SIM_ENOMEM, "out of memory");
-    goto out;
-  }
-  uint64_t addr[LITMUS_MAX_LOCS];
-  if (!(rc = litmus_run_traced(fixed, c, r->iteration, &scratch, addr, &fr, err))) {
+  if (!(rc = litmus_run_sim(fixed, c, r->iteration, 1, &fr, err))) {
     const int64_t *v = only_outcome(&fr);
     r->fix_tried = v != NULL;
     if (v) {
@@ -105,7 +99,6 @@ int explain_run(const cfg *c, bool asked, uint64_t iteration, explain_result *r,
     }
   }
   litmus_result_free(&fr);
-  cpu_trace_free(&scratch);
   litmus_free(fixed);
 out:
   hist_free(sc);

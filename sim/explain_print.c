@@ -1,7 +1,7 @@
 /* sim/explain_print.c -- mmsim explain's account, in words and as JSON.
  *
- * An instruction is named as the user wrote it: the text at its line and
- * column in the test's file, up to the end of that thread's column (X86's
+ * An instruction is named as the user wrote it: the test's text
+ * (litmus_source, what was parsed) from its line and column, up to the end of that thread's column (X86's
  * '|') or of the statement (';'), with the line number.
  */
 #include <inttypes.h>
@@ -13,40 +13,20 @@
 
 #include "explain.h"
 
-/* The test's source, read once, for instruction texts. */
-typedef struct source {
-  char *text;
-  const char *line[4096];
-  unsigned nlines;
-} source;
-
-static void source_load(source *s, const char *path) {
-  memset(s, 0, sizeof *s);
-  FILE *f = fopen(path, "rb");
-  if (!f) return;
-  size_t cap = 1 << 16, n = 0;
-  s->text = malloc(cap);
-  while (s->text) {
-    n += fread(s->text + n, 1, cap - n - 1, f);
-    if (n < cap - 1) break;
-    char *t = realloc(s->text, cap *= 2);
-    if (!t) free(s->text);
-    s->text = t;
-  }
-  fclose(f);
-  if (!s->text) return;
-  s->text[n] = 0;
-  for (char *p = s->text; *p && s->nlines < 4096; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
-    s->line[s->nlines++] = p;
+/* Line `line` (1-based) of text, or NULL past its end. */
+static const char *line_at(const char *text, unsigned line) {
+  for (unsigned i = 1; i < line && text; i++)
+    if ((text = strchr(text, '\n'))) text++;
+  return text;
 }
 
 /* The instruction at line:col (1-based), trimmed, into buf: up to X86's
  * column end ('|' or ';'), or a C statement with its ';'. */
-static const char *insn_text(const source *s, bool c_dialect, unsigned line, unsigned col,
+static const char *insn_text(const char *src, bool c_dialect, unsigned line, unsigned col,
                              char *buf, size_t n) {
   buf[0] = 0;
-  if (!line || line > s->nlines) return buf;
-  const char *p = s->line[line - 1];
+  const char *p = line ? line_at(src, line) : NULL;
+  if (!p) return buf;
   size_t len = strcspn(p, "\n");
   if (col && col - 1 < len) p += col - 1;
   len = strcspn(p, c_dialect ? ";\n" : "|;\n");
@@ -72,9 +52,13 @@ static const char *src_words(uint8_t src) {
 
 typedef struct ctx {
   const explain_result *r;
-  source src;
+  const char *src; /* the test's text (litmus_source), for instruction texts */
   bool c_dialect;
 } ctx;
+
+static ctx ctx_of(const explain_result *r) {
+  return (ctx){r, litmus_source(r->t), strcmp(litmus_arch(r->t), "C") == 0};
+}
 
 /* "P0's store x=1 (line 5: MOV [x],$1)" */
 static void access_words(const ctx *k, const explain_access *a, char *buf, size_t n) {
@@ -82,7 +66,7 @@ static void access_words(const ctx *k, const explain_access *a, char *buf, size_
   char text[160];
   unsigned line = 0, col = 0;
   litmus_insn_pos(t, a->thread, a->pc, &line, &col);
-  insn_text(&k->src, k->c_dialect, line, col, text, sizeof text);
+  insn_text(k->src, k->c_dialect, line, col, text, sizeof text);
   const char *loc = litmus_loc_name(t, a->loc);
   if (a->kind == EXPLAIN_WRITE)
     snprintf(buf, n, "P%u's store %s=%" PRId64 " (line %u: %s)", a->thread, loc, (int64_t)a->wrote, line, text);
@@ -185,8 +169,7 @@ void explain_print(FILE *out, const explain_result *r) {
             name, r->model, r->searched);
     return;
   }
-  ctx k = {.r = r, .c_dialect = strcmp(litmus_arch(r->t), "C") == 0};
-  source_load(&k.src, litmus_path(r->t));
+  ctx k = ctx_of(r);
   const litmus_explanation *x = &r->x;
   if (r->asked)
     fprintf(out, "%s under %s, iteration %" PRIu64 " (replayed with the cores traced)\n", name,
@@ -205,7 +188,6 @@ void explain_print(FILE *out, const explain_result *r) {
             x->dropped);
   if (x->sc) {
     fprintf(out, "No cycle of program order and communication: nothing to explain.\n");
-    free(k.src.text);
     return;
   }
   fprintf(out, "\nWhy: a cycle no SC order can satisfy (po: program order, rf: reads from, "
@@ -236,7 +218,6 @@ void explain_print(FILE *out, const explain_result *r) {
     fprintf(out, ".\nReplayed with it, iteration %" PRIu64 " gives %s (%s)\n", r->iteration,
             r->fixed_outcome, r->fix_sc ? "SC" : "still not SC");
   }
-  free(k.src.text);
 }
 
 /* ---- JSON ---- */
@@ -250,7 +231,7 @@ static cJSON *access_json(const ctx *k, const explain_access *a) {
   cJSON_AddStringToObject(o, "kind", kind[a->kind]);
   cJSON_AddNumberToObject(o, "thread", a->thread);
   cJSON_AddNumberToObject(o, "line", line);
-  cJSON_AddStringToObject(o, "text", insn_text(&k->src, k->c_dialect, line, col, text, sizeof text));
+  cJSON_AddStringToObject(o, "text", insn_text(k->src, k->c_dialect, line, col, text, sizeof text));
   cJSON_AddStringToObject(o, "location", litmus_loc_name(k->r->t, a->loc));
   if (a->kind != EXPLAIN_WRITE) {
     cJSON_AddNumberToObject(o, "value", (double)(int64_t)a->value);
@@ -290,8 +271,7 @@ static cJSON *events_json(const cpu_trace *tr) {
 }
 
 int explain_print_json(FILE *out, const explain_result *r, sim_err *err) {
-  ctx k = {.r = r, .c_dialect = strcmp(litmus_arch(r->t), "C") == 0};
-  source_load(&k.src, litmus_path(r->t));
+  ctx k = ctx_of(r);
   const litmus_explanation *x = &r->x;
   cJSON *o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "test", litmus_name(r->t));
@@ -336,7 +316,6 @@ int explain_print_json(FILE *out, const explain_result *r, sim_err *err) {
   }
   char *s = cJSON_PrintUnformatted(o);
   cJSON_Delete(o);
-  free(k.src.text);
   if (!s) return sim_errf(err, SIM_ENOMEM, "out of memory");
   fprintf(out, "%s\n", s);
   free(s);

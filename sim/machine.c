@@ -202,7 +202,7 @@ void *sim_machine_alloc(sim_machine *m, size_t size, size_t align) {
 uint8_t *sim_machine_mem(sim_machine *m) { return m->data; }
 
 uint64_t sim_machine_peek(sim_machine *m, const void *addr, unsigned size) {
-  return m->mem->ops->peek(m->mem, (uint64_t)((const uint8_t *)addr - m->data), size);
+  return m->mem->ops->peek(m->mem, sim_machine_addr(m, addr), size);
 }
 
 mem_port *sim_machine_port(sim_machine *m, unsigned tid) { return &m->ports[tid].base; }

@@ -59,6 +59,7 @@ void litmus_free(litmus_test *t);
 const char *litmus_name(const litmus_test *t);  /* "SB" */
 const char *litmus_arch(const litmus_test *t);  /* "X86" or "C" */
 const char *litmus_path(const litmus_test *t);  /* as given to parse */
+const char *litmus_source(const litmus_test *t); /* the text it was parsed from */
 unsigned litmus_nthreads(const litmus_test *t);
 unsigned litmus_nlocs(const litmus_test *t);
 const char *litmus_loc_name(const litmus_test *t, unsigned i);

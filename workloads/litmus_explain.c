@@ -9,11 +9,6 @@ const char *const explain_mech_name[EXPLAIN_NMECHS] = {
     EXPLAIN_MECHS(X)
 #undef X
 };
-const char *const explain_mech_what[EXPLAIN_NMECHS] = {
-#define X(id, name, what) what,
-    EXPLAIN_MECHS(X)
-#undef X
-};
 const char *const explain_edge_name[] = {"po", "rf", "co", "fr"};
 
 static bool reads(const explain_access *a) { return a->kind != EXPLAIN_WRITE; }
@@ -235,7 +230,7 @@ void litmus_explanation_free(litmus_explanation *x) {
 
 int litmus_explain_fixed(const litmus_test *t, const litmus_explanation *x, litmus_test **out,
                          sim_err *err) {
-  int rc = litmus_parse_file(litmus_path(t), out, err);
+  int rc = litmus_parse_string(litmus_path(t), litmus_source(t), out, err);
   if (rc) return rc;
   /* Highest pc first, so earlier insertions do not move later ones. */
   bool done[EXPLAIN_MAX_MECHS] = {false};

@@ -40,6 +40,7 @@
 #include "../sim/err.h"
 #include "litmus.h"
 
+/* X(id, name, what it means) */
 #define EXPLAIN_MECHS(X)                                                                  \
   X(STORE_BUFFER, "store_buffer", "a load bound while an older store of its thread sat in " \
                                   "the store buffer")                                     \
@@ -60,7 +61,6 @@ typedef enum {
 } explain_mech;
 
 extern const char *const explain_mech_name[EXPLAIN_NMECHS];
-extern const char *const explain_mech_what[EXPLAIN_NMECHS];
 
 typedef enum { EXPLAIN_READ, EXPLAIN_WRITE, EXPLAIN_RMW } explain_acc_kind;
 
@@ -112,7 +112,7 @@ int litmus_explain(const litmus_test *t, const cpu_trace *tr, const uint64_t *lo
                    litmus_explanation *x, sim_err *err);
 void litmus_explanation_free(litmus_explanation *x);
 
-/* A fresh copy of t (parsed again from its file) with the fixes of x's
+/* A fresh copy of t (its text parsed again) with the fixes of x's
  * mechanisms inserted. */
 int litmus_explain_fixed(const litmus_test *t, const litmus_explanation *x, litmus_test **out,
                          sim_err *err);

@@ -221,6 +221,7 @@ typedef struct litmus_prop {
 
 struct litmus_test {
   char *path, *name, *cond_str;
+  char *src; /* the text it was parsed from (litmus_source) */
   litmus_dialect dialect;
 
   unsigned nthreads;

@@ -823,6 +823,7 @@ int litmus_parse_string(const char *fname, const char *text, litmus_test **out, 
   litmus__lex_init(&ps->lx, text);
   ps->t = litmus__new(ps->fname);
   int rc = ps->t ? parse_all(ps) : nomem(ps);
+  if (!rc && !(ps->t->src = strdup(text))) rc = nomem(ps);
   if (rc) {
     litmus_free(ps->t);
   } else {

@@ -22,9 +22,6 @@ static void thread_entry(void *arg, unsigned tid) {
   litmus_thread_run(x->t, tid, sim_machine_port(x->m, tid), x->loc, x->regs[tid]);
 }
 
-static int run_iterations(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
-                          cpu_trace *trace, uint64_t *loc_addr, const sim_hist *causes_sc,
-                          litmus_result *r, sim_err *err);
 _Static_assert(EXPLAIN_NMECHS <= sizeof ((litmus_result *)0)->cause / sizeof (uint64_t),
                "litmus_result.cause holds every mechanism");
 
@@ -44,24 +41,12 @@ static int attribute(const litmus_test *t, const cpu_trace *trace, const uint64_
   return 0;
 }
 
+/* Iterations first .. first+count-1, each traced into trace when it is
+ * given (loc_addr then gets the locations' addresses), and attributed to
+ * its mechanisms when causes_sc is given (which needs the trace). */
 static int run(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
                cpu_trace *trace, uint64_t *loc_addr, const sim_hist *causes_sc, litmus_result *r,
                sim_err *err) {
-  cpu_trace own;
-  uint64_t own_addr[LITMUS_MAX_LOCS];
-  if (causes_sc && !trace) {
-    if (!cpu_trace_init(&own, 1 << 16)) return sim_errf(err, SIM_ENOMEM, "out of memory");
-    trace = &own;
-    loc_addr = own_addr;
-  }
-  int rc = run_iterations(t, c, first, count, trace, loc_addr, causes_sc, r, err);
-  if (trace == &own) cpu_trace_free(&own);
-  return rc;
-}
-
-static int run_iterations(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
-                          cpu_trace *trace, uint64_t *loc_addr, const sim_hist *causes_sc,
-                          litmus_result *r, sim_err *err) {
   memset(r, 0, sizeof *r);
   unsigned nthreads = litmus_nthreads(t), nlocs = litmus_nlocs(t), nobs = litmus_nobs(t);
   litmus_ctx x = {.t = t};
@@ -126,7 +111,15 @@ int litmus_run_sim(const litmus_test *t, const cfg *c, uint64_t first, uint64_t 
 
 int litmus_run_causes(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
                       const sim_hist *sc, litmus_result *r, sim_err *err) {
-  return run(t, c, first, count, NULL, NULL, sc, r, err);
+  cpu_trace trace;
+  uint64_t loc_addr[LITMUS_MAX_LOCS];
+  if (!cpu_trace_init(&trace, 1 << 16)) {
+    memset(r, 0, sizeof *r);
+    return sim_errf(err, SIM_ENOMEM, "out of memory");
+  }
+  int rc = run(t, c, first, count, &trace, loc_addr, sc, r, err);
+  cpu_trace_free(&trace);
+  return rc;
 }
 
 int litmus_run_traced(const litmus_test *t, const cfg *c, uint64_t k, cpu_trace *trace,

@@ -32,12 +32,14 @@ void litmus_free(litmus_test *t) {
   free(t->path);
   free(t->name);
   free(t->cond_str);
+  free(t->src);
   free(t);
 }
 
 /* Shape */
 
 const char *litmus_name(const litmus_test *t) { return t->name ? t->name : ""; }
+const char *litmus_source(const litmus_test *t) { return t->src ? t->src : ""; }
 const char *litmus_arch(const litmus_test *t) {
   return t->dialect == LITMUS_DIALECT_X86 ? "X86" : "C";
 }
