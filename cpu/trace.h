@@ -26,8 +26,12 @@
  *              (nodes: cores 0 .. n-1, then the directory banks), recorded
  *              by sim/machine.c through memsys_ops.observe
  * seq numbers the thread's micro-ops in program order within the iteration;
- * tag is the issuer's name for the instruction (a litmus test's instruction
- * index: mem_port.tag).
+ * tag is the issuer's name for the instruction (mem_port.tag: a litmus
+ * test's instruction index, a map operation and its ordinal) in its low 24
+ * bits, and in its top 8 the part of a split access: 0 for a whole access,
+ * k for the k-th piece of one that cpu.atomic_width or a line boundary cut
+ * (workloads/mem_sim.c), so a trace shows which loads and stores were one
+ * call.
  *
  * Invariants:
  *   TR1  Events are appended in nondecreasing `cycle` order.
@@ -77,6 +81,11 @@ void cpu_trace_free(cpu_trace *t);
 void cpu_trace_clear(cpu_trace *t);
 /* The next event's slot, or NULL (counted as dropped) when full. */
 trace_ev *cpu_trace_add(cpu_trace *t);
+
+/* The tag's two fields (see above). */
+#define TRACE_TAG_PART_SHIFT 24
+#define TRACE_TAG_INSN(tag) ((tag) & ((UINT32_C(1) << TRACE_TAG_PART_SHIFT) - 1))
+#define TRACE_TAG_PART(tag) ((tag) >> TRACE_TAG_PART_SHIFT)
 
 extern const char *const trace_kind_name[];
 extern const char *const trace_src_name[];

@@ -106,7 +106,7 @@ out:
 }
 
 void explain_result_free(explain_result *r) {
-  litmus_explanation_free(&r->x);
+  explain_exec_free(&r->x);
   cpu_trace_free(&r->trace);
   litmus_free(r->t);
   memset(r, 0, sizeof *r);

@@ -37,7 +37,7 @@ typedef struct explain_result {
   bool sc_known, sc;          /* its outcome is in the SC set (sc_known: the set was computed) */
   cpu_trace trace;
   uint64_t loc_addr[LITMUS_MAX_LOCS];
-  litmus_explanation x;
+  explain_exec x;
   bool fix_tried, fix_sc;     /* the replay with the fences in */
   char fixed_outcome[512];
 } explain_result;

@@ -65,7 +65,7 @@ static void access_words(const ctx *k, const explain_access *a, char *buf, size_
   const litmus_test *t = k->r->t;
   char text[160];
   unsigned line = 0, col = 0;
-  litmus_insn_pos(t, a->thread, a->pc, &line, &col);
+  litmus_insn_pos(t, a->thread, TRACE_TAG_INSN(a->tag), &line, &col);
   insn_text(k->src, k->c_dialect, line, col, text, sizeof text);
   const char *loc = litmus_loc_name(t, a->loc);
   if (a->kind == EXPLAIN_WRITE)
@@ -115,7 +115,7 @@ static void inv_story(const ctx *k, const explain_access *b, uint64_t arrival, c
 }
 
 static void print_mech(FILE *out, const ctx *k, const explain_mechanism *m) {
-  const litmus_explanation *x = &k->r->x;
+  const explain_exec *x = &k->r->x;
   const explain_access *a = &x->acc[m->older], *b = &x->acc[m->younger];
   char older[256], younger[256];
   access_words(k, a, older, sizeof older);
@@ -170,7 +170,7 @@ void explain_print(FILE *out, const explain_result *r) {
     return;
   }
   ctx k = ctx_of(r);
-  const litmus_explanation *x = &r->x;
+  const explain_exec *x = &r->x;
   if (r->asked)
     fprintf(out, "%s under %s, iteration %" PRIu64 " (replayed with the cores traced)\n", name,
             r->model, r->iteration);
@@ -211,7 +211,7 @@ void explain_print(FILE *out, const explain_result *r) {
     for (unsigned i = 0; i < x->nmech; i++) {
       const explain_mechanism *m = &x->mech[i];
       unsigned line = 0, col = 0;
-      litmus_insn_pos(r->t, x->acc[m->older].thread, x->acc[m->older].pc, &line, &col);
+      litmus_insn_pos(r->t, x->acc[m->older].thread, TRACE_TAG_INSN(x->acc[m->older].tag), &line, &col);
       fprintf(out, "%s %s in P%u after line %u", i ? "," : "", fence_name(r->t, m->fix),
               x->acc[m->older].thread, line);
     }
@@ -226,7 +226,7 @@ static cJSON *access_json(const ctx *k, const explain_access *a) {
   static const char *const kind[] = {"load", "store", "rmw"};
   unsigned line = 0, col = 0;
   char text[160];
-  litmus_insn_pos(k->r->t, a->thread, a->pc, &line, &col);
+  litmus_insn_pos(k->r->t, a->thread, TRACE_TAG_INSN(a->tag), &line, &col);
   cJSON *o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "kind", kind[a->kind]);
   cJSON_AddNumberToObject(o, "thread", a->thread);
@@ -272,7 +272,7 @@ static cJSON *events_json(const cpu_trace *tr) {
 
 int explain_print_json(FILE *out, const explain_result *r, sim_err *err) {
   ctx k = ctx_of(r);
-  const litmus_explanation *x = &r->x;
+  const explain_exec *x = &r->x;
   cJSON *o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "test", litmus_name(r->t));
   cJSON_AddStringToObject(o, "model", r->model);

@@ -11,7 +11,7 @@ static void label(char *buf, size_t n, const litmus_test *t, unsigned loc, uint6
 }
 
 int explain_timeline(const explain_result *r, const char *out, sim_err *err) {
-  const litmus_explanation *x = &r->x;
+  const explain_exec *x = &r->x;
   size_t cap = x->nacc + x->nmech + r->trace.n + 1;
   unsigned n = litmus_nthreads(r->t);
   /* Lanes: the cores P0.., then the directory (every node past them). */

@@ -422,7 +422,20 @@ out:;
 
 /* --- Public operations: the variant's lock and trailing fence ------------- */
 
+const char *const hmap_op_name[HMAP_NOPS] = {
+#define X(id, name) name,
+    HMAP_OPS(X)
+#undef X
+};
+
+/* The next call's tag (hmap.h): keep the caller's bits, count the call. */
+static void tag(mem_port *p, hmap_op op) {
+  uint32_t call = (HMAP_TAG_CALL(p->tag) + 1) & 0x7fffu;
+  p->tag = (p->tag & ~UINT32_C(0x7fffff)) | call << 8 | (uint32_t)op;
+}
+
 int hmap_assign(mem_port *p, const hmap *m, uint64_t key, uint64_t val) {
+  tag(p, HMAP_OP_ASSIGN);
   lock(m, p);
   int rc = assign_in(p, m, key, val);
   unlock(m, p);
@@ -431,6 +444,7 @@ int hmap_assign(mem_port *p, const hmap *m, uint64_t key, uint64_t val) {
 }
 
 int hmap_lookup(mem_port *p, const hmap *m, uint64_t key, uint64_t *val) {
+  tag(p, HMAP_OP_LOOKUP);
   lock(m, p);
   int rc = lookup_in(p, m, key, val);
   unlock(m, p);
@@ -438,6 +452,7 @@ int hmap_lookup(mem_port *p, const hmap *m, uint64_t key, uint64_t *val) {
 }
 
 int hmap_delete(mem_port *p, const hmap *m, uint64_t key) {
+  tag(p, HMAP_OP_DELETE);
   lock(m, p);
   int rc = delete_in(p, m, key);
   unlock(m, p);
@@ -446,6 +461,7 @@ int hmap_delete(mem_port *p, const hmap *m, uint64_t key) {
 }
 
 uint64_t hmap_len(mem_port *p, const hmap *m) {
+  tag(p, HMAP_OP_LEN);
   lock(m, p);
   uint64_t n = ld_pub(m, p, &m->h->count, 8);
   unlock(m, p);
@@ -453,18 +469,21 @@ uint64_t hmap_len(mem_port *p, const hmap *m) {
 }
 
 void hmap_pin(mem_port *p, const hmap *m, hmap_bucket *head) {
+  tag(p, HMAP_OP_PIN);
   lock(m, p);
   pin_in(p, m, head);
   unlock(m, p);
 }
 
 void hmap_unpin(mem_port *p, const hmap *m, hmap_bucket *head) {
+  tag(p, HMAP_OP_UNPIN);
   lock(m, p);
   unpin_in(p, m, head);
   unlock(m, p);
 }
 
 uint64_t hmap_pins(mem_port *p, const hmap *m, hmap_bucket *head) {
+  tag(p, HMAP_OP_PINS);
   lock(m, p);
   uint64_t n = pins_in(p, m, head);
   unlock(m, p);
@@ -472,6 +491,7 @@ uint64_t hmap_pins(mem_port *p, const hmap *m, hmap_bucket *head) {
 }
 
 hmap_bucket *hmap_overflow(mem_port *p, const hmap *m, hmap_bucket *b) {
+  tag(p, HMAP_OP_OVERFLOW);
   lock(m, p);
   hmap_bucket *o = ld_ptr(m, p, &b->overflow);
   unlock(m, p);
@@ -498,6 +518,7 @@ int hmap_probe(mem_port *p, const hmap *m, uint64_t key, uint64_t *val) {
 /* --- Iteration ------------------------------------------------------------ */
 
 void hmap_iter_init(mem_port *p, const hmap *m, hmap_iter *it) {
+  tag(p, HMAP_OP_ITER_INIT);
   memset(it, 0, sizeof *it);
   lock(m, p);
   const uint64_t both = HMAP_ITERATOR | HMAP_OLD_ITERATOR;
@@ -555,6 +576,7 @@ static int iter_next_in(mem_port *p, const hmap *m, hmap_iter *it, uint64_t *key
 }
 
 int hmap_iter_next(mem_port *p, const hmap *m, hmap_iter *it, uint64_t *key, uint64_t *val) {
+  tag(p, HMAP_OP_ITER_NEXT);
   lock(m, p);
   int rc = iter_next_in(p, m, it, key, val);
   unlock(m, p);
@@ -562,6 +584,7 @@ int hmap_iter_next(mem_port *p, const hmap *m, hmap_iter *it, uint64_t *key, uin
 }
 
 void hmap_iter_done(mem_port *p, const hmap *m, hmap_iter *it) {
+  tag(p, HMAP_OP_ITER_DONE);
   lock(m, p);
   iter_leave(p, m, it);
   unlock(m, p);

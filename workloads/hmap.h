@@ -85,6 +85,31 @@ typedef enum {
 extern const char *const hmap_variant_name[HMAP_NVARIANTS];
 int hmap_variant_find(const char *name); /* -1 if unknown */
 
+/* The operations, named in a trace.  Every public operation below writes
+ * its name into the caller's mem_port.tag (low 8 bits) and counts itself in
+ * bits 8..22, so `mmsim explain` can say which operation of which thread
+ * made an access, and tell one call from the next (cpu/trace.h); bit 23 is
+ * the caller's (the scenario runner marks the race with it). */
+#define HMAP_OPS(X)                                                           \
+  X(NONE, "access") X(ASSIGN, "assign") X(LOOKUP, "lookup")                 \
+  X(DELETE, "delete") X(LEN, "len") X(PIN, "pin") X(UNPIN, "unpin")        \
+  X(PINS, "pin count read") X(OVERFLOW, "overflow link read")               \
+  X(ITER_INIT, "iterator start") X(ITER_NEXT, "iterator next")              \
+  X(ITER_DONE, "iterator end")
+
+typedef enum {
+#define X(id, name) HMAP_OP_##id,
+  HMAP_OPS(X)
+#undef X
+  HMAP_NOPS
+} hmap_op;
+
+extern const char *const hmap_op_name[HMAP_NOPS];
+
+#define HMAP_TAG_OP(tag) ((hmap_op)((tag) & 0xffu))
+#define HMAP_TAG_CALL(tag) (((tag) >> 8) & 0x7fffu)
+#define HMAP_TAG_RACE (UINT32_C(1) << 23)
+
 /* flags bits, Go's values. */
 enum { HMAP_ITERATOR = 1, HMAP_OLD_ITERATOR = 2, HMAP_WRITING = 4 };
 

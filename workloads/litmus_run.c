@@ -30,14 +30,14 @@ _Static_assert(EXPLAIN_NMECHS <= sizeof ((litmus_result *)0)->cause / sizeof (ui
 static int attribute(const litmus_test *t, const cpu_trace *trace, const uint64_t *loc_addr,
                      const sim_hist *sc, const int64_t *vals, litmus_result *r, sim_err *err) {
   if (hist_find(sc, vals) >= 0) return 0;
-  litmus_explanation x;
+  explain_exec x;
   int rc = litmus_explain(t, trace, loc_addr, &x, err);
   if (rc) return rc;
   bool seen[EXPLAIN_NMECHS] = {false};
   for (unsigned i = 0; i < x.nmech; i++) seen[x.mech[i].kind] = true;
   for (unsigned k = 0; k < EXPLAIN_NMECHS; k++) r->cause[k] += seen[k];
   r->caused += x.nmech > 0;
-  litmus_explanation_free(&x);
+  explain_exec_free(&x);
   return 0;
 }
 

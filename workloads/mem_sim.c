@@ -1,6 +1,8 @@
 /* workloads/mem_sim.c -- see mem_sim.h. */
 #include "mem_sim.h"
 
+#include "../cpu/trace.h"
+
 static inline mem_sim_port *P(mem_port *p) { return (mem_sim_port *)p; }
 
 static inline uint64_t sim_addr(mem_sim_port *p, const void *addr) {
@@ -20,8 +22,10 @@ static uint64_t load(mem_port *pp, const void *addr, unsigned size, mem_order o)
   uop u = {.kind = UOP_LOAD, .addr = sim_addr(p, addr), .order = o, .tag = pp->tag};
   if ((u.size = piece(p, u.addr, size)) == size) return cpu_core_exec(p->core, &u, NULL);
   uint64_t v = 0;
-  for (unsigned off = 0; off < size; off += u.size, u.addr += u.size) {
+  unsigned part = 1;
+  for (unsigned off = 0; off < size; off += u.size, u.addr += u.size, part++) {
     u.size = piece(p, u.addr, size - off);
+    u.tag = pp->tag | part << TRACE_TAG_PART_SHIFT; /* the pieces of one call (trace.h) */
     v |= cpu_core_exec(p->core, &u, NULL) << (8 * off);
   }
   return v;
@@ -30,8 +34,10 @@ static uint64_t load(mem_port *pp, const void *addr, unsigned size, mem_order o)
 static void store(mem_port *pp, void *addr, uint64_t v, unsigned size, mem_order o) {
   mem_sim_port *p = P(pp);
   uop u = {.kind = UOP_STORE, .addr = sim_addr(p, addr), .order = o, .tag = pp->tag};
-  for (unsigned off = 0; off < size; off += u.size, u.addr += u.size) {
+  unsigned part = 1;
+  for (unsigned off = 0; off < size; off += u.size, u.addr += u.size, part++) {
     u.size = piece(p, u.addr, size - off);
+    if (u.size != size) u.tag = pp->tag | part << TRACE_TAG_PART_SHIFT; /* split (trace.h) */
     u.value = mem_trunc(v >> (8 * off), u.size);
     cpu_core_exec(p->core, &u, NULL);
   }

@@ -95,6 +95,7 @@ typedef struct sim_ctx {
 static void thread_entry(void *arg, unsigned tid) {
   sim_ctx *k = arg;
   mem_port *p = sim_machine_port(k->m, tid);
+  p->tag = 0; /* warm-up and barrier: outside the race (HMAP_TAG_RACE) */
   if (k->s->warm) {
     k->s->warm(&k->x, p, tid);
     mem_rmw(p, k->bar, RMW_ADD, 1, 8);
@@ -102,6 +103,7 @@ static void thread_entry(void *arg, unsigned tid) {
     uint64_t skew = sim_machine_skew(k->m, tid);
     if (skew) mem_work(p, (unsigned)skew);
   }
+  p->tag = HMAP_TAG_RACE; /* what mmsim explain looks at (scenario_explain.h) */
   k->s->thread(&k->x, p, tid);
 }
 
