@@ -91,6 +91,14 @@ typedef struct memsys_ops {
                   void (*fn)(void *ctx, unsigned src, unsigned dst, const char *type,
                              uint64_t line, uint64_t arrival),
                   void *ctx);
+  /* Optional, alike: call fn for every protocol table cell fired from now
+   * on (STALLs included): the controller's node, its state and event, the
+   * state it moves to (a STALL stays), and the line.  The cells' names
+   * are static.  For traces: what each message did where it arrived. */
+  void (*observe_cells)(memsys *m,
+                        void (*fn)(void *ctx, unsigned node, const char *state,
+                                   const char *event, const char *next, uint64_t line),
+                        void *ctx);
 } memsys_ops;
 
 struct memsys {

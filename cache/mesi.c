@@ -291,6 +291,15 @@ static void tap(void *ctx, const net_msg *msg, uint64_t arrival) {
   m->observe(m->observe_ctx, msg->src, msg->dst, net_msg_name[msg->type], msg->addr, arrival);
 }
 
+static void observe_cells(memsys *base,
+                          void (*fn)(void *ctx, unsigned node, const char *state,
+                                     const char *event, const char *next, uint64_t line),
+                          void *ctx) {
+  mesi *m = (mesi *)base;
+  m->cell = fn;
+  m->cell_ctx = ctx;
+}
+
 static void observe(memsys *base,
                     void (*fn)(void *ctx, unsigned src, unsigned dst, const char *type,
                                uint64_t line, uint64_t arrival),
@@ -304,7 +313,7 @@ static void observe(memsys *base,
 
 static const memsys_ops mesi_ops = {
     .access = access_, .peek = peek, .reset = reset, .quiesce = quiesce, .warm = warm, .holds = holds, .iq_apply = iq_apply,
-    .metrics = metrics, .free = destroy, .observe = observe,
+    .metrics = metrics, .free = destroy, .observe = observe, .observe_cells = observe_cells,
 };
 
 memsys *memsys_mesi_new(const mesi_params *p, uint8_t *data, size_t size, sim_err *err) {

@@ -94,6 +94,10 @@ struct mesi {
   void (*observe)(void *ctx, unsigned src, unsigned dst, const char *type, uint64_t line,
                   uint64_t arrival);
   void *observe_ctx;
+  /* memsys_ops.observe_cells: every table cell fired (NULL: not asked) */
+  void (*cell)(void *ctx, unsigned node, const char *state, const char *event, const char *next,
+               uint64_t line);
+  void *cell_ctx;
 };
 
 /* cache__ : shared inside cache/ only. */

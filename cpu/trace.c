@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const trace_kind_name[] = {"load", "store", "drain", "rmw", "fence", "iq_apply", "msg"};
+const char *const trace_kind_name[] = {"load", "store", "drain", "rmw", "fence", "iq_apply", "msg", "cell"};
 const char *const trace_src_name[] = {"store_buffer", "memory", "stale_line"};
 
 bool cpu_trace_init(cpu_trace *t, size_t cap) {

@@ -25,6 +25,9 @@
  *              (its type), addr (the line), at = the cycle it arrives
  *              (nodes: cores 0 .. n-1, then the directory banks), recorded
  *              by sim/machine.c through memsys_ops.observe
+ *   CELL       a protocol table cell fired: core = its controller's node,
+ *              addr (the line), msg (the state), event, next (the state
+ *              after; a STALL's is its own), through observe_cells
  * seq numbers the thread's micro-ops in program order within the iteration;
  * tag is the issuer's name for the instruction (mem_port.tag: a litmus
  * test's instruction index, a map operation and its ordinal) in its low 24
@@ -54,7 +57,8 @@ typedef enum {
   TRACE_RMW,
   TRACE_FENCE,
   TRACE_IQ_APPLY,
-  TRACE_MSG
+  TRACE_MSG,
+  TRACE_CELL
 } trace_kind;
 
 /* Where a load's value came from. */
@@ -66,7 +70,8 @@ typedef struct trace_ev {
   uint32_t core, seq, tag;
   uint8_t kind, src, size, fence;
   uint16_t dst;        /* MSG: the receiving node */
-  const char *msg;     /* MSG: the message type's name (static) */
+  const char *msg;     /* MSG: the message type's name; CELL: the state (static) */
+  const char *event, *next; /* CELL: the event, and the state it moved to */
 } trace_ev;
 
 typedef struct cpu_trace {

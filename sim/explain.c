@@ -47,15 +47,18 @@ int explain_run(const cfg *c, bool asked, uint64_t iteration, explain_result *r,
   r->model = cfg_str(c, CK_CPU_MODEL);
   r->asked = asked;
   r->iteration = iteration;
-  if (strcmp(cfg_str(c, CK_WORKLOAD_KIND), "litmus") != 0)
-    return cfg_errf(c, err, SIM_EUNSUP, CK_WORKLOAD_KIND,
-                    "mmsim explain explains litmus tests so far, not \"%s\" workloads",
-                    cfg_str(c, CK_WORKLOAD_KIND));
+  const char *kind = cfg_str(c, CK_WORKLOAD_KIND);
+  if (strcmp(kind, "map") == 0) return explain__map(c, r, err);
+  if (strcmp(kind, "litmus") != 0)
+    return cfg_errf(c, err, SIM_EUNSUP, CK_WORKLOAD_KIND, "mmsim explain explains litmus tests "
+                    "and map scenarios, not \"%s\" workloads", kind);
   char path[4096];
   int rc = cfg_litmus_path(c, path, sizeof path, err);
   if (!rc && (rc = litmus_parse_file(path, &r->t, err)) == SIM_EIO)
     rc = cfg_blame(c, err, CK_WORKLOAD_LITMUS);
   if (rc) return rc;
+  r->name = litmus_name(r->t);
+  r->nthreads = litmus_nthreads(r->t);
   if (!cpu_trace_init(&r->trace, EXPLAIN_TRACE_CAP)) return sim_errf(err, SIM_ENOMEM, "out of memory");
 
   sim_hist *sc = NULL;
@@ -107,6 +110,7 @@ out:
 
 void explain_result_free(explain_result *r) {
   explain_exec_free(&r->x);
+  wl_explained_free(&r->w);
   cpu_trace_free(&r->trace);
   litmus_free(r->t);
   memset(r, 0, sizeof *r);

@@ -6,25 +6,56 @@
 #include "../plots/plot.h"
 #include "explain.h"
 
-static void label(char *buf, size_t n, const litmus_test *t, unsigned loc, uint64_t v) {
-  snprintf(buf, n, "%s=%lld", litmus_loc_name(t, loc), (long long)(int64_t)v);
+static void label(char *buf, size_t n, const explain_result *r, unsigned loc, uint64_t v) {
+  char val[24];
+  snprintf(buf, n, "%s=%s", explain_loc_name(r, loc), explain_value(r, v, val, sizeof val));
+}
+
+/* A map iteration has thousands of accesses: its figure shows those of the
+ * chain and the mechanisms, and the messages for their lines. */
+static bool shown(const explain_result *r, int i) {
+  if (r->t) return true;
+  const explain_exec *x = &r->x;
+  for (unsigned k = 0; k < x->ncyc; k++)
+    if (x->cyc[k] == i) return true;
+  for (unsigned k = 0; k < x->nmech; k++)
+    if (x->mech[k].older == i || x->mech[k].younger == i || x->mech[k].other == i) return true;
+  return false;
+}
+
+/* A message for a shown access's line, sent after the first of them
+ * issued (before it: the warm-up's). */
+static bool msg_shown(const explain_result *r, const trace_ev *e) {
+  if (r->t) return true;
+  bool line = false;
+  uint64_t first = UINT64_MAX;
+  for (unsigned i = 0; i < r->x.nacc; i++) {
+    const explain_access *a = &r->x.acc[i];
+    if (!shown(r, (int)i)) continue;
+    if (a->issue < first) first = a->issue;
+    line |= (a->addr & ~(uint64_t)63) == (e->addr & ~(uint64_t)63);
+  }
+  return line && e->cycle >= first;
 }
 
 int explain_timeline(const explain_result *r, const char *out, sim_err *err) {
   const explain_exec *x = &r->x;
   size_t cap = x->nacc + x->nmech + r->trace.n + 1;
-  unsigned n = litmus_nthreads(r->t);
+  unsigned n = r->nthreads;
   /* Lanes: the cores P0.., then the directory (every node past them). */
-  static const char *const names[] = {"P0", "P1", "P2", "P3", "P4", "P5", "P6", "P7", "dir"};
-  const char *lanes[LITMUS_MAX_THREADS + 1];
-  for (unsigned i = 0; i < n; i++) lanes[i] = names[i];
-  lanes[n] = names[8];
+  char names[WL_MAX_THREADS + 1][8];
+  const char *lanes[WL_MAX_THREADS + 1];
+  for (unsigned i = 0; i <= n; i++) {
+    if (i < n) snprintf(names[i], sizeof names[i], "P%u", i);
+    else snprintf(names[i], sizeof names[i], "dir");
+    lanes[i] = names[i];
+  }
   plot_timeline t = {.nlanes = n, .lane_names = lanes};
   t.bars = calloc(cap, sizeof *t.bars);
   t.points = calloc(cap, sizeof *t.points);
   t.arrows = calloc(x->ncyc + r->trace.n + 1, sizeof *t.arrows);
   char title[700];
-  snprintf(title, sizeof title, "%s under %s, iteration %llu: %s", litmus_name(r->t), r->model,
+  snprintf(title, sizeof title, "%s under %s, iteration %llu: %s", r->name, r->model,
            (unsigned long long)r->iteration, r->outcome);
   t.title = title;
   if (!t.bars || !t.points || !t.arrows) {
@@ -33,16 +64,17 @@ int explain_timeline(const explain_result *r, const char *out, sim_err *err) {
   }
   for (unsigned i = 0; i < x->nacc; i++) {
     const explain_access *a = &x->acc[i];
+    if (!shown(r, (int)i)) continue;
     if (a->kind == EXPLAIN_WRITE) {
       plot_tl_bar *b = &t.bars[t.nbars++];
       *b = (plot_tl_bar){.lane = a->thread, .from = (double)a->issue,
                          .to = (double)(a->visible == UINT64_MAX ? a->issue : a->visible)};
-      label(b->label, sizeof b->label, r->t, a->loc, a->wrote);
+      label(b->label, sizeof b->label, r, a->loc, a->wrote);
     } else {
       plot_tl_point *p = &t.points[t.npoints++];
       *p = (plot_tl_point){.lane = a->thread, .at = (double)a->issue,
                            .kind = a->src == TRACE_SRC_STALE};
-      label(p->label, sizeof p->label, r->t, a->loc, a->value);
+      label(p->label, sizeof p->label, r, a->loc, a->value);
       for (unsigned m = 0; m < x->nmech; m++) p->marked |= x->mech[m].younger == (int)i;
     }
   }
@@ -55,6 +87,7 @@ int explain_timeline(const explain_result *r, const char *out, sim_err *err) {
   }
   for (size_t i = 0; i < r->trace.n; i++) {
     const trace_ev *e = &r->trace.ev[i];
+    if (e->kind == TRACE_MSG && !msg_shown(r, e)) continue;
     if (e->kind == TRACE_MSG) {
       plot_tl_arrow *w = &t.arrows[t.narrows++];
       unsigned src = e->core < n ? e->core : n, dst = e->dst < n ? e->dst : n;
@@ -64,7 +97,7 @@ int explain_timeline(const explain_result *r, const char *out, sim_err *err) {
       if (src == n || dst == n) t.nlanes = n + 1;
       continue;
     }
-    if (e->kind != TRACE_FENCE && e->kind != TRACE_IQ_APPLY) continue;
+    if ((e->kind != TRACE_FENCE && e->kind != TRACE_IQ_APPLY) || !r->t) continue;
     plot_tl_point *p = &t.points[t.npoints++];
     *p = (plot_tl_point){.lane = e->core, .at = (double)e->cycle,
                          .kind = e->kind == TRACE_FENCE ? 2 : 3};

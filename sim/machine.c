@@ -221,12 +221,28 @@ static void trace_msg(void *ctx, unsigned src, unsigned dst, const char *type, u
   e->addr = line;
 }
 
+static void trace_cell(void *ctx, unsigned node, const char *state, const char *event,
+                       const char *next, uint64_t line) {
+  msg_tap *tap = ctx;
+  trace_ev *e = cpu_trace_add(tap->trace);
+  if (!e) return;
+  e->kind = TRACE_CELL;
+  e->cycle = e->at = sim_now(tap->sim);
+  e->core = node;
+  e->msg = state;
+  e->event = event;
+  e->next = next;
+  e->addr = line;
+}
+
 void sim_machine_trace(sim_machine *m, cpu_trace *t, bool messages) {
   for (unsigned i = 0; i < m->ncores; i++) cpu_core_set_trace(m->cores[i], t);
   if (!m->mem->ops->observe) return;
   m->tap = (msg_tap){&m->sim, t};
   bool on = t && messages;
   m->mem->ops->observe(m->mem, on ? trace_msg : NULL, on ? &m->tap : NULL);
+  if (m->mem->ops->observe_cells)
+    m->mem->ops->observe_cells(m->mem, on ? trace_cell : NULL, on ? &m->tap : NULL);
 }
 
 uint64_t sim_machine_addr(const sim_machine *m, const void *addr) {

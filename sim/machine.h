@@ -60,7 +60,7 @@ void sim_machine_skew_later(sim_machine *m);
 uint64_t sim_machine_skew(const sim_machine *m, unsigned tid);
 
 /* Trace every core's events into t (cpu/trace.h), with the memory system's
- * protocol messages when `messages`, or stop with NULL. */
+ * protocol messages and table cells when `messages`, or stop with NULL. */
 void sim_machine_trace(sim_machine *m, cpu_trace *t, bool messages);
 /* The simulated address of a host address in the machine's memory. */
 uint64_t sim_machine_addr(const sim_machine *m, const void *addr);

@@ -205,7 +205,10 @@ static int run_map(run_session *s, const cfg *c, sim_err *err) {
   wl_result r;
   uint64_t first = s->o.replay ? s->o.iteration : 0;
   uint64_t count = s->o.replay ? 1 : (uint64_t)cfg_int(c, CK_RUN_ITERATIONS);
-  int rc = wl_run_sim(c, first, count, &r, err);
+  /* run.causes attributes each anomalous iteration as it runs (a replay
+   * stores nothing, so it needs none). */
+  int rc = cfg_int(c, CK_RUN_CAUSES) && !s->o.replay ? wl_run_causes(c, first, count, &r, err)
+                                                      : wl_run_sim(c, first, count, &r, err);
   if (!rc) {
     const char *model = cfg_str(c, CK_CPU_MODEL);
     if (s->o.out) {

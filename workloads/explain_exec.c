@@ -1,6 +1,7 @@
 /* workloads/explain_exec.c -- see explain_exec.h. */
 #include "explain_exec.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -524,7 +525,30 @@ int explain_exec_build(const cpu_trace *tr, const explain_opts *o, explain_exec 
   return 0;
 }
 
+static bool atomicity_mech(explain_mech k) {
+  return k == EXPLAIN_TORN_ACCESS || k == EXPLAIN_RMW_INTERLEAVING;
+}
+
+void explain_exec_prefer(explain_exec *x, bool atomicity) {
+  bool any = false;
+  for (unsigned i = 0; i < x->nmech; i++) any |= atomicity_mech(x->mech[i].kind) == atomicity;
+  if (!any) return;
+  unsigned n = 0;
+  for (unsigned i = 0; i < x->nmech; i++)
+    if (atomicity_mech(x->mech[i].kind) == atomicity) x->mech[n++] = x->mech[i];
+  x->nmech = n;
+}
+
 void explain_exec_free(explain_exec *x) {
   free(x->acc);
   memset(x, 0, sizeof *x);
+}
+
+void explain_cause_metrics(sim_metrics *m, const uint64_t *cause, uint64_t caused) {
+  char key[64];
+  for (unsigned i = 0; i < EXPLAIN_NMECHS; i++) {
+    snprintf(key, sizeof key, "cause.%s", explain_mech_name[i]);
+    metrics_set(m, key, (double)cause[i]);
+  }
+  metrics_set(m, "cause.explained", (double)caused);
 }

@@ -53,6 +53,7 @@
 
 #include "../cpu/trace.h"
 #include "../sim/err.h"
+#include "../sim/metrics.h"
 #include "mem.h"
 
 /* X(id, name, what it means) */
@@ -143,7 +144,16 @@ int explain_exec_build(const cpu_trace *tr, const explain_opts *o, explain_exec 
                        sim_err *err);
 void explain_exec_free(explain_exec *x);
 
-/* Is there a cycle edge i -> j, and of which kind? (For drawings.) */
-bool explain_exec_edge(const explain_exec *x, int i, int j, explain_edge *k);
+/* Keep only the mechanisms of one family -- atomicity (torn_access,
+ * rmw_interleaving) or order (the rest) -- if x has any of it: an outcome
+ * no SC execution gives is the cycle's doing, one that SC reaches by
+ * interleaving is the atomicity failure's, and a race of the other family
+ * beside it (an iterator's flag bits overwritten while a deleter's stale
+ * read decided the outcome) is not why. */
+void explain_exec_prefer(explain_exec *x, bool atomicity);
+
+/* run.causes: cause.KIND, iterations whose chain had each mechanism
+ * (cause[kind]), and cause.explained, those with any. */
+void explain_cause_metrics(sim_metrics *m, const uint64_t *cause, uint64_t caused);
 
 #endif

@@ -92,14 +92,7 @@ static int run(const litmus_test *t, const cfg *c, uint64_t first, uint64_t coun
   /* Host timings stay out of metrics: those must repeat bit for bit. */
   metrics_set(&r->metrics, "sim.cycles_per_iteration",
               r->iterations ? (double)r->sim_cycles / (double)r->iterations : 0);
-  if (causes_sc) {
-    char key[64];
-    for (unsigned i = 0; i < EXPLAIN_NMECHS; i++) {
-      snprintf(key, sizeof key, "cause.%s", explain_mech_name[i]);
-      metrics_set(&r->metrics, key, (double)r->cause[i]);
-    }
-    metrics_set(&r->metrics, "cause.explained", (double)r->caused);
-  }
+  if (causes_sc) explain_cause_metrics(&r->metrics, r->cause, r->caused);
   sim_machine_free(x.m);
   return rc;
 }

@@ -77,6 +77,7 @@ typedef struct wl_inst {
 typedef struct wl_scenario {
   const char *name, *doc;
   const char *anomaly;        /* the kind it exhibits */
+  const char *role[2];        /* what threads 0 and 1 do, for explanations (or NULL) */
   unsigned min_threads, max_threads;
   unsigned fixed_by;          /* bit per hmap_variant that brings it to zero */
   unsigned nobs;

@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "../results/db.h"
+#include "../cpu/trace.h"
 #include "../sim/config.h"
 #include "../sim/hist.h"
 #include "../sim/metrics.h"
@@ -34,6 +35,9 @@ typedef struct wl_result {
   uint64_t sim_cycles; /* 0 natively */
   double wall_s;
   sim_metrics metrics;
+  /* run.causes (wl_run_causes): anomalous iterations whose chain has each
+   * mechanism (explain_exec.h's order), and those with any. */
+  uint64_t cause[8], caused;
 } wl_result;
 
 /* The scenario and its parameters from c; errors name the key. */
@@ -41,6 +45,16 @@ int wl_params_from_cfg(const cfg *c, const wl_scenario **s, wl_params *prm, sim_
 
 /* Iterations first .. first+count-1 in the simulator. */
 int wl_run_sim(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_err *err);
+/* wl_run_sim with every iteration traced and each anomalous one (the
+ * oracle gives a kind) attributed to its mechanisms: r->cause and the
+ * metrics cause.KIND and cause.explained. */
+int wl_run_causes(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_err *err);
+/* Iteration k alone, traced into trace (with the protocol messages;
+ * cpu_trace_init'ed by the caller) and explained into w
+ * (scenario_explain.h); free w with wl_explained_free. */
+struct wl_explained;
+int wl_run_explain(const cfg *c, uint64_t k, cpu_trace *trace, struct wl_explained *w,
+                   wl_result *r, sim_err *err);
 void wl_result_free(wl_result *r);
 
 /* Counting one outcome (both runners). */

@@ -9,6 +9,7 @@
 #include "../sim/rng.h"
 #include "../sim/wallclock.h"
 #include "mem_native.h"
+#include "scenario_explain.h"
 
 /* --- The observing port: loads are peeks -------------------------------- */
 
@@ -107,7 +108,46 @@ static void thread_entry(void *arg, unsigned tid) {
   k->s->thread(&k->x, p, tid);
 }
 
-int wl_run_sim(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_err *err) {
+/* What a run does beyond counting outcomes: every iteration traced and
+ * each anomalous one attributed to its mechanisms (causes), or the one
+ * iteration explained (explain). */
+typedef struct wl_mode {
+  bool causes;
+  wl_explained *explain;
+  cpu_trace *trace; /* explain: the caller's, kept after the run */
+} wl_mode;
+
+_Static_assert(EXPLAIN_NMECHS <= sizeof ((wl_result *)0)->cause / sizeof (uint64_t),
+               "wl_result.cause holds every mechanism");
+
+/* The iteration just run, traced: its mechanisms counted (causes) or kept
+ * and named (explain). */
+static int attribute(sim_ctx *k, const wl_mode *mode, wl_locs *locs, const cpu_trace *trace,
+                     const int64_t *o, mem_port *peek, wl_result *r, sim_err *err) {
+  bool forbidden;
+  const char *kind = r->s->classify(&r->prm, o, &forbidden);
+  if (mode->explain) {
+    wl_explained *w = mode->explain;
+    memcpy(w->outcome, o, sizeof w->outcome);
+    w->anomaly = kind;
+    w->forbidden = forbidden;
+    int rc = wl_explain_trace(locs, trace, forbidden, &w->x, err);
+    return rc ? rc : wl_explained_name(w, locs, &k->x, peek, err);
+  }
+  if (!kind) return 0;
+  explain_exec x;
+  int rc = wl_explain_trace(locs, trace, forbidden, &x, err);
+  if (rc) return rc;
+  bool seen[EXPLAIN_NMECHS] = {false};
+  for (unsigned i = 0; i < x.nmech; i++) seen[x.mech[i].kind] = true;
+  for (unsigned i = 0; i < EXPLAIN_NMECHS; i++) r->cause[i] += seen[i];
+  r->caused += x.nmech > 0;
+  explain_exec_free(&x);
+  return 0;
+}
+
+static int run(const cfg *c, uint64_t first, uint64_t count, const wl_mode *mode, wl_result *r,
+               sim_err *err) {
   memset(r, 0, sizeof *r);
   int rc = wl_params_from_cfg(c, &r->s, &r->prm, err);
   if (rc) return rc;
@@ -118,10 +158,17 @@ int wl_run_sim(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_e
   uint8_t *arena = sim_machine_alloc(k.m, bytes, 4096);
   k.bar = sim_machine_alloc(k.m, 64, 64);
   r->hist = hist_new(r->s->nobs);
-  if (!arena || !k.bar || !r->hist) {
+  bool traced = mode && (mode->causes || mode->explain);
+  cpu_trace own = {0}, *trace = mode && mode->trace ? mode->trace : &own;
+  wl_locs *locs = traced && arena ? wl_locs_new(k.m, arena, bytes) : NULL;
+  if (!arena || !k.bar || !r->hist || (traced && (!locs || (!trace->ev && !cpu_trace_init(trace, 1 << 16))))) {
+    wl_locs_free(locs);
+    cpu_trace_free(&own);
     sim_machine_free(k.m);
     return sim_errf(err, SIM_ENOMEM, "out of memory");
   }
+  /* Messages only for an explanation: causes need none. */
+  if (traced) sim_machine_trace(k.m, trace, mode->explain != NULL);
   mem_native_port setup;
   mem_native_port_init(&setup, 0, 8);
   peek_port peek = {{&peek_ops, 0, 0}, k.m};
@@ -137,12 +184,14 @@ int wl_run_sim(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_e
     }
     memcpy(k.x.ops, ops, sizeof ops); /* setup cleared them; they count the run */
     mem_store(&setup.base, k.bar, 0, 8, MO_RELAXED);
+    if (traced) cpu_trace_clear(trace);
     if ((rc = sim_machine_iteration(k.m, i, thread_entry, &k, err))) {
       sim_err_prefix(err, "%s", r->s->name);
       break;
     }
     memset(o, 0, sizeof o);
     r->s->observe(&k.x, &peek.base, o);
+    if (traced && (rc = attribute(&k, mode, locs, trace, o, &peek.base, r, err))) break;
     wl_result_add(r, o, i);
     if (SIM_PROGRESS_POLL(r->iterations, count)) break; /* Ctrl-C: keep what is done */
   }
@@ -156,6 +205,25 @@ int wl_run_sim(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_e
   metrics_set(&r->metrics, "map.ops_per_iteration", (double)r->map_ops / it);
   metrics_set(&r->metrics, "map.cycles_per_op",
               (double)r->sim_cycles * r->prm.threads / ops);
+  if (mode && mode->causes) explain_cause_metrics(&r->metrics, r->cause, r->caused);
+  wl_locs_free(locs);
+  cpu_trace_free(&own);
   sim_machine_free(k.m);
   return rc;
+}
+
+int wl_run_sim(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_err *err) {
+  return run(c, first, count, NULL, r, err);
+}
+
+int wl_run_causes(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_err *err) {
+  wl_mode mode = {true, NULL, NULL};
+  return run(c, first, count, &mode, r, err);
+}
+
+int wl_run_explain(const cfg *c, uint64_t k, cpu_trace *trace, wl_explained *w, wl_result *r,
+                   sim_err *err) {
+  wl_mode mode = {false, w, trace};
+  memset(w, 0, sizeof *w);
+  return run(c, k, 1, &mode, r, err);
 }

@@ -87,6 +87,7 @@ static const char *id_classify(const wl_params *prm, const int64_t *o, bool *for
 const wl_scenario wl_iterate_delete = {
     .name = "iterate-delete",
     .doc = "an iterator pins a bucket and reads it while a writer deletes from it",
+    .role = {"deleter", "iterator"},
     .anomaly = "stale_read", .min_threads = 2, .max_threads = 2,
     .fixed_by = (1u << HMAP_FENCED) | (1u << HMAP_ATOMIC) | (1u << HMAP_LOCKED),
     .nobs = 3, .obs_name = {"cleared", "slot0", "caught"},
@@ -138,6 +139,7 @@ static const char *rt_classify(const wl_params *prm, const int64_t *o, bool *for
 const wl_scenario wl_refcount_tear = {
     .name = "refcount-tear",
     .doc = "a 64-bit pin count moves from 0xFFFFFFFF to 0x100000000 while another thread reads it",
+    .role = {"pinner", "reader"},
     .anomaly = "torn_read", .min_threads = 2, .max_threads = 2,
     .fixed_by = (1u << HMAP_ATOMIC) | (1u << HMAP_LOCKED),
     .nobs = 3, .obs_name = {"new", "torn", "value"},
@@ -170,6 +172,7 @@ static const char *lu_classify(const wl_params *prm, const int64_t *o, bool *for
 const wl_scenario wl_refcount_lost_update = {
     .name = "refcount-lost-update",
     .doc = "every thread pins one bucket workload.rounds times with a plain increment",
+    .role = {"pinner", "pinner"},
     .anomaly = "lost_update", .min_threads = 2, .max_threads = WL_MAX_THREADS,
     .fixed_by = (1u << HMAP_ATOMIC) | (1u << HMAP_LOCKED),
     .nobs = 1, .obs_name = {"pins"},

@@ -94,6 +94,7 @@ static void pf_thread(wl_inst *x, mem_port *p, unsigned tid) {
 const wl_scenario wl_publish_flag = {
     .name = "publish-flag",
     .doc = "writer assigns K then sets flag F; a reader that sees F looks K up",
+    .role = {"writer", "reader"},
     .anomaly = "stale_read", .min_threads = 2, .max_threads = 2, .fixed_by = FIXED,
     .nobs = 2, .obs_name = {"flag", "res"},
     .arena_bytes = arena_bytes, .setup = pf_setup, .thread = pf_thread, .warm = warm2,
@@ -143,6 +144,7 @@ static void dl_warm(wl_inst *x, mem_port *p, unsigned tid) {
 const wl_scenario wl_delete_len = {
     .name = "delete-len",
     .doc = "writer deletes K; a reader that sees len drop looks K up",
+    .role = {"writer", "reader"},
     .anomaly = "stale_read", .min_threads = 2, .max_threads = 2, .fixed_by = FIXED,
     .nobs = 2, .obs_name = {"len_dropped", "res"},
     .arena_bytes = arena_bytes, .setup = dl_setup, .thread = dl_thread, .warm = dl_warm,
@@ -193,6 +195,7 @@ static void op_warm(wl_inst *x, mem_port *p, unsigned tid) {
 const wl_scenario wl_overflow_publish = {
     .name = "overflow-publish",
     .doc = "writer overflows a full bucket; a reader that sees the link looks the key up",
+    .role = {"writer", "reader"},
     .anomaly = "stale_read", .min_threads = 2, .max_threads = 2, .fixed_by = FIXED,
     .nobs = 2, .obs_name = {"link", "res"},
     .arena_bytes = arena_bytes, .setup = op_setup, .thread = op_thread, .warm = op_warm,

@@ -64,6 +64,7 @@ static const char *wd_classify(const wl_params *prm, const int64_t *o, bool *for
 const wl_scenario wl_write_detect_miss = {
     .name = "write-detect-miss",
     .doc = "writers assign into one bucket at once; does Go's hashWriting check catch it?",
+    .role = {"writer", "writer"},
     .anomaly = "undetected_write", .min_threads = 2, .max_threads = HMAP_SLOTS,
     .fixed_by = (1u << HMAP_ATOMIC) | (1u << HMAP_LOCKED),
     .nobs = 3, .obs_name = {"caught", "missing", "count"},

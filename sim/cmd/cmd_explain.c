@@ -111,7 +111,7 @@ static int cmd_explain(int argc, char **argv, sim_err *err) {
   if (!rc) {
     if (json) rc = explain_print_json(stdout, &r, err);
     else explain_print(stdout, &r);
-    if (!rc && figure && r.found && !r.x.sc) {
+    if (!rc && figure && r.found && (!r.x.sc || r.x.nmech)) {
       rc = explain_timeline(&r, figure, err);
       if (!rc && !json) printf("Wrote %s (data and gnuplot script beside it)\n", figure);
     }
@@ -130,10 +130,15 @@ const cmd_desc cmd_explain_desc = {"explain",
      "order satisfies, and name the mechanism behind each program-order pair on it\n"
      "that the machine made visible backwards: store_buffer, store_order,\n"
      "invalidate_queue or load_order, with threads, lines, values and cycles.\n"
-     "Then the fix (the fence after the older access of each pair), checked by\n"
-     "replaying the same iteration with it.  Litmus tests only, so far.\n"
+     "For a map scenario (a CONFIG.json with workload.kind map), the anomalous\n"
+     "iteration, in map operations and fields, and also torn_access (a split\n"
+     "load read two stores) and rmw_interleaving (a plain read-modify-write\n"
+     "overwrote another thread's store).  Then the fix -- the fence after the\n"
+     "older access of each pair, or the cheapest map variant that removes every\n"
+     "mechanism -- checked by replaying the same iteration with it.\n"
      "  --iteration K   explain iteration K (default: the first of run.iterations\n"
-     "                  whose outcome is outside the test's SC outcome set)\n"
+     "                  whose outcome is outside the test's SC outcome set, or\n"
+     "                  for a map scenario has an anomaly)\n"
      "  --json          the same account as one JSON object, with the trace's events\n"
      "  --db DB --run ID  the stored run's resolved config (its seed, model, timing)\n"
      "  -o OUT          a timeline of the iteration through gnuplot: a lane per core,\n"

@@ -318,9 +318,18 @@ static void t_explain(void) {
   CHECK_CONTAINS(cli_out, "\"sc\":true},\"events_dropped\":0,\"events\":[{\"cycle\":");
   CHECK_EQ_I64(cli("explain %s/litmus/x86/SB.litmus --model sc --iterations 500", MMSIM_SOURCE_DIR), 0);
   CHECK_CONTAINS(cli_out, "none of 500 iterations has an outcome outside the SC set");
-  CHECK_EQ_I64(cli("explain %s/configs/map/dekker-flags-unsafe.json", MMSIM_SOURCE_DIR), 2);
-  CHECK_CONTAINS(cli_out, "dekker-flags-unsafe.json: workload.kind: mmsim explain explains litmus "
-                          "tests so far");
+  /* A map scenario: its fields, operations and variant fix. */
+  CHECK_EQ_I64(cli("explain %s/configs/map/dekker-flags-unsafe.json", MMSIM_SOURCE_DIR), 0);
+  CHECK_CONTAINS(cli_out, "store_buffer: P1's load of map0.count (in len #2) bound map0.count=0");
+  CHECK_CONTAINS(cli_out, "Fix: workload.variant=fenced");
+  CHECK_CONTAINS(cli_out, "(no anomaly)\n");
+  /* ... stored, then explained from the database with its own config. */
+  CHECK_EQ_I64(cli("run %s/configs/map/refcount-lost-update-unsafe.json --model sc "
+                   "--iterations 50 --db m.db", MMSIM_SOURCE_DIR), 0);
+  CHECK_EQ_I64(cli("explain --db m.db --run 1 --json"), 0);
+  CHECK_CONTAINS(cli_out, "\"scenario\":\"refcount-lost-update\"");
+  CHECK_CONTAINS(cli_out, "\"mechanisms\":[{\"kind\":\"rmw_interleaving\"");
+  CHECK_CONTAINS(cli_out, "\"anomaly_free\":true");
   CHECK_EQ_I64(cli("explain %s/litmus/x86/SB.litmus --bogus", MMSIM_SOURCE_DIR), 2);
   CHECK_CONTAINS(cli_out, "unknown option --bogus");
   /* A stored run: its own config (seed 5, pso) picks the iteration. */
