@@ -173,8 +173,7 @@ void dir_fire(dir_ctl *d, cache_line *ln, uint64_t line, dir_event ev, net_msg *
   unsigned st = ln ? ln->state : DIR_NP;
   const proto_cell *cell = &dir_table[st][ev];
   d->fired[st][ev]++;
-  if (m->cell) /* a trace asked (memsys.h observe_cells) */
-    m->cell(m->cell_ctx, d->node, dir_state_name[st], dir_event_name[ev],
+  MESI_CELL(m, d->node, dir_state_name[st], dir_event_name[ev],
             dir_state_name[cell->kind == CELL_GO ? cell->next : st], line);
   unsigned src = msg ? msg->src : d->node;
   if (cell->kind == CELL_IMPOSSIBLE) {

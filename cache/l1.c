@@ -329,8 +329,7 @@ void l1_fire(l1_ctl *c, cache_line *ln, uint64_t line, l1_event ev, mem_req *r, 
   unsigned st = ln ? ln->state : L1_I, dir = mesi_dir_node(m, line);
   const proto_cell *cell = &l1_table[st][ev];
   c->fired[st][ev]++;
-  if (m->cell) /* a trace asked (memsys.h observe_cells) */
-    m->cell(m->cell_ctx, c->id, l1_state_name[st], l1_event_name[ev],
+  MESI_CELL(m, c->id, l1_state_name[st], l1_event_name[ev],
             l1_state_name[cell->kind == CELL_GO ? cell->next : st], line);
   if (cell->kind == CELL_IMPOSSIBLE || !ln) { /* no frame: only I, where messages are impossible */
     memsys_fault(&m->base, m->sim,

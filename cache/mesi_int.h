@@ -100,6 +100,19 @@ struct mesi {
   void *cell_ctx;
 };
 
+/* A table cell fired, to the trace that asked (memsys.h observe_cells);
+ * compiled out with -DMMSIM_TRACE=OFF, as the cores' hooks are (cpu/trace.h),
+ * which is how `mmsim bench` measures what the hooks cost. */
+#if !defined(MMSIM_TRACE) || MMSIM_TRACE
+#define MESI_CELL(m, ...)                                      \
+  do {                                                        \
+    if (__builtin_expect((m)->cell != NULL, 0))               \
+      (m)->cell((m)->cell_ctx, __VA_ARGS__);                  \
+  } while (0)
+#else
+#define MESI_CELL(m, ...) ((void)0)
+#endif
+
 /* cache__ : shared inside cache/ only. */
 cache_wait *cache__wait_new(mesi *m, mem_req *r, net_msg *msg);
 void cache__wait_free(mesi *m, cache_wait *w);

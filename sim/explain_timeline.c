@@ -43,7 +43,7 @@ int explain_timeline(const explain_result *r, const char *out, sim_err *err) {
   size_t cap = x->nacc + x->nmech + r->trace.n + 1;
   unsigned n = r->nthreads;
   /* Lanes: the cores P0.., then the directory (every node past them). */
-  char names[WL_MAX_THREADS + 1][8];
+  char names[WL_MAX_THREADS + 1][16];
   const char *lanes[WL_MAX_THREADS + 1];
   for (unsigned i = 0; i <= n; i++) {
     if (i < n) snprintf(names[i], sizeof names[i], "P%u", i);
