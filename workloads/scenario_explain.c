@@ -160,6 +160,30 @@ int wl_explained_name(wl_explained *w, const wl_locs *l, const wl_inst *inst, me
   return 0;
 }
 
+/* A pointer the map stored (a bucket's address, as an integer) is a host
+ * address, which moves from run to run; as a simulated address it is the
+ * same every time. */
+static uint64_t unhost(const wl_locs *l, const wl_inst *inst, uint64_t v) {
+  uint64_t lo = (uint64_t)(uintptr_t)inst->arena.base;
+  return v >= lo && v - lo < inst->arena.size ? v - (uint64_t)(uintptr_t)l->mem : v;
+}
+
+void wl_explained_unhost(const wl_locs *l, const wl_inst *inst, explain_exec *x, cpu_trace *tr) {
+  for (unsigned i = 0; i < x->nacc; i++) {
+    x->acc[i].value = unhost(l, inst, x->acc[i].value);
+    x->acc[i].wrote = unhost(l, inst, x->acc[i].wrote);
+  }
+  for (unsigned i = 0; i < x->nmech; i++) {
+    x->mech[i].seen = unhost(l, inst, x->mech[i].seen);
+    x->mech[i].sc_value = unhost(l, inst, x->mech[i].sc_value);
+  }
+  for (size_t i = 0; i < tr->n; i++) {
+    if (tr->ev[i].kind == TRACE_MSG || tr->ev[i].kind == TRACE_CELL) continue;
+    tr->ev[i].value = unhost(l, inst, tr->ev[i].value);
+    tr->ev[i].wrote = unhost(l, inst, tr->ev[i].wrote);
+  }
+}
+
 void wl_explained_free(wl_explained *w) {
   explain_exec_free(&w->x);
   free(w->loc_name);

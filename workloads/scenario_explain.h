@@ -56,6 +56,10 @@ typedef struct wl_explained {
 int wl_explained_name(wl_explained *w, const wl_locs *l, const wl_inst *inst, mem_port *peek,
                       sim_err *err);
 void wl_explained_free(wl_explained *w);
+/* Rewrite the pointers the map stored, host addresses in the arena, as
+ * simulated addresses in x and tr, so an account repeats bit for bit
+ * (after naming: names read the map through host pointers). */
+void wl_explained_unhost(const wl_locs *l, const wl_inst *inst, explain_exec *x, cpu_trace *tr);
 
 /* The cheapest variant that removes mechanism kind k from scenario s
  * (see above), or -1 if none of s's fixes does. */

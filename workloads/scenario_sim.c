@@ -122,7 +122,7 @@ _Static_assert(EXPLAIN_NMECHS <= sizeof ((wl_result *)0)->cause / sizeof (uint64
 
 /* The iteration just run, traced: its mechanisms counted (causes) or kept
  * and named (explain). */
-static int attribute(sim_ctx *k, const wl_mode *mode, wl_locs *locs, const cpu_trace *trace,
+static int attribute(sim_ctx *k, const wl_mode *mode, wl_locs *locs, cpu_trace *trace,
                      const int64_t *o, mem_port *peek, wl_result *r, sim_err *err) {
   bool forbidden;
   const char *kind = r->s->classify(&r->prm, o, &forbidden);
@@ -132,7 +132,9 @@ static int attribute(sim_ctx *k, const wl_mode *mode, wl_locs *locs, const cpu_t
     w->anomaly = kind;
     w->forbidden = forbidden;
     int rc = wl_explain_trace(locs, trace, forbidden, &w->x, err);
-    return rc ? rc : wl_explained_name(w, locs, &k->x, peek, err);
+    if (!rc) rc = wl_explained_name(w, locs, &k->x, peek, err);
+    if (!rc) wl_explained_unhost(locs, &k->x, &w->x, trace);
+    return rc;
   }
   if (!kind) return 0;
   explain_exec x;

@@ -201,9 +201,9 @@ static cfg *map_config(const char *scenario, const char *model) {
   return c;
 }
 
-/* The JSON account of scenario's first anomaly under model (explain_print_json,
- * what --json prints); the fix must have removed the anomaly. */
-static cJSON *map_json(const char *scenario, const char *model) {
+/* The JSON text of scenario's first anomaly under model (explain_print_json,
+ * what --json prints); free it. */
+static char *map_json_text(const char *scenario, const char *model) {
   cfg *c = map_config(scenario, model);
   explain_result r;
   sim_err err = {0, ""};
@@ -215,6 +215,12 @@ static cJSON *map_json(const char *scenario, const char *model) {
   fclose(f);
   explain_result_free(&r);
   cfg_free(c);
+  return text;
+}
+
+/* The account parsed; the fix must have removed the anomaly. */
+static cJSON *map_json(const char *scenario, const char *model) {
+  char *text = map_json_text(scenario, model);
   cJSON *j = cJSON_Parse(text);
   free(text);
   CHECK(j != NULL);
