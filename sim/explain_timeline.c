@@ -11,31 +11,49 @@ static void label(char *buf, size_t n, const explain_result *r, unsigned loc, ui
   snprintf(buf, n, "%s=%s", explain_loc_name(r, loc), explain_value(r, v, val, sizeof val));
 }
 
-/* A map iteration has thousands of accesses: its figure shows those of the
- * chain and the mechanisms, and the messages for their lines. */
-static bool shown(const explain_result *r, int i) {
-  if (r->t) return true;
-  const explain_exec *x = &r->x;
-  for (unsigned k = 0; k < x->ncyc; k++)
-    if (x->cyc[k] == i) return true;
-  for (unsigned k = 0; k < x->nmech; k++)
-    if (x->mech[k].older == i || x->mech[k].younger == i || x->mech[k].other == i) return true;
-  return false;
+/* What the figure shows.  A litmus iteration: everything.  A map
+ * iteration has thousands of accesses: those of the chain and the
+ * mechanisms, and the messages for their lines sent from the first of them
+ * on (before it: the warm-up's). */
+#define VIEW_MAX (EXPLAIN_MAX_CYCLE + 3 * EXPLAIN_MAX_MECHS)
+typedef struct view {
+  bool all;
+  int acc[VIEW_MAX];       /* the accesses shown */
+  uint64_t line[VIEW_MAX]; /* and their lines */
+  unsigned n;
+  uint64_t from;           /* the first of them issued */
+} view;
+
+static void view_add(view *v, const explain_exec *x, int i) {
+  if (i < 0) return;
+  for (unsigned k = 0; k < v->n; k++)
+    if (v->acc[k] == i) return;
+  v->acc[v->n] = i;
+  v->line[v->n++] = x->acc[i].addr & ~(uint64_t)63;
+  if (x->acc[i].issue < v->from) v->from = x->acc[i].issue;
 }
 
-/* A message for a shown access's line, sent after the first of them
- * issued (before it: the warm-up's). */
-static bool msg_shown(const explain_result *r, const trace_ev *e) {
-  if (r->t) return true;
-  bool line = false;
-  uint64_t first = UINT64_MAX;
-  for (unsigned i = 0; i < r->x.nacc; i++) {
-    const explain_access *a = &r->x.acc[i];
-    if (!shown(r, (int)i)) continue;
-    if (a->issue < first) first = a->issue;
-    line |= (a->addr & ~(uint64_t)63) == (e->addr & ~(uint64_t)63);
+static void view_of(const explain_result *r, view *v) {
+  const explain_exec *x = &r->x;
+  *v = (view){.all = r->t != NULL, .from = UINT64_MAX};
+  for (unsigned k = 0; k < x->ncyc; k++) view_add(v, x, x->cyc[k]);
+  for (unsigned k = 0; k < x->nmech; k++) {
+    view_add(v, x, x->mech[k].older);
+    view_add(v, x, x->mech[k].younger);
+    view_add(v, x, x->mech[k].other);
   }
-  return line && e->cycle >= first;
+}
+
+static bool shown(const view *v, int i) {
+  for (unsigned k = 0; k < v->n && !v->all; k++)
+    if (v->acc[k] == i) return true;
+  return v->all;
+}
+
+static bool msg_shown(const view *v, const trace_ev *e) {
+  for (unsigned k = 0; k < v->n && !v->all; k++)
+    if (v->line[k] == (e->addr & ~(uint64_t)63)) return e->cycle >= v->from;
+  return v->all;
 }
 
 int explain_timeline(const explain_result *r, const char *out, sim_err *err) {
@@ -58,13 +76,15 @@ int explain_timeline(const explain_result *r, const char *out, sim_err *err) {
   snprintf(title, sizeof title, "%s under %s, iteration %llu: %s", r->name, r->model,
            (unsigned long long)r->iteration, r->outcome);
   t.title = title;
+  view v;
+  view_of(r, &v);
   if (!t.bars || !t.points || !t.arrows) {
     free(t.bars), free(t.points), free(t.arrows);
     return sim_errf(err, SIM_ENOMEM, "out of memory");
   }
   for (unsigned i = 0; i < x->nacc; i++) {
     const explain_access *a = &x->acc[i];
-    if (!shown(r, (int)i)) continue;
+    if (!shown(&v, (int)i)) continue;
     if (a->kind == EXPLAIN_WRITE) {
       plot_tl_bar *b = &t.bars[t.nbars++];
       *b = (plot_tl_bar){.lane = a->thread, .from = (double)a->issue,
@@ -87,7 +107,7 @@ int explain_timeline(const explain_result *r, const char *out, sim_err *err) {
   }
   for (size_t i = 0; i < r->trace.n; i++) {
     const trace_ev *e = &r->trace.ev[i];
-    if (e->kind == TRACE_MSG && !msg_shown(r, e)) continue;
+    if (e->kind == TRACE_MSG && !msg_shown(&v, e)) continue;
     if (e->kind == TRACE_MSG) {
       plot_tl_arrow *w = &t.arrows[t.narrows++];
       unsigned src = e->core < n ? e->core : n, dst = e->dst < n ? e->dst : n;
