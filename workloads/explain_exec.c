@@ -430,29 +430,25 @@ static void torn(explain_exec *x, const xindex *ix) {
       m->loc = a->loc;
       m->addr = a->addr, m->size = (unsigned)(z->addr + z->size - a->addr);
       m->seen = seen;
-      /* SC: the whole newer store, its every piece (those this load read). */
-      m->sc_value = 0;
+      /* The newer store, whole (mixed: some piece read a store, so newest
+       * is one): SC needed its value, what its pieces wrote within this
+       * load; and when its pieces became visible. */
       int w0 = whole_of(x, ix, newest);
-      for (int j = ix->pos[w0]; w0 >= 0 && j < ix->tstart[x->acc[w0].thread + 1]; j++) {
+      uint64_t wlo = UINT64_MAX, whi = 0;
+      m->sc_value = 0;
+      for (int j = ix->pos[w0]; j < ix->tstart[x->acc[w0].thread + 1]; j++) {
         const explain_access *p = &x->acc[ix->tlist[j]];
         if (j > ix->pos[w0] && TRACE_TAG_PART(p->tag) <= 1) break;
         if (p->addr >= a->addr && p->addr < a->addr + m->size && p->addr - a->addr < 8)
           m->sc_value |= p->wrote << (8 * (p->addr - a->addr));
+        if (p->visible < wlo) wlo = p->visible;
+        if (p->visible > whi) whi = p->visible;
       }
       /* The window: between the load's pieces when the store fell there,
        * else between the store's pieces (the load fell between them). */
       uint64_t v = x->acc[newest].visible;
-      if (v > lo && v <= hi) {
-        m->from_cycle = lo, m->to_cycle = hi;
-      } else {
-        m->from_cycle = m->to_cycle = v;
-        for (int j = ix->pos[w0]; j < ix->tstart[x->acc[w0].thread + 1]; j++) {
-          const explain_access *p = &x->acc[ix->tlist[j]];
-          if (j > ix->pos[w0] && TRACE_TAG_PART(p->tag) <= 1) break;
-          if (p->visible < m->from_cycle) m->from_cycle = p->visible;
-          if (p->visible > m->to_cycle) m->to_cycle = p->visible;
-        }
-      }
+      m->from_cycle = v > lo && v <= hi ? lo : wlo;
+      m->to_cycle = v > lo && v <= hi ? hi : whi;
     }
 }
 
