@@ -540,11 +540,18 @@ void explain_exec_free(explain_exec *x) {
   memset(x, 0, sizeof *x);
 }
 
-void explain_cause_metrics(sim_metrics *m, const uint64_t *cause, uint64_t caused) {
+void explain_causes_add(explain_causes *c, const explain_exec *x) {
+  bool seen[EXPLAIN_NMECHS] = {false};
+  for (unsigned i = 0; i < x->nmech; i++) seen[x->mech[i].kind] = true;
+  for (unsigned k = 0; k < EXPLAIN_NMECHS; k++) c->cause[k] += seen[k];
+  c->explained += x->nmech > 0;
+}
+
+void explain_cause_metrics(sim_metrics *m, const explain_causes *c) {
   char key[64];
   for (unsigned i = 0; i < EXPLAIN_NMECHS; i++) {
     snprintf(key, sizeof key, "cause.%s", explain_mech_name[i]);
-    metrics_set(m, key, (double)cause[i]);
+    metrics_set(m, key, (double)c->cause[i]);
   }
-  metrics_set(m, "cause.explained", (double)caused);
+  metrics_set(m, "cause.explained", (double)c->explained);
 }

@@ -152,8 +152,15 @@ void explain_exec_free(explain_exec *x);
  * read decided the outcome) is not why. */
 void explain_exec_prefer(explain_exec *x, bool atomicity);
 
-/* run.causes: cause.KIND, iterations whose chain had each mechanism
- * (cause[kind]), and cause.explained, those with any. */
-void explain_cause_metrics(sim_metrics *m, const uint64_t *cause, uint64_t caused);
+/* run.causes: of a run's anomalous iterations, those whose account had
+ * each mechanism (cause[kind]), and those with any (explained). */
+typedef struct explain_causes {
+  uint64_t cause[EXPLAIN_NMECHS], explained;
+} explain_causes;
+
+/* Count x's mechanisms into c, each kind once. */
+void explain_causes_add(explain_causes *c, const explain_exec *x);
+/* The metrics cause.KIND and cause.explained. */
+void explain_cause_metrics(sim_metrics *m, const explain_causes *c);
 
 #endif

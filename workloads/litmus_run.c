@@ -22,9 +22,6 @@ static void thread_entry(void *arg, unsigned tid) {
   litmus_thread_run(x->t, tid, sim_machine_port(x->m, tid), x->loc, x->regs[tid]);
 }
 
-_Static_assert(EXPLAIN_NMECHS <= sizeof ((litmus_result *)0)->cause / sizeof (uint64_t),
-               "litmus_result.cause holds every mechanism");
-
 /* run.causes: the iteration just run, traced, is attributed to the
  * mechanisms of its non-SC outcome (litmus_explain.h), each kind once. */
 static int attribute(const litmus_test *t, const cpu_trace *trace, const uint64_t *loc_addr,
@@ -33,10 +30,7 @@ static int attribute(const litmus_test *t, const cpu_trace *trace, const uint64_
   explain_exec x;
   int rc = litmus_explain(t, trace, loc_addr, &x, err);
   if (rc) return rc;
-  bool seen[EXPLAIN_NMECHS] = {false};
-  for (unsigned i = 0; i < x.nmech; i++) seen[x.mech[i].kind] = true;
-  for (unsigned k = 0; k < EXPLAIN_NMECHS; k++) r->cause[k] += seen[k];
-  r->caused += x.nmech > 0;
+  explain_causes_add(&r->causes, &x);
   explain_exec_free(&x);
   return 0;
 }
@@ -92,7 +86,7 @@ static int run(const litmus_test *t, const cfg *c, uint64_t first, uint64_t coun
   /* Host timings stay out of metrics: those must repeat bit for bit. */
   metrics_set(&r->metrics, "sim.cycles_per_iteration",
               r->iterations ? (double)r->sim_cycles / (double)r->iterations : 0);
-  if (causes_sc) explain_cause_metrics(&r->metrics, r->cause, r->caused);
+  if (causes_sc) explain_cause_metrics(&r->metrics, &r->causes);
   sim_machine_free(x.m);
   return rc;
 }

@@ -15,6 +15,7 @@
 #include "../sim/hist.h"
 #include "../cpu/trace.h"
 #include "../sim/metrics.h"
+#include "explain_exec.h"
 #include "litmus.h"
 
 typedef struct litmus_result {
@@ -24,16 +25,14 @@ typedef struct litmus_result {
   uint64_t sim_cycles, mem_uops;
   double wall_s;       /* host seconds spent simulating */
   sim_metrics metrics;
-  /* run.causes (litmus_run_causes): non-SC iterations whose chain has each
-   * mechanism (litmus_explain.h's order), and those with any. */
-  uint64_t cause[8], caused;
+  explain_causes causes; /* run.causes (litmus_run_causes): non-SC iterations */
 } litmus_result;
 
 /* Run iterations first .. first+count-1 of t under config c. */
 int litmus_run_sim(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
                    litmus_result *r, sim_err *err);
 /* litmus_run_sim with every iteration traced and each non-SC one (outcome
- * not in sc) attributed to its mechanisms: r->cause, and the metrics
+ * not in sc) attributed to its mechanisms: r->causes, and the metrics
  * cause.KIND and cause.explained. */
 int litmus_run_causes(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
                       const sim_hist *sc, litmus_result *r, sim_err *err);

@@ -25,6 +25,7 @@
 #include "../sim/config.h"
 #include "../sim/hist.h"
 #include "../sim/metrics.h"
+#include "explain_exec.h"
 #include "scenario.h"
 
 typedef struct wl_result {
@@ -35,9 +36,7 @@ typedef struct wl_result {
   uint64_t sim_cycles; /* 0 natively */
   double wall_s;
   sim_metrics metrics;
-  /* run.causes (wl_run_causes): anomalous iterations whose chain has each
-   * mechanism (explain_exec.h's order), and those with any. */
-  uint64_t cause[8], caused;
+  explain_causes causes; /* run.causes (wl_run_causes): anomalous iterations */
 } wl_result;
 
 /* The scenario and its parameters from c; errors name the key. */
@@ -46,7 +45,7 @@ int wl_params_from_cfg(const cfg *c, const wl_scenario **s, wl_params *prm, sim_
 /* Iterations first .. first+count-1 in the simulator. */
 int wl_run_sim(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_err *err);
 /* wl_run_sim with every iteration traced and each anomalous one (the
- * oracle gives a kind) attributed to its mechanisms: r->cause and the
+ * oracle gives a kind) attributed to its mechanisms: r->causes and the
  * metrics cause.KIND and cause.explained. */
 int wl_run_causes(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_err *err);
 /* Iteration k alone, traced into trace (with the protocol messages;

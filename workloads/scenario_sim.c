@@ -117,9 +117,6 @@ typedef struct wl_mode {
   cpu_trace *trace; /* explain: the caller's, kept after the run */
 } wl_mode;
 
-_Static_assert(EXPLAIN_NMECHS <= sizeof ((wl_result *)0)->cause / sizeof (uint64_t),
-               "wl_result.cause holds every mechanism");
-
 /* The iteration just run, traced: its mechanisms counted (causes) or kept
  * and named (explain). */
 static int attribute(sim_ctx *k, const wl_mode *mode, wl_locs *locs, cpu_trace *trace,
@@ -140,10 +137,7 @@ static int attribute(sim_ctx *k, const wl_mode *mode, wl_locs *locs, cpu_trace *
   explain_exec x;
   int rc = wl_explain_trace(locs, trace, forbidden, &x, err);
   if (rc) return rc;
-  bool seen[EXPLAIN_NMECHS] = {false};
-  for (unsigned i = 0; i < x.nmech; i++) seen[x.mech[i].kind] = true;
-  for (unsigned i = 0; i < EXPLAIN_NMECHS; i++) r->cause[i] += seen[i];
-  r->caused += x.nmech > 0;
+  explain_causes_add(&r->causes, &x);
   explain_exec_free(&x);
   return 0;
 }
@@ -207,7 +201,7 @@ static int run(const cfg *c, uint64_t first, uint64_t count, const wl_mode *mode
   metrics_set(&r->metrics, "map.ops_per_iteration", (double)r->map_ops / it);
   metrics_set(&r->metrics, "map.cycles_per_op",
               (double)r->sim_cycles * r->prm.threads / ops);
-  if (mode && mode->causes) explain_cause_metrics(&r->metrics, r->cause, r->caused);
+  if (mode && mode->causes) explain_cause_metrics(&r->metrics, &r->causes);
   wl_locs_free(locs);
   cpu_trace_free(&own);
   sim_machine_free(k.m);

@@ -176,8 +176,8 @@ static void t_causes_cover_every_anomaly(void) {
       uint64_t anomalous = 0, sum = 0;
       for (size_t k = 0; k < hist_len(r.hist); k++)
         if (hist_find(sc, hist_key(r.hist, k)) < 0) anomalous += hist_count(r.hist, k);
-      for (size_t k = 0; k < EXPLAIN_NMECHS; k++) sum += r.cause[k];
-      CHECK_EQ_U64(r.caused, anomalous);
+      for (size_t k = 0; k < EXPLAIN_NMECHS; k++) sum += r.causes.cause[k];
+      CHECK_EQ_U64(r.causes.explained, anomalous);
       CHECK(sum >= anomalous);
       if (strcmp(models[m], "sc") == 0) CHECK_EQ_U64(anomalous, 0);
       if (strcmp(models[m], "weak") == 0) CHECK(anomalous > 0);
@@ -311,8 +311,8 @@ static void t_map_causes_cover_every_anomaly(void) {
       wl_result r;
       if (wl_run_causes(c, 0, 500, &r, &err)) CHECK__FAIL("%s", err.msg);
       uint64_t sum = 0;
-      for (size_t k = 0; k < EXPLAIN_NMECHS; k++) sum += r.cause[k];
-      CHECK_EQ_U64(r.caused, r.anomalies);
+      for (size_t k = 0; k < EXPLAIN_NMECHS; k++) sum += r.causes.cause[k];
+      CHECK_EQ_U64(r.causes.explained, r.anomalies);
       CHECK(sum >= r.anomalies);
       CHECK_EQ_I64(metrics_get(&r.metrics, "cause.explained", -1), (double)r.anomalies);
       if (strcmp(models[m], "tso") == 0) CHECK(r.anomalies > 0);
