@@ -7,11 +7,6 @@
 #include "../workloads/litmus_run.h"
 #include "../workloads/litmus_sc.h"
 
-/* The outcome of a one-iteration result: its only histogram entry. */
-static const int64_t *only_outcome(const litmus_result *lr) {
-  return hist_len(lr->hist) == 1 ? hist_key(lr->hist, 0) : NULL;
-}
-
 /* The first iteration of c's run whose outcome is not in sc. */
 static int find_non_sc(const litmus_test *t, const cfg *c, const sim_hist *sc, explain_result *r,
                        sim_err *err) {
@@ -35,7 +30,7 @@ static int replay(const litmus_test *t, const cfg *c, explain_result *r, const i
                   litmus_result *lr, sim_err *err) {
   int rc = litmus_run_traced(t, c, r->iteration, &r->trace, r->loc_addr, lr, err);
   if (rc) return rc;
-  const int64_t *v = only_outcome(lr);
+  const int64_t *v = hist_only(lr->hist);
   if (!v || (want && memcmp(v, want, litmus_nobs(t) * sizeof *v) != 0))
     return sim_errf(err, SIM_EVIOLATION, "%s: iteration %" PRIu64 " traced gave another outcome "
                     "than untraced (trace.h TR2)", litmus_path(t), r->iteration);
@@ -76,9 +71,9 @@ int explain_run(const cfg *c, bool asked, uint64_t iteration, explain_result *r,
   /* The untraced outcome of that iteration, then the traced replay. */
   litmus_result plain = {0}, traced = {0};
   rc = litmus_run_sim(r->t, c, r->iteration, 1, &plain, err);
-  if (!rc) rc = replay(r->t, c, r, only_outcome(&plain), &traced, err);
+  if (!rc) rc = replay(r->t, c, r, hist_only(plain.hist), &traced, err);
   if (!rc) {
-    const int64_t *v = only_outcome(&traced);
+    const int64_t *v = hist_only(traced.hist);
     litmus_outcome_format(r->t, v, r->outcome, sizeof r->outcome);
     r->cond = litmus_cond_eval(r->t, v);
     r->sc = r->sc_known && hist_find(sc, v) >= 0;
@@ -94,7 +89,7 @@ int explain_run(const cfg *c, bool asked, uint64_t iteration, explain_result *r,
   if ((rc = litmus_explain_fixed(r->t, &r->x, &fixed, err))) goto out;
   litmus_result fr = {0};
   if (!(rc = litmus_run_sim(fixed, c, r->iteration, 1, &fr, err))) {
-    const int64_t *v = only_outcome(&fr);
+    const int64_t *v = hist_only(fr.hist);
     r->fix_tried = v != NULL;
     if (v) {
       litmus_outcome_format(fixed, v, r->fixed_outcome, sizeof r->fixed_outcome);

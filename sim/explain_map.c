@@ -5,11 +5,6 @@
 #include "../workloads/scenario_run.h"
 #include "explain.h"
 
-/* The outcome of a one-iteration result: its only histogram entry. */
-static const int64_t *only_outcome(const wl_result *wr) {
-  return hist_len(wr->hist) == 1 ? hist_key(wr->hist, 0) : NULL;
-}
-
 /* The first iteration of c's run whose outcome has an anomaly kind. */
 static int find_anomaly(const cfg *c, explain_result *r, sim_err *err) {
   wl_result wr;
@@ -47,7 +42,7 @@ static int try_fix(const cfg *c, explain_result *r, sim_err *err) {
   wl_result fr = {0};
   int rc = cfg_set(fc, "workload.variant", hmap_variant_name[v], err);
   if (!rc) rc = wl_run_sim(fc, r->iteration, 1, &fr, err);
-  const int64_t *o = rc ? NULL : only_outcome(&fr);
+  const int64_t *o = rc ? NULL : hist_only(fr.hist);
   if (o) {
     bool forbidden;
     r->fix_tried = true;
@@ -77,7 +72,8 @@ int explain__map(const cfg *c, explain_result *r, sim_err *err) {
   wl_result plain = {0}, traced = {0};
   rc = wl_run_sim(c, r->iteration, 1, &plain, err);
   if (!rc) rc = wl_run_explain(c, r->iteration, &r->trace, &r->w, &traced, err);
-  const int64_t *want = rc ? NULL : only_outcome(&plain), *got = rc ? NULL : only_outcome(&traced);
+  const int64_t *want = rc ? NULL : hist_only(plain.hist);
+  const int64_t *got = rc ? NULL : hist_only(traced.hist);
   if (!rc && (!want || !got || memcmp(want, got, r->s->nobs * sizeof *got) != 0))
     rc = sim_errf(err, SIM_EVIOLATION, "%s: iteration %" PRIu64 " traced gave another outcome "
                   "than untraced (trace.h TR2)", r->s->name, r->iteration);

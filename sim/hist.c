@@ -105,6 +105,8 @@ const int64_t *hist_key(const sim_hist *h, size_t i) { return h->keys + i * h->w
 uint64_t hist_count(const sim_hist *h, size_t i) { return h->ents[i].count; }
 uint64_t hist_first(const sim_hist *h, size_t i) { return h->ents[i].first; }
 
+const int64_t *hist_only(const sim_hist *h) { return hist_len(h) == 1 ? hist_key(h, 0) : NULL; }
+
 /* Sorting permutes keys and entries together through an index array. */
 static int cmp_idx(const void *a, const void *b, void *ctx) {
   const sim_hist *h = ctx;

@@ -30,6 +30,8 @@ unsigned hist_width(const sim_hist *h);
 const int64_t *hist_key(const sim_hist *h, size_t i);
 uint64_t hist_count(const sim_hist *h, size_t i);
 uint64_t hist_first(const sim_hist *h, size_t i);
+/* The key of a histogram of one entry (a one-iteration run), else NULL. */
+const int64_t *hist_only(const sim_hist *h);
 void hist_sort(sim_hist *h); /* entries in lexicographic key order */
 
 #endif
