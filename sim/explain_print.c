@@ -1,15 +1,15 @@
-/* sim/explain_print.c -- mmsim explain's account, in words and as JSON.
+/* sim/explain_print.c -- mmsim explain's account in words, and the names
+ * the words and the JSON (explain_json.c) share.
  *
- * An instruction is named as the user wrote it: the test's text
- * (litmus_source, what was parsed) from its line and column, up to the end of that thread's column (X86's
- * '|') or of the statement (';'), with the line number.
+ * A litmus instruction is named as the user wrote it: the test's text
+ * (litmus_source, what was parsed) from its line and column, up to the end
+ * of that thread's column (X86's '|') or of the statement (';'), with the
+ * line number.  A map access is named by its thread's role, its operation
+ * and the field it touched (scenario_explain.h).
  */
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-#include <cJSON.h>
 
 #include "explain.h"
 
