@@ -299,6 +299,7 @@ typedef struct litmus_lex {
   /* Inside a C thread: C comments, && and ||, and "(*" is not a comment
    * (READ_ONCE(*x) would be one).  Elsewhere herd's nested (* *) comments. */
   bool c_code;
+  bool c_comments; /* C comments outside C code too (a C-dialect file) */
 } litmus_lex;
 
 /* Comments seen by litmus__lex_skip_blank: text without the delimiters. */

@@ -9,6 +9,10 @@
  *   herd (false)  (* nested OCaml comments *); '|' is always one token (an
  *                 empty X86 cell is legal next to another bar); /\ \/ =>.
  *   C (true)      C comments; && and ||; "(*" is a parenthesis then a star.
+ * A C-dialect file may also put C comments between its sections (after the
+ * init block, between threads, after the condition), as herd7 accepts:
+ * c_comments turns them on in herd mode too.  A slash followed by a star
+ * or a slash starts nothing else there (slash-backslash is the conjunction).
  * Positions are 1-based; a column counts bytes (a tab is one column).
  */
 #include <ctype.h>
@@ -21,6 +25,7 @@ void litmus__lex_init(litmus_lex *lx, const char *src) {
   lx->src = lx->p = src;
   lx->line = lx->col = 1;
   lx->c_code = false;
+  lx->c_comments = false;
 }
 
 static void adv(litmus_lex *lx, size_t n) {
@@ -67,7 +72,7 @@ int litmus__lex_skip_blank(litmus_lex *lx, litmus_comment_fn fn, void *ctx) {
         if (rc) return rc;
       }
       adv(lx, n);
-    } else if (lx->c_code && p[0] == '/' && p[1] == '*') {
+    } else if ((lx->c_code || lx->c_comments) && p[0] == '/' && p[1] == '*') {
       const char *e = strstr(p + 2, "*/");
       if (!e) return 0;
       if (fn) {
@@ -75,7 +80,7 @@ int litmus__lex_skip_blank(litmus_lex *lx, litmus_comment_fn fn, void *ctx) {
         if (rc) return rc;
       }
       adv(lx, (size_t)(e + 2 - p));
-    } else if (lx->c_code && p[0] == '/' && p[1] == '/') {
+    } else if ((lx->c_code || lx->c_comments) && p[0] == '/' && p[1] == '/') {
       while (*lx->p && *lx->p != '\n') adv(lx, 1);
     } else {
       return 0;
@@ -128,7 +133,8 @@ void litmus__lex_next(litmus_lex *lx, litmus_tok *tok) {
     } else {
       tok->kind = LT_UNTERM;
     }
-  } else if ((p[0] == '(' && p[1] == '*' && !lx->c_code) || (p[0] == '/' && p[1] == '*' && lx->c_code)) {
+  } else if ((p[0] == '(' && p[1] == '*' && !lx->c_code) ||
+             (p[0] == '/' && p[1] == '*' && (lx->c_code || lx->c_comments))) {
     tok->kind = LT_UNTERM; /* skip_blank stopped here: the comment never ends */
     n = 2;
   } else {

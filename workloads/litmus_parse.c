@@ -267,6 +267,7 @@ static int parse_header(litmus_ps *ps) {
     ps->t->dialect = LITMUS_DIALECT_X86;
   } else if (litmus__tok_is(&arch, "C")) {
     ps->t->dialect = LITMUS_DIALECT_C;
+    ps->lx.c_comments = true;
   } else {
     return litmus__err_tok(ps, &arch, SIM_EUNSUP,
                            "architecture '%.*s' is not supported (only X86 and C)", (int)arch.len, arch.s);

@@ -198,6 +198,20 @@ static void t_c_statements(void) {
   litmus_free(t);
 }
 
+/* herd7 takes C comments anywhere in a C-dialect file, and the LKMM
+ * catalogue has them between the init block and P0, between threads and
+ * after the condition; X86 files keep only herd's. */
+static void t_c_comments_between(void) {
+  litmus_test *t = parse_ok("C cmt\n{ x=1; // init\n }\n/* before P0 */\n"
+                            "P0(int *x) { WRITE_ONCE(*x, 2); } // after P0\n"
+                            "// between\nP1(int *x) { int r0; r0 = READ_ONCE(*x); }\n"
+                            "/* before the condition */ exists (1:r0=2 /\\ x=2) // after\n");
+  CHECK_EQ_U64(litmus_nthreads(t), 2);
+  CHECK_EQ_STR(litmus_cond_str(t), "exists (1:r0=2 /\\ x=2)");
+  litmus_free(t);
+  parse_fails("X86 t\n{}\n// no\n P0 ;\n MOV [x],$1 ;\nexists (x=1)\n", SIM_ESYNTAX, "t.litmus:3:1:");
+}
+
 static void t_result_forms(void) {
   litmus_test *t = parse_ok("X86 R\n(* Result: sc=Never weak=Sometimes *)\n{}\n P0 ;\n MOV [x],$1 ;\nexists (x=1)\n");
   CHECK_EQ_I64(litmus_expected(t, "sc"), LITMUS_EXPECT_NEVER);
@@ -495,6 +509,7 @@ static const check_case cases[] = {
     {"c_lkmm", t_c_lkmm},
     {"c_init_forms", t_c_init_forms},
     {"c_statements", t_c_statements},
+    {"c_comments_between", t_c_comments_between},
     {"result_forms", t_result_forms},
     {"result_errors", t_result_errors},
     {"cond_forms", t_cond_forms},
