@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "spinlock.h"
+
 const char *const hmap_variant_name[HMAP_NVARIANTS] = {
 #define X(id, name, doc) name,
     HMAP_VARIANTS(X)
@@ -76,18 +78,11 @@ static void count_add(const hmap *m, mem_port *p, int64_t d) {
 /* --- Lock (locked variant) ------------------------------------------------ */
 
 static void lock(const hmap *m, mem_port *p) {
-  if (m->v != HMAP_LOCKED) return;
-  for (;;) {
-    uint64_t e = 0;
-    if (mem_cas(p, &m->h->lock, &e, 1, 8)) return;
-    while (ld(p, &m->h->lock, 8)) mem_work(p, 1); /* test-and-test-and-set */
-  }
+  if (m->v == HMAP_LOCKED) mem_spin_lock(p, &m->h->lock, 8);
 }
 
 static void unlock(const hmap *m, mem_port *p) {
-  if (m->v != HMAP_LOCKED) return;
-  mem_fence(p, MF_STORE); /* critical-section stores before the release */
-  mem_store(p, &m->h->lock, 0, 8, MO_RELEASE);
+  if (m->v == HMAP_LOCKED) mem_spin_unlock(p, &m->h->lock, 8);
 }
 
 /* --- Hashing and placement ------------------------------------------------ */

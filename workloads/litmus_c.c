@@ -44,7 +44,11 @@
 
 #include "litmus_int.h"
 
-typedef enum { CK_LOAD, CK_STORE, CK_RMW, CK_CAS, CK_FENCE, CK_NOP } call_kind;
+typedef enum {
+  CK_LOAD, CK_STORE, CK_RMW, CK_CAS, CK_FENCE, CK_NOP,
+  CK_LOCK, CK_UNLOCK, CK_TRYLOCK, CK_UNLESS, CK_STORE_MB,
+  CK_RCU_LOCK, CK_RCU_UNLOCK, CK_GP,
+} call_kind;
 
 typedef enum {
   A_NONE,      /* f() */
@@ -58,57 +62,96 @@ typedef enum {
 
 typedef enum { R_NONE, R_OLD, R_NEW } call_ret;
 
+/* What the value of a returning RMW becomes (the kernel's _and_test and
+ * add_negative forms). */
+typedef enum { T_NONE, T_ZERO, T_NEG } call_test;
+
 typedef struct call_def {
   const char *name;
   uint8_t kind, sub, args, ret;
-  uint8_t one; /* the operand is an implicit 1 (inc, dec) */
+  uint8_t one;  /* the operand is an implicit 1 (inc, dec) */
+  uint8_t bnot; /* the operand is complemented (andnot) */
+  uint8_t test; /* call_test */
 } call_def;
 
 static const call_def calls[] = {
-    {"READ_ONCE", CK_LOAD, MO_RELAXED, A_DEREF, R_OLD, 0},
-    {"WRITE_ONCE", CK_STORE, MO_RELAXED, A_DEREF_VAL, R_NONE, 0},
-    {"smp_load_acquire", CK_LOAD, MO_ACQUIRE, A_PTR, R_OLD, 0},
-    {"smp_store_release", CK_STORE, MO_RELEASE, A_PTR_VAL, R_NONE, 0},
-    {"atomic_read", CK_LOAD, MO_RELAXED, A_PTR, R_OLD, 0},
-    {"atomic_read_acquire", CK_LOAD, MO_ACQUIRE, A_PTR, R_OLD, 0},
-    {"atomic_set", CK_STORE, MO_RELAXED, A_PTR_VAL, R_NONE, 0},
-    {"atomic_set_release", CK_STORE, MO_RELEASE, A_PTR_VAL, R_NONE, 0},
-    {"smp_mb", CK_FENCE, MF_FULL, A_NONE, R_NONE, 0},
-    {"smp_wmb", CK_FENCE, MF_STORE, A_NONE, R_NONE, 0},
-    {"smp_rmb", CK_FENCE, MF_LOAD, A_NONE, R_NONE, 0},
-    {"smp_mb__before_atomic", CK_FENCE, MF_FULL, A_NONE, R_NONE, 0},
-    {"smp_mb__after_atomic", CK_FENCE, MF_FULL, A_NONE, R_NONE, 0},
-    {"barrier", CK_NOP, 0, A_NONE, R_NONE, 0},
-    {"xchg", CK_RMW, RMW_XCHG, A_PTR_VAL, R_OLD, 0},
-    {"atomic_xchg", CK_RMW, RMW_XCHG, A_PTR_VAL, R_OLD, 0},
-    {"cmpxchg", CK_CAS, 0, A_PTR_2VAL, R_OLD, 0},
-    {"atomic_cmpxchg", CK_CAS, 0, A_PTR_2VAL, R_OLD, 0},
-    {"atomic_inc", CK_RMW, RMW_ADD, A_PTR, R_NONE, 1},
-    {"atomic_dec", CK_RMW, RMW_SUB, A_PTR, R_NONE, 1},
-    {"atomic_add", CK_RMW, RMW_ADD, A_VAL_PTR, R_NONE, 0},
-    {"atomic_sub", CK_RMW, RMW_SUB, A_VAL_PTR, R_NONE, 0},
-    {"atomic_and", CK_RMW, RMW_AND, A_VAL_PTR, R_NONE, 0},
-    {"atomic_or", CK_RMW, RMW_OR, A_VAL_PTR, R_NONE, 0},
-    {"atomic_xor", CK_RMW, RMW_XOR, A_VAL_PTR, R_NONE, 0},
-    {"atomic_inc_return", CK_RMW, RMW_ADD, A_PTR, R_NEW, 1},
-    {"atomic_dec_return", CK_RMW, RMW_SUB, A_PTR, R_NEW, 1},
-    {"atomic_add_return", CK_RMW, RMW_ADD, A_VAL_PTR, R_NEW, 0},
-    {"atomic_sub_return", CK_RMW, RMW_SUB, A_VAL_PTR, R_NEW, 0},
-    {"atomic_fetch_inc", CK_RMW, RMW_ADD, A_PTR, R_OLD, 1},
-    {"atomic_fetch_dec", CK_RMW, RMW_SUB, A_PTR, R_OLD, 1},
-    {"atomic_fetch_add", CK_RMW, RMW_ADD, A_VAL_PTR, R_OLD, 0},
-    {"atomic_fetch_sub", CK_RMW, RMW_SUB, A_VAL_PTR, R_OLD, 0},
-    {"atomic_fetch_and", CK_RMW, RMW_AND, A_VAL_PTR, R_OLD, 0},
-    {"atomic_fetch_or", CK_RMW, RMW_OR, A_VAL_PTR, R_OLD, 0},
-    {"atomic_fetch_xor", CK_RMW, RMW_XOR, A_VAL_PTR, R_OLD, 0},
+    {"READ_ONCE", CK_LOAD, MO_RELAXED, A_DEREF, R_OLD, 0, 0, T_NONE},
+    {"WRITE_ONCE", CK_STORE, MO_RELAXED, A_DEREF_VAL, R_NONE, 0, 0, T_NONE},
+    {"smp_load_acquire", CK_LOAD, MO_ACQUIRE, A_PTR, R_OLD, 0, 0, T_NONE},
+    {"smp_store_release", CK_STORE, MO_RELEASE, A_PTR_VAL, R_NONE, 0, 0, T_NONE},
+    {"atomic_read", CK_LOAD, MO_RELAXED, A_PTR, R_OLD, 0, 0, T_NONE},
+    {"atomic_read_acquire", CK_LOAD, MO_ACQUIRE, A_PTR, R_OLD, 0, 0, T_NONE},
+    {"atomic_set", CK_STORE, MO_RELAXED, A_PTR_VAL, R_NONE, 0, 0, T_NONE},
+    {"atomic_set_release", CK_STORE, MO_RELEASE, A_PTR_VAL, R_NONE, 0, 0, T_NONE},
+    {"smp_mb", CK_FENCE, MF_FULL, A_NONE, R_NONE, 0, 0, T_NONE},
+    {"smp_wmb", CK_FENCE, MF_STORE, A_NONE, R_NONE, 0, 0, T_NONE},
+    {"smp_rmb", CK_FENCE, MF_LOAD, A_NONE, R_NONE, 0, 0, T_NONE},
+    {"smp_mb__before_atomic", CK_FENCE, MF_FULL, A_NONE, R_NONE, 0, 0, T_NONE},
+    {"smp_mb__after_atomic", CK_FENCE, MF_FULL, A_NONE, R_NONE, 0, 0, T_NONE},
+    {"barrier", CK_NOP, 0, A_NONE, R_NONE, 0, 0, T_NONE},
+    {"xchg", CK_RMW, RMW_XCHG, A_PTR_VAL, R_OLD, 0, 0, T_NONE},
+    {"atomic_xchg", CK_RMW, RMW_XCHG, A_PTR_VAL, R_OLD, 0, 0, T_NONE},
+    {"cmpxchg", CK_CAS, 0, A_PTR_2VAL, R_OLD, 0, 0, T_NONE},
+    {"atomic_cmpxchg", CK_CAS, 0, A_PTR_2VAL, R_OLD, 0, 0, T_NONE},
+    {"atomic_inc", CK_RMW, RMW_ADD, A_PTR, R_NONE, 1, 0, T_NONE},
+    {"atomic_dec", CK_RMW, RMW_SUB, A_PTR, R_NONE, 1, 0, T_NONE},
+    {"atomic_add", CK_RMW, RMW_ADD, A_VAL_PTR, R_NONE, 0, 0, T_NONE},
+    {"atomic_sub", CK_RMW, RMW_SUB, A_VAL_PTR, R_NONE, 0, 0, T_NONE},
+    {"atomic_and", CK_RMW, RMW_AND, A_VAL_PTR, R_NONE, 0, 0, T_NONE},
+    {"atomic_or", CK_RMW, RMW_OR, A_VAL_PTR, R_NONE, 0, 0, T_NONE},
+    {"atomic_xor", CK_RMW, RMW_XOR, A_VAL_PTR, R_NONE, 0, 0, T_NONE},
+    {"atomic_inc_return", CK_RMW, RMW_ADD, A_PTR, R_NEW, 1, 0, T_NONE},
+    {"atomic_dec_return", CK_RMW, RMW_SUB, A_PTR, R_NEW, 1, 0, T_NONE},
+    {"atomic_add_return", CK_RMW, RMW_ADD, A_VAL_PTR, R_NEW, 0, 0, T_NONE},
+    {"atomic_sub_return", CK_RMW, RMW_SUB, A_VAL_PTR, R_NEW, 0, 0, T_NONE},
+    {"atomic_fetch_inc", CK_RMW, RMW_ADD, A_PTR, R_OLD, 1, 0, T_NONE},
+    {"atomic_fetch_dec", CK_RMW, RMW_SUB, A_PTR, R_OLD, 1, 0, T_NONE},
+    {"atomic_fetch_add", CK_RMW, RMW_ADD, A_VAL_PTR, R_OLD, 0, 0, T_NONE},
+    {"atomic_fetch_sub", CK_RMW, RMW_SUB, A_VAL_PTR, R_OLD, 0, 0, T_NONE},
+    {"atomic_fetch_and", CK_RMW, RMW_AND, A_VAL_PTR, R_OLD, 0, 0, T_NONE},
+    {"atomic_fetch_or", CK_RMW, RMW_OR, A_VAL_PTR, R_OLD, 0, 0, T_NONE},
+    {"atomic_fetch_xor", CK_RMW, RMW_XOR, A_VAL_PTR, R_OLD, 0, 0, T_NONE},
+    {"atomic_andnot", CK_RMW, RMW_AND, A_VAL_PTR, R_NONE, 0, 1, T_NONE},
+    {"atomic_fetch_andnot", CK_RMW, RMW_AND, A_VAL_PTR, R_OLD, 0, 1, T_NONE},
+    {"atomic_sub_and_test", CK_RMW, RMW_SUB, A_VAL_PTR, R_NEW, 0, 0, T_ZERO},
+    {"atomic_dec_and_test", CK_RMW, RMW_SUB, A_PTR, R_NEW, 1, 0, T_ZERO},
+    {"atomic_inc_and_test", CK_RMW, RMW_ADD, A_PTR, R_NEW, 1, 0, T_ZERO},
+    {"atomic_add_negative", CK_RMW, RMW_ADD, A_VAL_PTR, R_NEW, 0, 0, T_NEG},
+    {"atomic_add_unless", CK_UNLESS, 0, A_PTR_2VAL, R_OLD, 0, 0, T_NONE},
+    {"atomic_inc_not_zero", CK_UNLESS, 0, A_PTR, R_OLD, 1, 0, T_NONE},
+    {"smp_store_mb", CK_STORE_MB, MO_RELAXED, A_DEREF_VAL, R_NONE, 0, 0, T_NONE},
+    {"spin_lock", CK_LOCK, 0, A_PTR, R_NONE, 0, 0, T_NONE},
+    {"spin_unlock", CK_UNLOCK, MO_RELEASE, A_PTR, R_NONE, 0, 0, T_NONE},
+    {"spin_trylock", CK_TRYLOCK, 0, A_PTR, R_OLD, 0, 0, T_NONE},
+    {"spin_is_locked", CK_LOAD, MO_RELAXED, A_PTR, R_OLD, 0, 0, T_NONE},
+    {"smp_mb__after_spinlock", CK_FENCE, MF_FULL, A_NONE, R_NONE, 0, 0, T_NONE},
+    {"smp_mb__after_unlock_lock", CK_FENCE, MF_FULL, A_NONE, R_NONE, 0, 0, T_NONE},
+    {"rcu_read_lock", CK_RCU_LOCK, 0, A_NONE, R_NONE, 0, 0, T_NONE},
+    {"rcu_read_unlock", CK_RCU_UNLOCK, 0, A_NONE, R_NONE, 0, 0, T_NONE},
+    {"synchronize_rcu", CK_GP, 0, A_NONE, R_NONE, 0, 0, T_NONE},
+    {"synchronize_rcu_expedited", CK_GP, 0, A_NONE, R_NONE, 0, 0, T_NONE},
 };
 
-/* The call a name denotes, and (order != NULL) the order its suffix gives. */
+/* The call a name denotes, and (order != NULL) the order its suffix gives.
+ * atomic64_ and atomic_long_ name the atomic_ operations (the location's
+ * size is the difference). */
 static const call_def *find_call_ord(const litmus_tok *tok, mem_order *order) {
   static const char *const suffix[] = {"_relaxed", "_acquire", "_release"};
   static const mem_order suffix_order[] = {MO_RELAXED, MO_ACQUIRE, MO_RELEASE};
+  static const char *const wide[] = {"atomic64_", "atomic_long_"};
   if (order) *order = MO_SEQ_CST;
   if (tok->kind != LT_IDENT) return NULL;
+  for (size_t w = 0; w < 2; w++) {
+    size_t wl = strlen(wide[w]);
+    char buf[LITMUS_NAME_MAX + 8];
+    if (tok->len <= wl || tok->len - wl + 7 >= sizeof buf || memcmp(tok->s, wide[w], wl) != 0) continue;
+    memcpy(buf, "atomic_", 7);
+    memcpy(buf + 7, tok->s + wl, tok->len - wl);
+    litmus_tok narrow = *tok;
+    narrow.s = buf;
+    narrow.len = (unsigned)(tok->len - wl + 7);
+    return find_call_ord(&narrow, order);
+  }
   for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++)
     if (litmus__tok_is(tok, calls[i].name)) return &calls[i];
   for (size_t s = 0; s < 3; s++) {
@@ -331,6 +374,96 @@ static int pointer_arg(litmus_ps *ps, bool deref, int *loc) {
 
 static int comma(litmus_ps *ps) { return litmus__expect(ps, LT_COMMA, "','", NULL); }
 
+static int fence(litmus_ps *ps, const litmus_tok *at, mem_fence_kind k) {
+  litmus_insn f = {.op = LI_FENCE, .sub = (uint8_t)k, .dst = -1, .line = at->line, .col = at->col};
+  return litmus__emit(ps, ps->tid, &f, NULL);
+}
+
+/* RCU, as userspace RCU's memory-barrier flavour (urcu-mb) builds it from
+ * plain loads, stores and full fences, since a litmus thread has no
+ * scheduler whose context switches could end a grace period:
+ *   rcu_read_lock    (outermost) store 1 to the thread's hidden word "Pn:rcu",
+ *                    then a full fence: the critical section's accesses come
+ *                    after the word is visible;
+ *   rcu_read_unlock  (outermost) a full fence, then store 0;
+ *   synchronize_rcu  a full fence, wait until every other reader's word
+ *                    reads 0 (LI_GP, expanded into one WAIT per reader once
+ *                    all threads are parsed), a full fence.
+ * A reader whose store of 1 the updater did not see started after the grace
+ * period did (store-buffering with fences on both sides forbids both
+ * missing each other), so any critical section that began before the grace
+ * period ends before it: RCU's fundamental law.  Readers are stronger than
+ * the LKMM's (two full fences each); nesting is counted in the source text. */
+static int rcu(litmus_ps *ps, const litmus_tok *at, call_kind k) {
+  int rc;
+  litmus_insn st = {.op = LI_STORE, .sub = MO_RELAXED, .dst = -1, .line = at->line, .col = at->col};
+  switch (k) {
+  case CK_RCU_LOCK:
+    if (ps->rcu_nest++ > 0) return 0;
+    if (ps->rcu_loc[ps->tid] < 0) {
+      char name[16];
+      snprintf(name, sizeof name, "P%u:rcu", ps->tid);
+      litmus_tok tok = *at;
+      tok.s = name;
+      tok.len = (unsigned)strlen(name);
+      int loc;
+      if ((rc = litmus__loc_get(ps, &tok, &loc))) return rc;
+      ps->rcu_loc[ps->tid] = loc;
+    }
+    st.loc = (uint8_t)ps->rcu_loc[ps->tid];
+    if ((rc = mk_const(ps, at, 1, &st.e1)) || (rc = litmus__emit(ps, ps->tid, &st, NULL))) return rc;
+    return fence(ps, at, MF_FULL);
+  case CK_RCU_UNLOCK:
+    if (ps->rcu_nest == 0)
+      return litmus__err_tok(ps, at, SIM_ESYNTAX, "rcu_read_unlock() without rcu_read_lock() in P%u", ps->tid);
+    if (--ps->rcu_nest > 0) return 0;
+    st.loc = (uint8_t)ps->rcu_loc[ps->tid];
+    if ((rc = fence(ps, at, MF_FULL)) || (rc = mk_const(ps, at, 0, &st.e1))) return rc;
+    return litmus__emit(ps, ps->tid, &st, NULL);
+  default: {
+    if (ps->rcu_nest > 0)
+      return litmus__err_tok(ps, at, SIM_ESYNTAX,
+                             "synchronize_rcu() inside a read-side critical section waits for itself");
+    litmus_insn gp = {.op = LI_GP, .dst = -1, .line = at->line, .col = at->col};
+    if ((rc = fence(ps, at, MF_FULL)) || (rc = litmus__emit(ps, ps->tid, &gp, NULL))) return rc;
+    return fence(ps, at, MF_FULL);
+  }
+  }
+}
+
+/* Each grace period becomes one WAIT per other thread that reads under RCU
+ * (or a jump to the next instruction, a no-op, when there is none). */
+static int expand_gps(litmus_ps *ps) {
+  litmus_test *t = ps->t;
+  for (unsigned k = 0; k < t->nthreads; k++) {
+    litmus_thread *th = &t->th[k];
+    for (unsigned pc = 0; pc < th->ncode; pc++) {
+      if (th->code[pc].op != LI_GP) continue;
+      litmus_insn w = th->code[pc];
+      w.op = LI_WAIT;
+      unsigned at = pc;
+      for (unsigned j = 0; j < t->nthreads; j++) {
+        if (j == k || ps->rcu_loc[j] < 0) continue;
+        w.loc = (uint8_t)ps->rcu_loc[j];
+        if (at == pc) {
+          th->code[pc] = w;
+        } else if (litmus__insert(t, k, at, &w)) {
+          return litmus__err_at(ps, w.line, w.col, SIM_EUNSUP, "P%u has more than %d instructions", k,
+                                LITMUS_MAX_CODE);
+        }
+        at++;
+      }
+      if (at == pc) {
+        th->code[pc].op = LI_JMP;
+        th->code[pc].target = (uint16_t)(pc + 1);
+      } else {
+        pc = at - 1;
+      }
+    }
+  }
+  return 0;
+}
+
 /* A primitive call; its value (if any, and wanted) goes to register dst. */
 static int call(litmus_ps *ps, int dst, bool want_value) {
   litmus_tok name;
@@ -362,6 +495,8 @@ static int call(litmus_ps *ps, int dst, bool want_value) {
   }
   if (rc || (rc = litmus__expect(ps, LT_RPAREN, "')'", NULL))) return rc;
   if (c->one && (rc = mk_const(ps, &name, 1, &in.e1))) return rc;
+  if (c->one && c->kind == CK_UNLESS && (rc = mk_const(ps, &name, 0, &in.e2))) return rc; /* inc_not_zero */
+  if (c->bnot && (rc = mk_op(ps, &name, LX_BNOT, in.e1, in.e1, &in.e1))) return rc;
 
   if (c->args != A_NONE) {
     in.loc = (uint8_t)loc;
@@ -384,8 +519,36 @@ static int call(litmus_ps *ps, int dst, bool want_value) {
   case CK_CAS: in.op = LI_CAS; break;
   case CK_FENCE: in.op = LI_FENCE; break;
   case CK_NOP: return 0;
+  case CK_LOCK: in.op = LI_LOCK; break;
+  case CK_UNLOCK: /* a release store of 0 (spinlock.h) */
+    in.op = LI_STORE;
+    if ((rc = mk_const(ps, &name, 0, &in.e1))) return rc;
+    break;
+  case CK_TRYLOCK: /* an acquire CAS from 0 to 1 that says whether it won */
+    in.op = LI_CAS;
+    in.order = MO_ACQUIRE;
+    in.ret_new = 1;
+    if ((rc = mk_const(ps, &name, 0, &in.e1)) || (rc = mk_const(ps, &name, 1, &in.e2))) return rc;
+    break;
+  case CK_UNLESS: in.op = LI_UNLESS; break;
+  case CK_STORE_MB:
+    in.op = LI_STORE;
+    if ((rc = litmus__emit(ps, ps->tid, &in, NULL))) return rc;
+    return fence(ps, &name, MF_FULL);
+  case CK_RCU_LOCK:
+  case CK_RCU_UNLOCK:
+  case CK_GP: return rcu(ps, &name, (call_kind)c->kind);
   }
-  return litmus__emit(ps, ps->tid, &in, NULL);
+  if ((rc = litmus__emit(ps, ps->tid, &in, NULL))) return rc;
+  if (c->test != T_NONE && in.dst >= 0) { /* dst = (new value == 0), or (< 0) */
+    litmus_insn set = {.op = LI_SET, .dst = in.dst, .dst_bytes = in.dst_bytes, .line = name.line, .col = name.col};
+    uint32_t reg, zero;
+    if ((rc = mk_reg(ps, &name, in.dst, &reg)) || (rc = mk_const(ps, &name, 0, &zero)) ||
+        (rc = mk_op(ps, &name, c->test == T_ZERO ? LX_EQ : LX_LT, reg, zero, &set.e1)))
+      return rc;
+    return litmus__emit(ps, ps->tid, &set, NULL);
+  }
+  return 0;
 }
 
 /* True if the tokens ahead are exactly `name(...)` followed by ';'. */
@@ -595,6 +758,7 @@ static int params(litmus_ps *ps) {
 
 int litmus__parse_c(litmus_ps *ps) {
   litmus_test *t = ps->t;
+  for (unsigned k = 0; k < LITMUS_MAX_THREADS; k++) ps->rcu_loc[k] = -1;
   for (;;) {
     litmus_tok tok;
     int rc;
@@ -614,14 +778,17 @@ int litmus__parse_c(litmus_ps *ps) {
     ps->tid = t->nthreads++;
     ps->nparam = ps->ntemp = ps->temp_used = 0;
     ps->pure_only = false;
+    ps->rcu_nest = 0;
     ps->lx.c_code = true;
     if ((rc = params(ps)) || (rc = litmus__expect(ps, LT_LBRACE, "'{'", NULL)) || (rc = block_rest(ps))) return rc;
     ps->lx.c_code = false;
+    if (ps->rcu_nest > 0)
+      return litmus__err_tok(ps, &tok, SIM_ESYNTAX, "P%u ends inside rcu_read_lock()", ps->tid);
   }
   if (t->nthreads == 0) {
     litmus_tok tok;
     litmus__lex_peek(&ps->lx, &tok);
     return litmus__expected(ps, &tok, "'P0' (a thread)");
   }
-  return 0;
+  return expand_gps(ps);
 }

@@ -12,10 +12,18 @@
  *   STORE  [loc] <- expr                 mem_store with a mem_order
  *   RMW    reg <- [loc] op= expr         mem_rmw   (reg may be none)
  *   CAS    reg <- cas([loc], e1, e2)     mem_cas   (reg gets the old value)
+ *   LOCK   spin until [loc] is taken     spinlock.h: a CAS loop, test-and-test-and-set
+ *   WAIT   spin until [loc] == 0         synchronize_rcu's wait for one reader
+ *   UNLESS reg <- add_unless([loc], e1, e2)  a CAS loop; reg gets 1 if it added
  *   FENCE                                mem_fence
  *   SET    reg <- expr                   registers only
  *   JZ     if expr == 0 goto target      C's if/else
  *   JMP    goto target
+ * LOCK, WAIT and UNLESS loop over several accesses in the simulator and
+ * natively, as the kernel's code does, but count as one shared access to the
+ * SC search (litmus_sc.c): their failed attempts change nothing, so taking
+ * each in one atomic step at a moment it can succeed reaches the same final
+ * states.  LOCK and WAIT are not enabled while they would spin.
  * Expressions are trees in one array per test (children before parents, by
  * index); they read registers only, because the C parser hoists every shared
  * access out of an expression into an instruction that writes a hidden
@@ -148,7 +156,8 @@ static inline int64_t litmus__sext(uint64_t v, unsigned bytes) {
 
 #define LITMUS_INSNS(X)                                                  \
   X(LOAD, "load") X(STORE, "store") X(RMW, "rmw") X(CAS, "cas")          \
-  X(FENCE, "fence") X(SET, "set") X(JZ, "jz") X(JMP, "jmp")
+  X(LOCK, "lock") X(WAIT, "wait") X(UNLESS, "unless")                    \
+  X(FENCE, "fence") X(SET, "set") X(JZ, "jz") X(JMP, "jmp") X(GP, "gp")
 
 typedef enum {
 #define X(n, s) LI_##n,
@@ -156,8 +165,13 @@ typedef enum {
 #undef X
   LI_N
 } litmus_iop;
-/* The shared accesses are the first four (litmus__exec counts them so). */
-_Static_assert(LI_LOAD == 0 && LI_STORE == 1 && LI_RMW == 2 && LI_CAS == 3, "memory ops first");
+/* The shared accesses come first (litmus__exec counts them so).  LI_GP only
+ * lives while parsing: the C parser expands it into WAITs once every
+ * thread's readers are known. */
+#define LI_LAST_MEM LI_UNLESS
+_Static_assert(LI_LOAD == 0 && LI_STORE == 1 && LI_RMW == 2 && LI_CAS == 3 && LI_UNLESS == 6,
+               "memory ops first");
+static inline bool litmus__is_mem(unsigned op) { return op <= LI_LAST_MEM; }
 
 typedef struct litmus_insn {
   uint8_t op;        /* litmus_iop */
@@ -166,10 +180,12 @@ typedef struct litmus_insn {
   uint8_t size;      /* LI1: access bytes == the location's size */
   int8_t dst;        /* register written, or -1 */
   uint8_t dst_bytes; /* LI1: its width */
-  uint8_t ret_new;   /* RMW: dst gets the new value (atomic_add_return) */
+  uint8_t ret_new;   /* RMW: dst gets the new value (atomic_add_return);
+                        CAS: dst gets 1 on success, else 0 (spin_trylock) */
   uint8_t order;     /* RMW/CAS: mem_order (MO_SEQ_CST unless _relaxed/_acquire/_release) */
   uint16_t target;   /* JZ/JMP: next instruction when taken */
-  uint32_t e1, e2;   /* STORE/RMW/SET: e1 value; JZ: e1 condition; CAS: e1 expected, e2 desired */
+  uint32_t e1, e2;   /* STORE/RMW/SET: e1 value; JZ: e1 condition; CAS: e1 expected, e2 desired;
+                        UNLESS: e1 addend, e2 the value that stops it */
   uint32_t line, col; /* source position, for litmus__insn_str */
 } litmus_insn;
 
@@ -265,6 +281,10 @@ int litmus__reg_find(const litmus_thread *th, const char *name, size_t len);
 /* Truncate inits and normalise sizes once every declaration is known (LI5). */
 void litmus__finalize(litmus_test *t);
 
+/* Insert `in` before instruction pc of thread tid (pc == ncode: at the end),
+ * moving jumps past pc along; SIM_EINVAL past LITMUS_MAX_CODE, SIM_ENOMEM. */
+int litmus__insert(litmus_test *t, unsigned tid, unsigned pc, const litmus_insn *in);
+
 /* Debug */
 bool litmus__check(const litmus_test *t); /* use as assert(litmus__check(t)) */
 /* "load r0 <- x relaxed" (one instruction, for traces and tests). */
@@ -349,6 +369,11 @@ typedef struct litmus_ps {
   unsigned ntemp, temp_used;
   bool pure_only; /* right operand of && or ||: no shared access allowed */
   unsigned nest;  /* LI6: recursion depth of the parser */
+
+  /* RCU (litmus_c.c): each reader thread's hidden location, -1 if it has
+   * none, and the lexical nesting of rcu_read_lock in the thread parsed. */
+  int rcu_loc[LITMUS_MAX_THREADS];
+  unsigned rcu_nest;
 } litmus_ps;
 
 /* Errors: "file:line:col: " then the message; return the code. */

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "litmus_int.h"
+#include "spinlock.h"
 
 static int64_t eval(const litmus_expr *ex, uint32_t i, const int64_t *regs) {
   const litmus_expr *e = &ex[i];
@@ -48,7 +49,7 @@ unsigned litmus__exec(const litmus_test *t, unsigned tid, unsigned pc, mem_port 
 
   while (pc < n) {
     const litmus_insn *in = &code[pc];
-    if (in->op <= LI_CAS && max_mem-- == 0) break; /* LOAD STORE RMW CAS come first */
+    if (litmus__is_mem(in->op) && max_mem-- == 0) break;
     p->tag = pc++; /* the instruction's index, for a trace (cpu/trace.h) */
     switch ((litmus_iop)in->op) {
     case LI_LOAD: {
@@ -70,9 +71,20 @@ unsigned litmus__exec(const litmus_test *t, unsigned tid, unsigned pc, mem_port 
     case LI_CAS: {
       uint64_t expected = mem_trunc((uint64_t)eval(ex, in->e1, regs), in->size);
       uint64_t desired = mem_trunc((uint64_t)eval(ex, in->e2, regs), in->size);
-      mem_cas_ord(p, loc[in->loc], &expected, desired, in->size, (mem_order)in->order);
+      bool ok = mem_cas_ord(p, loc[in->loc], &expected, desired, in->size, (mem_order)in->order);
       /* expected is now the old value */
-      if (in->dst >= 0) regs[in->dst] = to_reg(expected, in);
+      if (in->dst >= 0) regs[in->dst] = in->ret_new ? ok : to_reg(expected, in);
+      break;
+    }
+    case LI_LOCK: mem_spin_lock(p, loc[in->loc], in->size); break;
+    case LI_WAIT: mem_spin_until_zero(p, loc[in->loc], in->size); break;
+    case LI_UNLESS: { /* the kernel's atomic_add_unless: a try_cmpxchg loop */
+      uint64_t a = (uint64_t)eval(ex, in->e1, regs), u = mem_trunc((uint64_t)eval(ex, in->e2, regs), in->size);
+      uint64_t old = mem_load(p, loc[in->loc], in->size, MO_RELAXED);
+      bool added = false;
+      while (old != u && !added)
+        added = mem_cas_ord(p, loc[in->loc], &old, mem_trunc(old + a, in->size), in->size, (mem_order)in->order);
+      if (in->dst >= 0) regs[in->dst] = added;
       break;
     }
     case LI_FENCE: mem_fence(p, (mem_fence_kind)in->sub); break;
@@ -81,6 +93,7 @@ unsigned litmus__exec(const litmus_test *t, unsigned tid, unsigned pc, mem_port 
       if (eval(ex, in->e1, regs) == 0) pc = in->target;
       break;
     case LI_JMP: pc = in->target; break;
+    case LI_GP:
     case LI_N: assert(!"litmus: bad instruction"); break;
     }
   }

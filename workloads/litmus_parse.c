@@ -224,6 +224,7 @@ static const struct {
     {"uint64_t", 8},  {"u8", 1},        {"s8", 1},         {"u16", 2},          {"s16", 2},
     {"u32", 4},       {"s32", 4},       {"u64", 8},        {"s64", 8},          {"intptr_t", 8},
     {"uintptr_t", 8}, {"size_t", 8},    {"atomic_t", 4},   {"atomic64_t", 8},   {"atomic_long_t", 8},
+    {"spinlock_t", 4}, {"raw_spinlock_t", 4}, {"arch_spinlock_t", 4},
 };
 
 /* 1 + bytes for a type word (so 1 for "int"), 0 if not one. */
@@ -656,7 +657,11 @@ static int prop_unary_in(litmus_ps *ps, uint32_t *out) {
   litmus_tok tok;
   int rc;
   litmus__lex_peek(&ps->lx, &tok);
-  if (tok.kind == LT_TILDE) {
+  litmus_tok after;
+  litmus__lex_peek2(&ps->lx, &after);
+  bool not_word = litmus__tok_is(&tok, "not") && after.kind != LT_ASSIGN && after.kind != LT_EQ &&
+                  after.kind != LT_NE; /* herd's spelling of ~, unless a location is named "not" */
+  if (tok.kind == LT_TILDE || not_word) {
     litmus__lex_next(&ps->lx, &tok);
     litmus_prop p = {.kind = LP_NOT};
     if ((rc = prop_unary(ps, &p.a))) return rc;

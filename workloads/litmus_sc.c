@@ -140,6 +140,14 @@ static void advance(sc_search *s, unsigned k, unsigned max_mem) {
   pc[k] = (uint16_t)litmus__exec(s->t, k, pc[k], &port, s->loc, (int64_t *)(s->work + s->regoff[k]), max_mem);
 }
 
+/* LOCK and WAIT of thread k would spin in state st (litmus_int.h): the
+ * thread is not enabled there. */
+static bool blocked(const sc_search *s, uint64_t *st, unsigned k) {
+  const litmus_thread *th = &s->t->th[k];
+  const litmus_insn *in = &th->code[pcs(s, st)[k]];
+  return (in->op == LI_LOCK || in->op == LI_WAIT) && get(st + in->loc, in->size) != 0;
+}
+
 static int search(sc_search *s, sim_hist *out, sim_err *err) {
   const litmus_test *t = s->t;
   bool fresh;
@@ -159,15 +167,21 @@ static int search(sc_search *s, sim_hist *out, sim_err *err) {
     /* copied out: the arena moves as it grows */
     memcpy(base, s->arena + (size_t)s->stack[--s->nstack] * s->words, s->words * sizeof *base);
     const uint16_t *pc = pcs(s, base);
-    bool any = false;
+    bool any = false, stuck = false;
     for (unsigned k = 0; k < s->nthreads && !rc; k++) {
       if (pc[k] >= t->th[k].ncode) continue;
+      if (blocked(s, base, k)) {
+        stuck = true;
+        continue;
+      }
       any = true;
       memcpy(s->work, base, s->words * sizeof *base);
       advance(s, k, 1);
       rc = insert(s, &fresh, err);
     }
-    if (any || rc) continue;
+    /* Every unfinished thread spins for ever (a lock never released): no
+     * final state, as herd7 has none for such an execution. */
+    if (any || stuck || rc) continue;
     int64_t *regp[LITMUS_MAX_THREADS], vals[LITMUS_MAX_OBS];
     uint64_t mem[LITMUS_MAX_LOCS];
     for (unsigned k = 0; k < s->nthreads; k++) regp[k] = (int64_t *)(base + s->regoff[k]);

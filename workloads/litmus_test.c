@@ -88,8 +88,7 @@ void litmus__finalize(litmus_test *t) {
       th->reg_init[r] = litmus__sext((uint64_t)th->reg_init[r], th->reg[r].bytes);
     for (unsigned pc = 0; pc < th->ncode; pc++) {
       litmus_insn *in = &th->code[pc];
-      if (in->op == LI_LOAD || in->op == LI_STORE || in->op == LI_RMW || in->op == LI_CAS)
-        in->size = t->loc[in->loc].size;
+      if (litmus__is_mem(in->op)) in->size = t->loc[in->loc].size;
       if (in->dst >= 0) in->dst_bytes = th->reg[in->dst].bytes;
     }
   }
@@ -135,15 +134,15 @@ bool litmus__check(const litmus_test *t) {
       if (th->reg_init[r] != litmus__sext((uint64_t)th->reg_init[r], th->reg[r].bytes)) return false;
     for (unsigned pc = 0; pc < th->ncode; pc++) {
       const litmus_insn *in = &th->code[pc];
-      bool mem = in->op == LI_LOAD || in->op == LI_STORE || in->op == LI_RMW || in->op == LI_CAS;
-      if (in->op >= LI_N) return false;
+      bool mem = litmus__is_mem(in->op);
+      if (in->op >= LI_N || in->op == LI_GP) return false;
       if (mem && (in->loc >= t->nlocs || in->size != t->loc[in->loc].size)) return false; /* LI1 */
       if (in->dst >= 0 && ((unsigned)in->dst >= th->nregs || in->dst_bytes != th->reg[in->dst].bytes))
         return false;
       if ((in->op == LI_STORE || in->op == LI_RMW || in->op == LI_SET || in->op == LI_JZ ||
-           in->op == LI_CAS) && !expr_ok(t, th, in->e1, UINT32_MAX))
+           in->op == LI_CAS || in->op == LI_UNLESS) && !expr_ok(t, th, in->e1, UINT32_MAX))
         return false; /* LI2 */
-      if (in->op == LI_CAS && !expr_ok(t, th, in->e2, UINT32_MAX)) return false;
+      if ((in->op == LI_CAS || in->op == LI_UNLESS) && !expr_ok(t, th, in->e2, UINT32_MAX)) return false;
       if ((in->op == LI_JZ || in->op == LI_JMP) && (in->target > th->ncode || in->target <= pc))
         return false; /* LI3 */
       if (in->op == LI_SET && in->dst < 0) return false;
@@ -200,7 +199,13 @@ const char *litmus__insn_str(const litmus_test *t, unsigned tid, unsigned pc, ch
              in->e1, in->ret_new ? " (new)" : "");
     break;
   case LI_CAS:
-    snprintf(buf, n, "%u:%u cas %s <- %s e%u e%u", in->line, in->col, dst, loc, in->e1, in->e2);
+    snprintf(buf, n, "%u:%u cas %s <- %s e%u e%u%s", in->line, in->col, dst, loc, in->e1, in->e2,
+             in->ret_new ? " (success)" : "");
+    break;
+  case LI_LOCK: snprintf(buf, n, "%u:%u lock %s", in->line, in->col, loc); break;
+  case LI_WAIT: snprintf(buf, n, "%u:%u wait %s == 0", in->line, in->col, loc); break;
+  case LI_UNLESS:
+    snprintf(buf, n, "%u:%u unless %s <- %s e%u e%u", in->line, in->col, dst, loc, in->e1, in->e2);
     break;
   case LI_FENCE: snprintf(buf, n, "%u:%u fence %s", in->line, in->col, fence_name[in->sub]); break;
   case LI_SET: snprintf(buf, n, "%u:%u set %s <- e%u", in->line, in->col, dst, in->e1); break;
@@ -212,8 +217,7 @@ const char *litmus__insn_str(const litmus_test *t, unsigned tid, unsigned pc, ch
 
 /* Editing, for mmsim explain's fixes */
 
-int litmus_insert_fence(litmus_test *t, unsigned tid, unsigned pc, mem_fence_kind k) {
-  if (tid >= t->nthreads) return SIM_EINVAL;
+int litmus__insert(litmus_test *t, unsigned tid, unsigned pc, const litmus_insn *in) {
   litmus_thread *th = &t->th[tid];
   if (pc > th->ncode || th->ncode >= LITMUS_MAX_CODE) return SIM_EINVAL;
   if (th->ncode == th->capcode) {
@@ -224,18 +228,26 @@ int litmus_insert_fence(litmus_test *t, unsigned tid, unsigned pc, mem_fence_kin
     th->capcode = cap;
   }
   /* A jump past the insertion point lands where it did; one to pc now
-   * passes the fence first, which only orders more. */
+   * passes the new instruction first. */
   for (unsigned i = 0; i < th->ncode; i++)
     if ((th->code[i].op == LI_JZ || th->code[i].op == LI_JMP) && th->code[i].target > pc)
       th->code[i].target++;
-  /* Its source position: the instruction it goes before (or after). */
+  memmove(&th->code[pc + 1], &th->code[pc], (th->ncode - pc) * sizeof *th->code);
+  th->code[pc] = *in;
+  th->ncode++;
+  return 0;
+}
+
+int litmus_insert_fence(litmus_test *t, unsigned tid, unsigned pc, mem_fence_kind k) {
+  if (tid >= t->nthreads) return SIM_EINVAL;
+  litmus_thread *th = &t->th[tid];
+  if (pc > th->ncode) return SIM_EINVAL;
+  /* Its source position: the instruction it goes before (or after).  A
+   * jump to pc now passes the fence first, which only orders more. */
   const litmus_insn *near = pc < th->ncode ? &th->code[pc] : pc ? &th->code[pc - 1] : NULL;
   litmus_insn f = {.op = LI_FENCE, .sub = (uint8_t)k, .dst = -1, .line = near ? near->line : 0,
                    .col = near ? near->col : 0};
-  memmove(&th->code[pc + 1], &th->code[pc], (th->ncode - pc) * sizeof *th->code);
-  th->code[pc] = f;
-  th->ncode++;
-  return 0;
+  return litmus__insert(t, tid, pc, &f);
 }
 
 void litmus_insn_pos(const litmus_test *t, unsigned tid, unsigned pc, unsigned *line,

@@ -263,7 +263,7 @@ static int cell(litmus_ps *ps, unsigned tid) {
     }
     break;
   }
-  if (in.op == LI_LOAD || in.op == LI_STORE || in.op == LI_RMW || in.op == LI_CAS) in.size = t->loc[in.loc].size;
+  if (litmus__is_mem(in.op)) in.size = t->loc[in.loc].size;
   if (in.op == LI_RMW || in.op == LI_CAS) in.order = MO_SEQ_CST; /* LOCK, XCHG: full fences */
   if (in.dst >= 0) in.dst_bytes = t->th[tid].reg[in.dst].bytes;
   return litmus__emit(ps, tid, &in, NULL);

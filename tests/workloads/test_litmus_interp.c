@@ -281,6 +281,66 @@ static void t_c_returns(void) {
   litmus_free(w.t);
 }
 
+/* Locks, the rest of the atomic API, and RCU compile to the accesses the
+ * kernel's code makes (spinlock.h, litmus_c.c). */
+static void t_c_locks_atomics(void) {
+  world w;
+  world_parse(&w, "C locks\n{ atomic_t a = ATOMIC_INIT(5); atomic_t b = ATOMIC_INIT(3); }\n"
+                  "P0(spinlock_t *l, atomic_t *a, atomic_t *b, int *x) {\n int r0; int r1; int r2; int r3; int r4;\n"
+                  " spin_lock(l); r0 = spin_is_locked(l); r1 = spin_trylock(l); spin_unlock(l);\n"
+                  " r2 = spin_trylock(l); smp_mb__after_spinlock(); spin_unlock(l);\n"
+                  " r3 = atomic_add_unless(a, 1, 5) + 10 * atomic_inc_not_zero(b);\n"
+                  " atomic_andnot(1, b); r4 = atomic_dec_and_test(b); smp_store_mb(*x, 2);\n"
+                  "}\n"
+                  "exists (0:r0=0 /\\ 0:r1=0 /\\ 0:r2=0 /\\ 0:r3=0 /\\ 0:r4=0 /\\ l=0 /\\ b=0)\n");
+  world_run(&w, (const int[]){0, -1});
+  unsigned i = 0;
+  CHECK_OP(&w, 0, i++, K_CAS, "l", 4, 0, 1); /* spin_lock: acquire CAS 0 -> 1, wins */
+  CHECK_OP(&w, 0, i++, K_LOAD, "l", 4, MO_RELAXED, 0); /* spin_is_locked */
+  CHECK_OP(&w, 0, i++, K_CAS, "l", 4, 0, 1);           /* trylock: held, fails */
+  CHECK_OP(&w, 0, i++, K_STORE, "l", 4, MO_RELEASE, 0);
+  CHECK_OP(&w, 0, i++, K_CAS, "l", 4, 0, 1); /* wins */
+  CHECK_OP(&w, 0, i++, K_FENCE, NULL, 0, MF_FULL, 0);
+  CHECK_OP(&w, 0, i++, K_STORE, "l", 4, MO_RELEASE, 0);
+  CHECK_OP(&w, 0, i++, K_LOAD, "a", 4, MO_RELAXED, 0); /* a == 5: adds nothing */
+  CHECK_OP(&w, 0, i++, K_LOAD, "b", 4, MO_RELAXED, 0); /* b == 3: CAS 3 -> 4 */
+  CHECK_OP(&w, 0, i++, K_CAS, "b", 4, 0, 4);
+  CHECK_OP(&w, 0, i++, K_RMW, "b", 4, RMW_AND, mem_trunc(~UINT64_C(1), 4)); /* 4 & ~1 */
+  CHECK_OP(&w, 0, i++, K_RMW, "b", 4, RMW_SUB, 1);                           /* 3 */
+  CHECK_OP(&w, 0, i++, K_STORE, "x", 4, MO_RELAXED, 2);
+  CHECK_OP(&w, 0, i++, K_FENCE, NULL, 0, MF_FULL, 0);
+  CHECK_EQ_U64(w.port[0].nlog, i);
+  CHECK_EQ_STR(w.outcome, "0:r0=1; 0:r1=0; 0:r2=1; 0:r3=10; 0:r4=0; l=0; b=3;");
+  litmus_free(w.t);
+}
+
+static void t_c_rcu(void) {
+  world w;
+  world_parse(&w, "C rcu\n{}\n"
+                  "P0(int *x) {\n synchronize_rcu();\n}\n"
+                  "P1(int *x) {\n int r0;\n rcu_read_lock(); rcu_read_lock(); r0 = READ_ONCE(*x);\n"
+                  " rcu_read_unlock(); rcu_read_unlock();\n}\n"
+                  "P2(int *x) {\n rcu_read_lock(); rcu_read_unlock(); synchronize_rcu();\n}\n"
+                  "exists (1:r0=0)\n");
+  world_run(&w, (const int[]){1, 0, 2, -1});
+  unsigned i = 0; /* P1: the outermost lock and unlock only */
+  CHECK_OP(&w, 1, i++, K_STORE, "P1:rcu", 4, MO_RELAXED, 1);
+  CHECK_OP(&w, 1, i++, K_FENCE, NULL, 0, MF_FULL, 0);
+  CHECK_OP(&w, 1, i++, K_LOAD, "x", 4, MO_RELAXED, 0);
+  CHECK_OP(&w, 1, i++, K_FENCE, NULL, 0, MF_FULL, 0);
+  CHECK_OP(&w, 1, i++, K_STORE, "P1:rcu", 4, MO_RELAXED, 0);
+  CHECK_EQ_U64(w.port[1].nlog, i);
+  i = 0; /* P0 waits for both readers, P2 for P1 only */
+  CHECK_OP(&w, 0, i++, K_FENCE, NULL, 0, MF_FULL, 0);
+  CHECK_OP(&w, 0, i++, K_LOAD, "P1:rcu", 4, MO_RELAXED, 0);
+  CHECK_OP(&w, 0, i++, K_LOAD, "P2:rcu", 4, MO_RELAXED, 0);
+  CHECK_OP(&w, 0, i++, K_FENCE, NULL, 0, MF_FULL, 0);
+  CHECK_EQ_U64(w.port[0].nlog, i);
+  CHECK_OP(&w, 2, 5, K_LOAD, "P1:rcu", 4, MO_RELAXED, 0);
+  CHECK_EQ_U64(w.port[2].nlog, 7);
+  litmus_free(w.t);
+}
+
 static const char *const c_branch =
     "C branch\n{ x=0; }\n"
     "P0(int *x, int *y, int *z) {\n int r0;\n r0 = READ_ONCE(*x);\n"
@@ -514,6 +574,8 @@ static const check_case cases[] = {
     {"x86_registers", t_x86_registers},
     {"c_mapping", t_c_mapping},
     {"c_returns", t_c_returns},
+    {"c_locks_atomics", t_c_locks_atomics},
+    {"c_rcu", t_c_rcu},
     {"c_branches", t_c_branches},
     {"c_expressions", t_c_expressions},
     {"c_hoisting", t_c_hoisting},
