@@ -119,6 +119,8 @@ static const call_def calls[] = {
     {"atomic_add_negative", CK_RMW, RMW_ADD, A_VAL_PTR, R_NEW, 0, 0, T_NEG},
     {"atomic_add_unless", CK_UNLESS, 0, A_PTR_2VAL, R_OLD, 0, 0, T_NONE},
     {"atomic_inc_not_zero", CK_UNLESS, 0, A_PTR, R_OLD, 1, 0, T_NONE},
+    {"rcu_dereference", CK_LOAD, MO_RELAXED, A_DEREF, R_OLD, 0, 0, T_NONE},
+    {"rcu_assign_pointer", CK_STORE, MO_RELEASE, A_DEREF_VAL, R_NONE, 0, 0, T_NONE},
     {"smp_store_mb", CK_STORE_MB, MO_RELAXED, A_DEREF_VAL, R_NONE, 0, 0, T_NONE},
     {"spin_lock", CK_LOCK, 0, A_PTR, R_NONE, 0, 0, T_NONE},
     {"spin_unlock", CK_UNLOCK, MO_RELEASE, A_PTR, R_NONE, 0, 0, T_NONE},
@@ -229,6 +231,34 @@ static int temp(litmus_ps *ps, const litmus_tok *at, int *reg) {
   return 0;
 }
 
+/* After '(' of a cast: type words, stars, ')'.  *bytes: 8 for a pointer. */
+static int cast_rest(litmus_ps *ps, unsigned *bytes) {
+  int rc = litmus__type(ps, bytes);
+  litmus_tok tok;
+  for (litmus__lex_peek(&ps->lx, &tok); !rc && tok.kind == LT_STAR; litmus__lex_peek(&ps->lx, &tok)) {
+    litmus__lex_next(&ps->lx, &tok);
+    *bytes = 8;
+  }
+  return rc ? rc : litmus__expect(ps, LT_RPAREN, "')'", NULL);
+}
+
+static int pointer_arg(litmus_ps *ps, bool deref, int *loc, uint8_t *aptr);
+static int unary(litmus_ps *ps, uint32_t *out);
+static void set_target(litmus_ps *ps, litmus_insn *in, int loc, uint8_t aptr);
+
+/* A plain C access: `*x` read into reg (at: the star), or `*x = e` stored.
+ * Plain accesses are relaxed loads and stores; the LKMM gives them no
+ * ordering and flags their races. */
+static int plain_load(litmus_ps *ps, const litmus_tok *at, int reg) {
+  litmus_insn in = {.op = LI_LOAD, .sub = MO_RELAXED, .plain = 1, .dst = (int8_t)reg, .line = at->line, .col = at->col};
+  int loc, rc;
+  uint8_t aptr;
+  if ((rc = pointer_arg(ps, true, &loc, &aptr))) return rc;
+  set_target(ps, &in, loc, aptr);
+  in.dst_bytes = ps->t->th[ps->tid].reg[reg].bytes;
+  return litmus__emit(ps, ps->tid, &in, NULL);
+}
+
 static int primary(litmus_ps *ps, uint32_t *out) {
   litmus_tok tok;
   int rc;
@@ -237,12 +267,27 @@ static int primary(litmus_ps *ps, uint32_t *out) {
   case LT_NUM:
     litmus__lex_next(&ps->lx, &tok);
     return mk_const(ps, &tok, (int64_t)tok.num, out);
-  case LT_LPAREN:
+  case LT_LPAREN: {
     litmus__lex_next(&ps->lx, &tok);
+    litmus_tok ty;
+    litmus__lex_peek(&ps->lx, &ty);
+    if (litmus__type_bytes(&ty)) { /* a cast, (int **): values are untyped here */
+      unsigned bytes;
+      if ((rc = cast_rest(ps, &bytes))) return rc;
+      return unary(ps, out);
+    }
     if ((rc = expr(ps, out))) return rc;
     return litmus__expect(ps, LT_RPAREN, "')'", NULL);
-  case LT_STAR:
-    return litmus__err_tok(ps, &tok, SIM_EUNSUP, "plain accesses are not supported: use READ_ONCE()");
+  }
+  case LT_STAR: { /* a plain load, *x or *r0 */
+    int reg;
+    if (ps->pure_only)
+      return litmus__err_tok(ps, &tok, SIM_EUNSUP,
+                             "a shared access in the right operand of && or || would happen only sometimes; "
+                             "read it into a register first");
+    if ((rc = temp(ps, &tok, &reg)) || (rc = plain_load(ps, &tok, reg))) return rc;
+    return mk_reg(ps, &tok, reg, out);
+  }
   case LT_AMP:
     return litmus__err_tok(ps, &tok, SIM_EUNSUP, "addresses are not supported as values");
   case LT_IDENT: {
@@ -259,9 +304,11 @@ static int primary(litmus_ps *ps, uint32_t *out) {
       if ((rc = temp(ps, &tok, &reg)) || (rc = call(ps, reg, true))) return rc;
       return mk_reg(ps, &tok, reg, out);
     }
-    if (param_find(ps, &tok) >= 0)
-      return litmus__err_tok(ps, &tok, SIM_EUNSUP, "pointer '%.*s' as a value: read it with READ_ONCE(*%.*s)",
-                             (int)tok.len, tok.s, (int)tok.len, tok.s);
+    int par = param_find(ps, &tok);
+    if (par >= 0) { /* the location's address, as a value */
+      litmus__lex_next(&ps->lx, &tok);
+      return mk_const(ps, &tok, LITMUS_PTR_BASE + ps->param[par].loc, out);
+    }
     litmus_tok next;
     litmus__lex_peek2(&ps->lx, &next);
     if (next.kind == LT_LPAREN)
@@ -352,24 +399,40 @@ static int expr(litmus_ps *ps, uint32_t *out) { return binary(ps, 1, out); }
 
 /* --- Primitives ----------------------------------------------------------- */
 
-/* A pointer argument: `x` or, for A_DEREF, `*x`; gives its location. */
-static int pointer_arg(litmus_ps *ps, bool deref, int *loc) {
+/* A pointer argument: `x` or, for A_DEREF, `*x`; gives its location, or
+ * (*aptr = 1 + the register) a register holding a pointer: `*r0`. */
+static int pointer_arg(litmus_ps *ps, bool deref, int *loc, uint8_t *aptr) {
   litmus_tok tok;
   int rc;
+  *aptr = 0;
   if (deref && (rc = litmus__expect(ps, LT_STAR, "'*'", NULL))) return rc;
   litmus__lex_next(&ps->lx, &tok);
   if (tok.kind == LT_STAR && !deref)
     return litmus__err_tok(ps, &tok, SIM_EUNSUP, "'*': pointers to pointers are not supported");
-  if (tok.kind != LT_IDENT) return litmus__expected(ps, &tok, "a pointer parameter");
+  if (tok.kind != LT_IDENT) return litmus__expected(ps, &tok, "a pointer parameter or register");
   int p = param_find(ps, &tok);
   if (p < 0) {
-    if (reg_of(ps, &tok) >= 0)
-      return litmus__err_tok(ps, &tok, SIM_EUNSUP,
-                             "'%.*s' is a register: pointer-valued registers are not supported", (int)tok.len, tok.s);
-    return litmus__err_tok(ps, &tok, SIM_ESYNTAX, "'%.*s' is not a parameter of P%u", (int)tok.len, tok.s, ps->tid);
+    int reg = reg_of(ps, &tok);
+    if (reg >= 0) {
+      *loc = 0;
+      *aptr = (uint8_t)(reg + 1);
+      return 0;
+    }
+    return litmus__err_tok(ps, &tok, SIM_ESYNTAX, "'%.*s' is not a parameter or register of P%u", (int)tok.len,
+                           tok.s, ps->tid);
   }
   *loc = ps->param[p].loc;
   return 0;
+}
+
+/* A shared access's location, direct or through a pointer register; a
+ * relaxed load through a pointer carries an address dependency (consume:
+ * cpu.order_address_deps decides whether the core orders it). */
+static void set_target(litmus_ps *ps, litmus_insn *in, int loc, uint8_t aptr) {
+  in->loc = (uint8_t)loc;
+  in->aptr = aptr;
+  in->size = aptr ? 8 : ps->t->loc[loc].size; /* indirect: the pointee's, at run time */
+  if (aptr && in->op == LI_LOAD && in->sub == MO_RELAXED) in->sub = MO_CONSUME;
 }
 
 static int comma(litmus_ps *ps) { return litmus__expect(ps, LT_COMMA, "','", NULL); }
@@ -475,20 +538,21 @@ static int call(litmus_ps *ps, int dst, bool want_value) {
   if (want_value && c->ret == R_NONE)
     return litmus__err_tok(ps, &name, SIM_ESYNTAX, "'%s' has no value", c->name);
   litmus_insn in = {.dst = -1, .line = name.line, .col = name.col};
+  uint8_t aptr = 0;
   if ((rc = litmus__expect(ps, LT_LPAREN, "'('", NULL))) return rc;
   switch ((call_args)c->args) {
   case A_NONE: break;
-  case A_DEREF: rc = pointer_arg(ps, true, &loc); break;
-  case A_PTR: rc = pointer_arg(ps, false, &loc); break;
+  case A_DEREF: rc = pointer_arg(ps, true, &loc, &aptr); break;
+  case A_PTR: rc = pointer_arg(ps, false, &loc, &aptr); break;
   case A_DEREF_VAL:
   case A_PTR_VAL:
-    if (!(rc = pointer_arg(ps, c->args == A_DEREF_VAL, &loc)) && !(rc = comma(ps))) rc = expr(ps, &in.e1);
+    if (!(rc = pointer_arg(ps, c->args == A_DEREF_VAL, &loc, &aptr)) && !(rc = comma(ps))) rc = expr(ps, &in.e1);
     break;
   case A_VAL_PTR:
-    if (!(rc = expr(ps, &in.e1)) && !(rc = comma(ps))) rc = pointer_arg(ps, false, &loc);
+    if (!(rc = expr(ps, &in.e1)) && !(rc = comma(ps))) rc = pointer_arg(ps, false, &loc, &aptr);
     break;
   case A_PTR_2VAL:
-    if (!(rc = pointer_arg(ps, false, &loc)) && !(rc = comma(ps)) && !(rc = expr(ps, &in.e1)) &&
+    if (!(rc = pointer_arg(ps, false, &loc, &aptr)) && !(rc = comma(ps)) && !(rc = expr(ps, &in.e1)) &&
         !(rc = comma(ps)))
       rc = expr(ps, &in.e2);
     break;
@@ -498,10 +562,6 @@ static int call(litmus_ps *ps, int dst, bool want_value) {
   if (c->one && c->kind == CK_UNLESS && (rc = mk_const(ps, &name, 0, &in.e2))) return rc; /* inc_not_zero */
   if (c->bnot && (rc = mk_op(ps, &name, LX_BNOT, in.e1, in.e1, &in.e1))) return rc;
 
-  if (c->args != A_NONE) {
-    in.loc = (uint8_t)loc;
-    in.size = ps->t->loc[loc].size;
-  }
   in.sub = c->sub;
   /* The LKMM orders value-returning atomics only: atomic_inc() and friends
    * are relaxed. */
@@ -533,12 +593,14 @@ static int call(litmus_ps *ps, int dst, bool want_value) {
   case CK_UNLESS: in.op = LI_UNLESS; break;
   case CK_STORE_MB:
     in.op = LI_STORE;
+    set_target(ps, &in, loc, aptr);
     if ((rc = litmus__emit(ps, ps->tid, &in, NULL))) return rc;
     return fence(ps, &name, MF_FULL);
   case CK_RCU_LOCK:
   case CK_RCU_UNLOCK:
   case CK_GP: return rcu(ps, &name, (call_kind)c->kind);
   }
+  if (c->args != A_NONE) set_target(ps, &in, loc, aptr);
   if ((rc = litmus__emit(ps, ps->tid, &in, NULL))) return rc;
   if (c->test != T_NONE && in.dst >= 0) { /* dst = (new value == 0), or (< 0) */
     litmus_insn set = {.op = LI_SET, .dst = in.dst, .dst_bytes = in.dst_bytes, .line = name.line, .col = name.col};
@@ -603,9 +665,9 @@ static int decl(litmus_ps *ps) {
   if (rc) return rc;
   for (;;) {
     litmus_tok name, tok;
+    unsigned var_bytes = bytes;
     litmus__lex_next(&ps->lx, &name);
-    if (name.kind == LT_STAR)
-      return litmus__err_tok(ps, &name, SIM_EUNSUP, "pointer-valued variables are not supported");
+    for (; name.kind == LT_STAR; litmus__lex_next(&ps->lx, &name)) var_bytes = 8; /* a pointer */
     if (name.kind != LT_IDENT) return litmus__expected(ps, &name, "a variable name");
     if (reg_of(ps, &name) >= 0)
       return litmus__err_tok(ps, &name, SIM_ESYNTAX, "'%.*s' is declared twice", (int)name.len, name.s);
@@ -618,7 +680,7 @@ static int decl(litmus_ps *ps) {
     memcpy(buf, name.s, name.len);
     buf[name.len] = '\0';
     int reg;
-    if ((rc = litmus__reg_add(ps, ps->tid, &name, buf, bytes, false, &reg))) return rc;
+    if ((rc = litmus__reg_add(ps, ps->tid, &name, buf, var_bytes, false, &reg))) return rc;
     litmus__lex_next(&ps->lx, &tok);
     if (tok.kind == LT_ASSIGN) {
       if ((rc = assign(ps, reg, &name))) return rc;
@@ -667,8 +729,17 @@ static int stmt_in(litmus_ps *ps) {
   case LT_LBRACE:
     litmus__lex_next(&ps->lx, &tok);
     return block_rest(ps);
-  case LT_STAR:
-    return litmus__err_tok(ps, &tok, SIM_EUNSUP, "plain accesses are not supported: use WRITE_ONCE()");
+  case LT_STAR: { /* a plain store, *x = e; */
+    litmus_insn in = {.op = LI_STORE, .sub = MO_RELAXED, .plain = 1, .dst = -1, .line = tok.line, .col = tok.col};
+    int loc;
+    uint8_t aptr;
+    if ((rc = pointer_arg(ps, true, &loc, &aptr)) || (rc = litmus__expect(ps, LT_ASSIGN, "'='", NULL)) ||
+        (rc = expr(ps, &in.e1)))
+      return rc;
+    set_target(ps, &in, loc, aptr);
+    if ((rc = litmus__emit(ps, ps->tid, &in, NULL))) return rc;
+    return litmus__expect(ps, LT_SEMI, "';'", NULL);
+  }
   case LT_IDENT:
     break;
   default:
@@ -699,6 +770,17 @@ static int stmt_in(litmus_ps *ps) {
     return litmus__err_tok(ps, &tok, SIM_EUNSUP, "'%.*s' is not supported", (int)tok.len, tok.s);
   if (param_find(ps, &tok) >= 0)
     return litmus__err_tok(ps, &tok, SIM_EUNSUP, "assigning pointer '%.*s' is not supported", (int)tok.len, tok.s);
+  if (next.kind == LT_ASSIGN) { /* herd7 takes undeclared registers: a long, which holds a pointer too */
+    char buf[LITMUS_NAME_MAX + 1];
+    if (tok.len >= sizeof buf) return litmus__err_tok(ps, &tok, SIM_EUNSUP, "variable name too long");
+    memcpy(buf, tok.s, tok.len);
+    buf[tok.len] = '\0';
+    if ((rc = litmus__reg_add(ps, ps->tid, &tok, buf, 8, false, &reg))) return rc;
+    litmus__lex_next(&ps->lx, &tok);
+    litmus__lex_next(&ps->lx, &next);
+    if ((rc = assign(ps, reg, &tok))) return rc;
+    return litmus__expect(ps, LT_SEMI, "';'", NULL);
+  }
   return litmus__err_tok(ps, &tok, SIM_ESYNTAX, "unknown name '%.*s' (not a register of P%u)", (int)tok.len, tok.s,
                          ps->tid);
 }
@@ -741,12 +823,18 @@ static int params(litmus_ps *ps) {
                                (int)tok.len, tok.s);
       return litmus__expected(ps, &tok, "'*'");
     }
+    bool ptr = false;
+    litmus__lex_peek(&ps->lx, &tok);
+    for (; tok.kind == LT_STAR; litmus__lex_peek(&ps->lx, &tok)) { /* int **p: p holds a pointer */
+      litmus__lex_next(&ps->lx, &tok);
+      ptr = true;
+    }
     litmus_tok name;
     if ((rc = litmus__expect(ps, LT_IDENT, "a parameter name", &name))) return rc;
     if (param_find(ps, &name) >= 0)
       return litmus__err_tok(ps, &name, SIM_ESYNTAX, "parameter '%.*s' appears twice", (int)name.len, name.s);
     int loc;
-    if ((rc = litmus__loc_declare(ps, &name, bytes, &loc))) return rc;
+    if ((rc = litmus__loc_declare(ps, &name, bytes, ptr, &loc))) return rc;
     litmus_param *p = &ps->param[ps->nparam++]; /* <= nlocs <= LITMUS_MAX_LOCS: each names a distinct location */
     memcpy(p->name, ps->t->loc[loc].name, sizeof p->name);
     p->loc = (uint8_t)loc;

@@ -63,13 +63,22 @@ static void finish(out *o) {
   if (o->n) o->buf[o->len < o->n ? o->len : o->n - 1] = '\0';
 }
 
+/* A value as herd7 prints it: a location's address is its name. */
+static void put_val(out *o, const litmus_test *t, int64_t v) {
+  int loc = litmus__ptr_loc(t->nlocs, v);
+  if (loc >= 0)
+    put_str(o, t->loc[loc].name);
+  else
+    put_int(o, v);
+}
+
 size_t litmus_outcome_format(const litmus_test *t, const int64_t *vals, char *buf, size_t n) {
   out o = {buf, n, 0};
   for (unsigned i = 0; i < t->nobs; i++) {
     if (i) put(&o, " ", 1);
     put_str(&o, t->obs[i].name);
     put(&o, "=", 1);
-    put_int(&o, vals[i]);
+    put_val(&o, t, vals[i]);
     put(&o, ";", 1);
   }
   finish(&o);
@@ -119,7 +128,7 @@ static void render(const litmus_test *t, uint32_t i, out *o) {
   case LP_NE:
     put_str(o, t->obs[p->obs].name);
     put_str(o, p->kind == LP_EQ ? "=" : "!=");
-    put_int(o, p->val);
+    put_val(o, t, p->val);
     return;
   case LP_NOT: {
     bool paren = prec(t->pr[p->a].kind) < 4;

@@ -42,7 +42,8 @@
  *
  * Invariants (checked by litmus__check()):
  *   LI1  Every memory instruction names a location < nlocs, and its size is
- *        that location's size; every dst is -1 or < its thread's nregs, and
+ *        that location's size (an indirect one, aptr > 0, takes both from
+ *        the pointer when it runs; aptr - 1 is a register of its thread); every dst is -1 or < its thread's nregs, and
  *        dst_bytes is that register's width.
  *   LI2  Every expression index is < nex and a node's children have smaller
  *        indices (no cycles); a REG node names a register of the thread that
@@ -88,6 +89,7 @@ typedef struct litmus_loc {
   uint8_t size;     /* bytes: 1, 2, 4 or 8; 4 unless a type said otherwise */
   bool typed;       /* the size came from a declaration (init or C parameter) */
   bool initialised; /* named in the init block with a value */
+  bool ptr;         /* declared as holding a pointer (litmus__loc_declare) */
   uint64_t init;    /* LI5: truncated to size once parsing ends */
 } litmus_loc;
 
@@ -184,10 +186,29 @@ typedef struct litmus_insn {
                         CAS: dst gets 1 on success, else 0 (spin_trylock) */
   uint8_t order;     /* RMW/CAS: mem_order (MO_SEQ_CST unless _relaxed/_acquire/_release) */
   uint16_t target;   /* JZ/JMP: next instruction when taken */
+  uint8_t aptr;      /* memory instructions: 1 + the register holding the
+                        address (a pointer, READ_ONCE(*r0)); 0: loc (so a
+                        zeroed instruction is direct) */
+  uint8_t plain;     /* LOAD/STORE: a plain C access (x = 1, r = *x) */
   uint32_t e1, e2;   /* STORE/RMW/SET: e1 value; JZ: e1 condition; CAS: e1 expected, e2 desired;
                         UNLESS: e1 addend, e2 the value that stops it */
   uint32_t line, col; /* source position, for litmus__insn_str */
 } litmus_insn;
+
+/* Pointers.  A location's address as a value is LITMUS_PTR_BASE plus its
+ * index: symbolic, so the simulator, the host and the SC search agree on it
+ * bit for bit, and it prints as the location's name (herd7 prints "x").  It
+ * fits 31 bits, so a pointer stored in an int location survives, and lies
+ * far from the small constants tests use.  A load through a value that is
+ * no location reads 0 and touches no memory; a store through one is
+ * dropped (herd7 would have no such execution; the C test is broken). */
+#define LITMUS_PTR_BASE INT64_C(0x50000000)
+
+/* The location a value points to, or -1. */
+static inline int litmus__ptr_loc(unsigned nlocs, int64_t v) {
+  uint64_t i = (uint64_t)v - (uint64_t)LITMUS_PTR_BASE;
+  return i < nlocs ? (int)i : -1;
+}
 
 /* --- Threads ---------------------------------------------------------- */
 
@@ -405,8 +426,11 @@ static inline void litmus__nest_leave(litmus_ps *ps) { ps->nest--; }
 unsigned litmus__type_bytes(const litmus_tok *tok);
 int litmus__type(litmus_ps *ps, unsigned *bytes);
 /* Find or add location `name` and give it a declared size (an error if it
- * was declared with another). */
-int litmus__loc_declare(litmus_ps *ps, const litmus_tok *name, unsigned bytes, int *loc);
+ * was declared with another).  ptr: declared as holding a pointer (int *x
+ * in the init, int **x as a parameter): 8 bytes, and no conflict with a
+ * declaration that does not say so, since herd7's C tests write `int *c`
+ * for a parameter whose location holds a pointer. */
+int litmus__loc_declare(litmus_ps *ps, const litmus_tok *name, unsigned bytes, bool ptr, int *loc);
 /* The canonical spelling ("EAX") of an X86 register name in any case, or NULL. */
 const char *litmus__x86_reg(const litmus_tok *tok);
 /* Spell the condition into t->cond_str (litmus_cond.c); SIM_ENOMEM or 0. */

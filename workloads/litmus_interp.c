@@ -12,6 +12,10 @@
  * local and costs no micro-op: the cores are in-order, so local work between
  * accesses changes no ordering this simulator models.
  *
+ * Pointers (litmus_int.h): an instruction with aptr takes its location from
+ * that register's value when it runs, so a dependent load really waits for
+ * the load that produced its address.
+ *
  * Widths: a loaded or returned value is sign-extended from the location's
  * size, then narrowed to the destination register's width; a stored value is
  * truncated to the location's size (mem.h M1).
@@ -51,6 +55,18 @@ unsigned litmus__exec(const litmus_test *t, unsigned tid, unsigned pc, mem_port 
     const litmus_insn *in = &code[pc];
     if (litmus__is_mem(in->op) && max_mem-- == 0) break;
     p->tag = pc++; /* the instruction's index, for a trace (cpu/trace.h) */
+    litmus_insn ind;
+    if (in->aptr && litmus__is_mem(in->op)) { /* through a pointer */
+      int l = litmus__ptr_loc(t->nlocs, regs[in->aptr - 1]);
+      if (l < 0) {
+        if (in->dst >= 0) regs[in->dst] = 0;
+        continue;
+      }
+      ind = *in;
+      ind.loc = (uint8_t)l;
+      ind.size = t->loc[l].size;
+      in = &ind;
+    }
     switch ((litmus_iop)in->op) {
     case LI_LOAD: {
       uint64_t v = mem_load(p, loc[in->loc], in->size, (mem_order)in->sub);

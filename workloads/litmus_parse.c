@@ -405,10 +405,19 @@ static int init_value(litmus_ps *ps, int64_t *v) {
     if (!rc) rc = litmus__expect(ps, LT_RPAREN, "')'", NULL);
     return rc;
   }
-  if (tok.kind == LT_IDENT || tok.kind == LT_AMP)
+  if ((tok.kind == LT_IDENT || tok.kind == LT_AMP) && ps->t->dialect == LITMUS_DIALECT_X86)
     return litmus__err_tok(ps, &tok, SIM_EUNSUP,
                            "'%.*s': locations holding addresses are not supported (integer values only)",
                            (int)tok.len, tok.s);
+  if (tok.kind == LT_IDENT || tok.kind == LT_AMP) { /* p=y or int *p = &y: y's address */
+    litmus_tok name;
+    int loc, rc;
+    if (tok.kind == LT_AMP) litmus__lex_next(&ps->lx, &tok);
+    if ((rc = litmus__expect(ps, LT_IDENT, "a location name", &name)) || (rc = litmus__loc_get(ps, &name, &loc)))
+      return rc;
+    *v = LITMUS_PTR_BASE + loc;
+    return 0;
+  }
   return litmus__int(ps, v);
 }
 
@@ -425,10 +434,15 @@ static int set_loc_init(litmus_ps *ps, const litmus_tok *name, int64_t v) {
 }
 
 /* Give location `name` the declared size `bytes`. */
-int litmus__loc_declare(litmus_ps *ps, const litmus_tok *name, unsigned bytes, int *loc) {
+int litmus__loc_declare(litmus_ps *ps, const litmus_tok *name, unsigned bytes, bool ptr, int *loc) {
   int rc = litmus__loc_get(ps, name, loc);
   if (rc) return rc;
   litmus_loc *l = &ps->t->loc[*loc];
+  if (ptr || l->ptr) {
+    l->typed = l->ptr = true;
+    l->size = 8;
+    return 0;
+  }
   if (l->typed && l->size != bytes)
     return litmus__err_tok(ps, name, SIM_ESYNTAX, "location '%s' declared with %u bytes here but %u before",
                            l->name, bytes, (unsigned)l->size);
@@ -443,12 +457,12 @@ static int init_decl(litmus_ps *ps) {
   if (rc) return rc;
   for (;;) {
     litmus_tok name, tok;
+    bool ptr = false;
     litmus__lex_next(&ps->lx, &name);
-    if (name.kind == LT_STAR)
-      return litmus__err_tok(ps, &name, SIM_EUNSUP, "pointer locations are not supported (integers only)");
+    for (; name.kind == LT_STAR; litmus__lex_next(&ps->lx, &name)) ptr = true; /* int *x = &a */
     if (name.kind != LT_IDENT) return litmus__expected(ps, &name, "a location name");
     int loc;
-    rc = litmus__loc_declare(ps, &name, bytes, &loc);
+    rc = litmus__loc_declare(ps, &name, bytes, ptr, &loc);
     if (rc) return rc;
     litmus__lex_peek(&ps->lx, &tok);
     if (tok.kind == LT_ASSIGN) {
@@ -691,11 +705,17 @@ static int prop_unary_in(litmus_ps *ps, uint32_t *out) {
   else
     return litmus__expected(ps, &tok, "'='");
   litmus__lex_peek(&ps->lx, &tok);
-  if (tok.kind == LT_IDENT)
-    return litmus__err_tok(ps, &tok, SIM_EUNSUP, "comparing with '%.*s': only integer constants are supported",
-                           (int)tok.len, tok.s);
   int64_t val;
-  if ((rc = litmus__int(ps, &val))) return rc;
+  if (tok.kind == LT_IDENT) { /* 1:r0=x: the register holds x's address */
+    litmus__lex_next(&ps->lx, &tok);
+    int loc = litmus__loc_find(ps->t, tok.s, tok.len);
+    if (loc < 0)
+      return litmus__err_tok(ps, &tok, SIM_ESYNTAX, "comparing with '%.*s', which is no location",
+                             (int)tok.len, tok.s);
+    val = LITMUS_PTR_BASE + loc;
+  } else if ((rc = litmus__int(ps, &val))) {
+    return rc;
+  }
   p.val = litmus__sext((uint64_t)val, obs_bytes(ps->t, obs)); /* LI5 */
   return litmus__prop(ps, &v.name, p, out);
 }

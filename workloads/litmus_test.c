@@ -88,7 +88,7 @@ void litmus__finalize(litmus_test *t) {
       th->reg_init[r] = litmus__sext((uint64_t)th->reg_init[r], th->reg[r].bytes);
     for (unsigned pc = 0; pc < th->ncode; pc++) {
       litmus_insn *in = &th->code[pc];
-      if (litmus__is_mem(in->op)) in->size = t->loc[in->loc].size;
+      if (litmus__is_mem(in->op) && !in->aptr) in->size = t->loc[in->loc].size;
       if (in->dst >= 0) in->dst_bytes = th->reg[in->dst].bytes;
     }
   }
@@ -136,7 +136,8 @@ bool litmus__check(const litmus_test *t) {
       const litmus_insn *in = &th->code[pc];
       bool mem = litmus__is_mem(in->op);
       if (in->op >= LI_N || in->op == LI_GP) return false;
-      if (mem && (in->loc >= t->nlocs || in->size != t->loc[in->loc].size)) return false; /* LI1 */
+      if (mem && !in->aptr && (in->loc >= t->nlocs || in->size != t->loc[in->loc].size)) return false; /* LI1 */
+      if (in->aptr && (!mem || in->aptr > th->nregs)) return false;
       if (in->dst >= 0 && ((unsigned)in->dst >= th->nregs || in->dst_bytes != th->reg[in->dst].bytes))
         return false;
       if ((in->op == LI_STORE || in->op == LI_RMW || in->op == LI_SET || in->op == LI_JZ ||
@@ -186,7 +187,12 @@ const char *litmus__insn_str(const litmus_test *t, unsigned tid, unsigned pc, ch
   const litmus_thread *th = &t->th[tid];
   const litmus_insn *in = &th->code[pc];
   const char *dst = in->dst >= 0 ? th->reg[in->dst].name : "_";
+  char ptr[LITMUS_NAME_MAX + 2];
   const char *loc = in->loc < t->nlocs ? t->loc[in->loc].name : "?";
+  if (in->aptr) {
+    snprintf(ptr, sizeof ptr, "*%s", th->reg[in->aptr - 1].name);
+    loc = ptr;
+  }
   switch (in->op) {
   case LI_LOAD:
     snprintf(buf, n, "%u:%u load %s <- %s %s", in->line, in->col, dst, loc, order_name[in->sub]);

@@ -341,6 +341,43 @@ static void t_c_rcu(void) {
   litmus_free(w.t);
 }
 
+/* Pointers are location names as values; a load through one takes the
+ * location from the register when it runs, and carries an address
+ * dependency (consume).  Plain C accesses are relaxed loads and stores. */
+static void t_c_pointers(void) {
+  world w;
+  world_parse(&w, "C ptr\n{ int a = 7; int *p = &a; q=b; }\n"
+                  "P0(int **p, int **q, int *a, int *b) {\n int *r0; int r1; int r2;\n"
+                  " r0 = rcu_dereference(*p); r1 = READ_ONCE(*r0); rcu_assign_pointer(*q, a);\n"
+                  " r0 = (int *)READ_ONCE(*q); WRITE_ONCE(*r0, r1 + 1); *b = *a + 2; r2 = (r0 == a);\n"
+                  " r3 = *p;\n"
+                  "}\n"
+                  "exists (0:r0=a /\\ 0:r1=7 /\\ 0:r2=1 /\\ 0:r3=a /\\ q=a /\\ a=8 /\\ b=10)\n");
+  world_run(&w, (const int[]){0, -1});
+  unsigned i = 0;
+  CHECK_OP(&w, 0, i++, K_LOAD, "p", 8, MO_RELAXED, 0);
+  CHECK_OP(&w, 0, i++, K_LOAD, "a", 4, MO_CONSUME, 0); /* through r0 */
+  CHECK_OP(&w, 0, i++, K_STORE, "q", 8, MO_RELEASE, (uint64_t)LITMUS_PTR_BASE); /* a is location 0 */
+  CHECK_OP(&w, 0, i++, K_LOAD, "q", 8, MO_RELAXED, 0);
+  CHECK_OP(&w, 0, i++, K_STORE, "a", 4, MO_RELAXED, 8);
+  CHECK_OP(&w, 0, i++, K_LOAD, "a", 4, MO_RELAXED, 0); /* plain */
+  CHECK_OP(&w, 0, i++, K_STORE, "b", 4, MO_RELAXED, 10);
+  CHECK_OP(&w, 0, i++, K_LOAD, "p", 8, MO_RELAXED, 0);
+  CHECK_EQ_U64(w.port[0].nlog, i);
+  CHECK_EQ_STR(litmus_cond_str(w.t), "exists (0:r0=a /\\ 0:r1=7 /\\ 0:r2=1 /\\ 0:r3=a /\\ q=a /\\ a=8 /\\ b=10)");
+  CHECK_EQ_STR(w.outcome, "0:r0=a; 0:r1=7; 0:r2=1; 0:r3=a; q=a; a=8; b=10;");
+  CHECK(litmus_cond_eval(w.t, w.vals));
+  litmus_free(w.t);
+
+  /* Through something that is no location: no access, and 0. */
+  world_parse(&w, "C bad\n{ p=5; }\nP0(int **p) {\n int *r0; int r1;\n r0 = READ_ONCE(*p); r1 = READ_ONCE(*r0);"
+                  " WRITE_ONCE(*r0, 1);\n}\nexists (0:r1=0)\n");
+  world_run(&w, (const int[]){0, -1});
+  CHECK_EQ_U64(w.port[0].nlog, 1);
+  CHECK_EQ_STR(w.outcome, "0:r1=0;");
+  litmus_free(w.t);
+}
+
 static const char *const c_branch =
     "C branch\n{ x=0; }\n"
     "P0(int *x, int *y, int *z) {\n int r0;\n r0 = READ_ONCE(*x);\n"
@@ -576,6 +613,7 @@ static const check_case cases[] = {
     {"c_returns", t_c_returns},
     {"c_locks_atomics", t_c_locks_atomics},
     {"c_rcu", t_c_rcu},
+    {"c_pointers", t_c_pointers},
     {"c_branches", t_c_branches},
     {"c_expressions", t_c_expressions},
     {"c_hoisting", t_c_hoisting},
