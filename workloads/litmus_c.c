@@ -3,11 +3,18 @@
  *   P0(int *x, atomic_t *y) { int r0; r0 = READ_ONCE(*x); if (r0) { ... } else ... }
  *
  * Pointer parameters name shared locations (a parameter's type may declare
- * the location's size); local integer variables are registers.  Statements:
- * declarations (`int r0 = e, r1;`), `r = e;`, calls of the primitives in the
- * table below, `if (e) s [else s]`, blocks and `;`.  Expressions are C's over
- * integer constants and registers (+ - * & | ^ ~ ! == != < <= > >= && ||),
- * and may contain value-returning primitives (READ_ONCE(*x) + 1).
+ * the location's size; `int **p` says p holds a pointer); local variables
+ * are registers, `int *r0` one that holds a pointer, and a register herd7
+ * leaves undeclared is declared by its first assignment.  Statements:
+ * declarations (`int r0 = e, r1;`), `r = e;`, `*x = e;` (a plain store),
+ * calls of the primitives in the table below, `if (e) s [else s]`, blocks
+ * and `;`.  Expressions are C's over integer constants, registers and
+ * parameters (a parameter's value is its location's address,
+ * litmus_int.h), with casts ignored (+ - * & | ^ ~ ! == != < <= > >= && ||),
+ * and may contain value-returning primitives (READ_ONCE(*x) + 1) and plain
+ * loads (*x).  `*r0` where r0 holds a pointer accesses the location it
+ * points to; a relaxed load that way is a consume load (an address
+ * dependency, cpu.order_address_deps).
  *
  * Primitives map onto the mem API as LKMM names them:
  *   READ_ONCE, atomic_read        load  relaxed
@@ -23,6 +30,15 @@
  *   atomic_{inc,dec,add,sub,and,or,xor}                 rmw, no value
  *   atomic_{inc,dec,add,sub}_return                     rmw, new value
  *   atomic_fetch_{inc,dec,add,sub,and,or,xor}           rmw, old value
+ *   atomic_{fetch_,}andnot, _and_test, add_negative      rmw (and a test)
+ *   atomic_add_unless, atomic_inc_not_zero               unless (a CAS loop)
+ *   atomic64_*, atomic_long_*     as atomic_* on their 8-byte location
+ *   rcu_dereference, rcu_assign_pointer       load relaxed, store release
+ *   smp_store_mb                  store relaxed, fence full
+ *   spin_lock, spin_unlock        lock (spinlock.h), store release of 0
+ *   spin_trylock, spin_is_locked  acquire cas 0 -> 1 (1 if it won), load
+ *   smp_mb__after_spinlock, smp_mb__after_unlock_lock    fence full
+ *   rcu_read_lock, rcu_read_unlock, synchronize_rcu      see rcu() below
  * An RMW or cmpxchg name may end in _relaxed, _acquire or _release: its
  * mem_order (the plain name is seq_cst).  Every RMW is atomic and drains the
  * store buffer; the order says which invalidate-queue fences come with it
@@ -35,9 +51,9 @@
  * access there is refused (SIM_EUNSUP) rather than made unconditional.
  * `r = READ_ONCE(*x);` and friends write r directly, with no hidden register.
  *
- * Refused (SIM_EUNSUP): locks, RCU and every other primitive; plain accesses
- * (`*x = 1`, whose data races LKMM treats specially); pointer-valued
- * variables; loops, goto and return (a thread must run straight through).
+ * Refused (SIM_EUNSUP): SRCU, call_rcu and every other primitive; loops,
+ * goto and return (a thread must run straight through); pointers to
+ * registers (&r0).
  */
 #include <stdio.h>
 #include <string.h>

@@ -43,7 +43,8 @@
  * Invariants (checked by litmus__check()):
  *   LI1  Every memory instruction names a location < nlocs, and its size is
  *        that location's size (an indirect one, aptr > 0, takes both from
- *        the pointer when it runs; aptr - 1 is a register of its thread); every dst is -1 or < its thread's nregs, and
+ *        the pointer when it runs; aptr - 1 is a register of its thread);
+ *        every dst is -1 or < its thread's nregs, and
  *        dst_bytes is that register's width.
  *   LI2  Every expression index is < nex and a node's children have smaller
  *        indices (no cycles); a REG node names a register of the thread that

@@ -5,12 +5,13 @@
  *   header      "X86 NAME" or "C NAME"; any other architecture: SIM_EUNSUP
  *   prefix      doc string, (* comments *), diy's "Key=value" metadata lines;
  *               a comment line "Result: ..." gives the expectations
- *   init        { x=0; uint64_t y=1; int z; 0:EAX=1; atomic_t a = ATOMIC_INIT(0); }
+ *   init        { x=0; uint64_t y=1; int z; 0:EAX=1; atomic_t a = ATOMIC_INIT(0);
+ *                 p=y; int *q = &z; }  (C: a location's address is a value)
  *   code        the dialect's threads: litmus_x86.c or litmus_c.c
  *   final       locations [...] and one of exists / ~exists / forall (...)
  * Every error names file:line:col (L2), says what was expected and what was
  * found, and leaves no test behind.  Valid herd7 that we cannot run (other
- * architectures, pointers as values, filter, locks, loops, ...) is SIM_EUNSUP,
+ * architectures, X86 pointers, filter, loops, SRCU, ...) is SIM_EUNSUP,
  * never skipped.
  *
  * Choices, with reasons:

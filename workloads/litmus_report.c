@@ -52,6 +52,7 @@ void litmus_report_print(FILE *out, const litmus_test *t, const char *model,
           ok ? "Ok" : "No", flip ? neg : pos, flip ? pos : neg);
   fprintf(out, "Condition %s is %svalidated\n", litmus_cond_str(t), ok ? "" : "NOT ");
   litmus_expect seen = litmus_observation(pos, r->iterations);
+  if (r->data_race) fprintf(out, "Flag data-race\n"); /* where herd7 prints it */
   fprintf(out, "Observation %s %s %" PRIu64 " %" PRIu64 "\n", name, litmus_expect_name(seen),
           pos, neg);
   for (size_t i = 0; i < hist_len(r->hist); i++) /* the first witness, to replay */

@@ -26,6 +26,7 @@ typedef struct litmus_result {
   double wall_s;       /* host seconds spent simulating */
   sim_metrics metrics;
   explain_causes causes; /* run.causes (litmus_run_causes): non-SC iterations */
+  bool data_race;        /* the SC reference found one (printed as herd7's Flag) */
 } litmus_result;
 
 /* Run iterations first .. first+count-1 of t under config c. */

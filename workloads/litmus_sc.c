@@ -11,6 +11,7 @@
  */
 #include "litmus_sc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,8 @@ typedef struct sc_search {
   uint64_t max_states;
   uint64_t *work;        /* the state being stepped */
   void *loc[LITMUS_MAX_LOCS];
+  uint8_t seen[LITMUS_MAX_CODE + 1];     /* data races: pcs visited ... */
+  uint16_t work_pc[LITMUS_MAX_CODE + 1]; /* ... and to visit */
 } sc_search;
 
 /* --- The port: every access is atomic on the working state --------------- */
@@ -148,7 +151,80 @@ static bool blocked(const sc_search *s, uint64_t *st, unsigned k) {
   return (in->op == LI_LOCK || in->op == LI_WAIT) && get(st + in->loc, in->size) != 0;
 }
 
-static int search(sc_search *s, sim_hist *out, sim_err *err) {
+/* --- Data races (litmus_sc.h) ------------------------------------------ */
+
+typedef struct sc_access {
+  unsigned tid, pc;
+  int loc;
+  bool write, plain;
+} sc_access;
+
+/* Does instruction `in` keep later accesses of its thread behind it? */
+static bool orders_later(const litmus_insn *in) {
+  switch ((litmus_iop)in->op) {
+  case LI_FENCE: case LI_LOCK: case LI_WAIT: case LI_UNLESS: return true;
+  case LI_LOAD: return in->sub == MO_ACQUIRE || in->sub == MO_SEQ_CST;
+  case LI_RMW: case LI_CAS: return in->order != MO_RELAXED && in->order != MO_RELEASE;
+  default: return false;
+  }
+}
+
+/* The accesses thread k could perform next in state st (litmus_sc.h). */
+static unsigned next_accesses(sc_search *s, uint64_t *st, unsigned k, sc_access *acc, unsigned cap) {
+  const litmus_thread *th = &s->t->th[k];
+  unsigned start = pcs(s, st)[k], n = 0, nwork = 0;
+  uint8_t *seen = s->seen;
+  uint16_t *work = s->work_pc;
+  memset(seen, 0, th->ncode + 1);
+  work[nwork++] = (uint16_t)start;
+  seen[start] = 1;
+  while (nwork) {
+    unsigned pc = work[--nwork];
+    while (pc < th->ncode) {
+      const litmus_insn *in = &th->code[pc];
+      unsigned next = pc + 1;
+      if (litmus__is_mem(in->op) && n < cap) {
+        int loc = in->loc;
+        if (in->aptr)
+          loc = pc == start ? litmus__ptr_loc(s->nlocs, (int64_t)st[s->regoff[k] + in->aptr - 1]) : -1;
+        if (loc >= 0)
+          acc[n++] = (sc_access){k, pc, loc, in->op != LI_LOAD, in->plain != 0};
+      }
+      if (orders_later(in)) break;
+      if (in->op == LI_JZ && !seen[in->target]) {
+        seen[in->target] = 1;
+        work[nwork++] = in->target;
+      }
+      if (in->op == LI_JMP) next = in->target;
+      if (seen[next]) break;
+      seen[next] = 1;
+      pc = next;
+    }
+  }
+  return n;
+}
+
+static void race_check(sc_search *s, uint64_t *st, litmus_sc_stats *stats) {
+  enum { CAP = 256 };
+  sc_access acc[CAP];
+  unsigned n = 0;
+  const uint16_t *pc = pcs(s, st);
+  for (unsigned k = 0; k < s->nthreads; k++)
+    if (pc[k] < s->t->th[k].ncode) n += next_accesses(s, st, k, acc + n, CAP - n);
+  for (unsigned i = 0; i < n; i++)
+    for (unsigned j = i + 1; j < n; j++) {
+      const sc_access *a = &acc[i], *b = &acc[j];
+      if (a->tid == b->tid || a->loc != b->loc || !(a->write || b->write) || !(a->plain || b->plain)) continue;
+      const litmus_insn *ia = &s->t->th[a->tid].code[a->pc], *ib = &s->t->th[b->tid].code[b->pc];
+      stats->data_race = true;
+      snprintf(stats->race, sizeof stats->race, "%s: P%u line %u (%s%s), P%u line %u (%s%s)",
+               litmus_loc_name(s->t, (unsigned)a->loc), a->tid, ia->line, a->plain ? "plain " : "",
+               a->write ? "write" : "read", b->tid, ib->line, b->plain ? "plain " : "", b->write ? "write" : "read");
+      return;
+    }
+}
+
+static int search(sc_search *s, sim_hist *out, litmus_sc_stats *stats, sim_err *err) {
   const litmus_test *t = s->t;
   bool fresh;
   /* The initial state: every thread run up to its first shared access. */
@@ -166,6 +242,7 @@ static int search(sc_search *s, sim_hist *out, sim_err *err) {
   while (!rc && s->nstack) {
     /* copied out: the arena moves as it grows */
     memcpy(base, s->arena + (size_t)s->stack[--s->nstack] * s->words, s->words * sizeof *base);
+    if (stats->plain && !stats->data_race) race_check(s, base, stats);
     const uint16_t *pc = pcs(s, base);
     bool any = false, stuck = false;
     for (unsigned k = 0; k < s->nthreads && !rc; k++) {
@@ -202,8 +279,13 @@ int litmus_sc_search(const litmus_test *t, uint64_t max_states, sim_hist **out, 
   s.words = w + (2 * s.nthreads + 7) / 8;
   s.work = calloc(s.words, sizeof *s.work);
   sim_hist *h = hist_new(litmus_nobs(t));
-  int rc = s.work && h ? search(&s, h, err) : sim_errf(err, SIM_ENOMEM, "out of memory");
-  if (stats) *stats = (litmus_sc_stats){.states = s.nstates, .wall_s = wallclock_s() - t0};
+  litmus_sc_stats st = {0};
+  for (unsigned k = 0; k < s.nthreads; k++)
+    for (unsigned pc = 0; pc < t->th[k].ncode; pc++) st.plain |= t->th[k].code[pc].plain != 0;
+  int rc = s.work && h ? search(&s, h, &st, err) : sim_errf(err, SIM_ENOMEM, "out of memory");
+  st.states = s.nstates;
+  st.wall_s = wallclock_s() - t0;
+  if (stats) *stats = st;
   free(s.work), free(s.arena), free(s.table), free(s.stack);
   if (rc) {
     hist_free(h);

@@ -16,6 +16,18 @@
  *
  * Fences and local work cannot change an SC outcome and do not branch.
  *
+ * Data races (tests with plain C accesses only).  Two accesses to one
+ * location from different threads, at least one a write and one plain,
+ * race when some reachable state lets both happen next with nothing
+ * ordering them.  "Next" looks past the thread's pending accesses up to the
+ * first that orders later ones (a fence, an acquire load, a lock, an
+ * ordered RMW, a grace period), through both arms of each branch, since
+ * the LKMM lets unordered accesses run early: plain data read behind a
+ * WRITE_ONCE flag with no barrier races, as herd7 says.  An access through
+ * a pointer counts only when it is the thread's very next one (its address
+ * is known then).  This approximates the LKMM's definition (which also
+ * credits dependencies and more); where they differ it may flag more.
+ *
  * Invariants:
  *   SC1  The outcome set is complete, or the call fails: a search stopped
  *        by its budget returns SIM_EFULL and no set, never a partial one.
@@ -37,6 +49,9 @@
 typedef struct litmus_sc_stats {
   uint64_t states; /* distinct states visited */
   double wall_s;   /* host seconds the search took */
+  bool plain;      /* the test has plain C accesses, so races were looked for */
+  bool data_race;  /* ... and one was found (herd7's "Flag data-race") */
+  char race[160];  /* which: "x: P0 line 5 (plain write), P1 line 9 (read)" */
 } litmus_sc_stats;
 
 /* *out: one entry per SC outcome (litmus_nobs values each).  SC1:
