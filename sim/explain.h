@@ -73,6 +73,9 @@ const char *explain_value(const explain_result *r, uint64_t v, char *buf, size_t
 
 /* The account, in words (explain_print.c) or as JSON (--json). */
 void explain_print(FILE *out, const explain_result *r);
+/* Each spinlock's acquisitions and releases in a litmus iteration
+ * (explain_locks.c); nothing for a test without locks. */
+void explain__print_locks(FILE *out, const explain_result *r);
 int explain_print_json(FILE *out, const explain_result *r, sim_err *err);
 /* The iteration as a timeline figure OUT (.png or .svg), its .dat and .gp
  * beside it (explain_timeline.c). */

@@ -305,6 +305,7 @@ void explain_print(FILE *out, const explain_result *r) {
       fprintf(out, "No mechanism found in the trace (please report this scenario).\n");
     else
       fprintf(out, "No cycle of program order and communication: nothing to explain.\n");
+    explain__print_locks(out, r);
     return;
   }
   if (x->ncyc && (r->t || r->w.forbidden)) {
@@ -326,6 +327,7 @@ void explain_print(FILE *out, const explain_result *r) {
   if (x->nmech == 0)
     fprintf(out, "  none found: every program-order pair on the cycle performed in order "
             "(please report this test)\n");
+  explain__print_locks(out, r);
   if (r->fix_tried) print_fix(out, r);
   else if (!r->t && x->nmech)
     fprintf(out, "\nFix: none tried: no variant of the map removes these mechanisms, or "

@@ -63,6 +63,8 @@ const char *litmus_source(const litmus_test *t); /* the text it was parsed from 
 unsigned litmus_nthreads(const litmus_test *t);
 unsigned litmus_nlocs(const litmus_test *t);
 const char *litmus_loc_name(const litmus_test *t, unsigned i);
+/* Location i is a spinlock's word: some thread's spin_lock names it. */
+bool litmus_loc_is_lock(const litmus_test *t, unsigned i);
 unsigned litmus_loc_size(const litmus_test *t, unsigned i);   /* bytes: 4 for int */
 uint64_t litmus_loc_init(const litmus_test *t, unsigned i);   /* truncated to size */
 unsigned litmus_nregs(const litmus_test *t, unsigned tid);

@@ -51,6 +51,13 @@ const char *litmus_loc_name(const litmus_test *t, unsigned i) {
   assert(i < t->nlocs);
   return t->loc[i].name;
 }
+
+bool litmus_loc_is_lock(const litmus_test *t, unsigned i) {
+  for (unsigned k = 0; k < t->nthreads; k++)
+    for (unsigned pc = 0; pc < t->th[k].ncode; pc++)
+      if (t->th[k].code[pc].op == LI_LOCK && !t->th[k].code[pc].aptr && t->th[k].code[pc].loc == i) return true;
+  return false;
+}
 unsigned litmus_loc_size(const litmus_test *t, unsigned i) {
   assert(i < t->nlocs);
   return t->loc[i].size;

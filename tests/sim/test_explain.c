@@ -10,6 +10,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cJSON.h>
 
@@ -118,6 +119,34 @@ static void t_sc_iteration(void) {
   CHECK(!r.found);
   CHECK_EQ_U64(r.searched, 2000);
   explain_result_free(&r);
+  cfg_free(c);
+}
+
+/* A lock test's iteration (SC or not) tells each lock's handovers: the
+ * critical sections never overlap, and a waiter's spinning is counted. */
+static void t_lock_handover(void) {
+  cfg *c = config("c/MP+polocks.litmus", "weak", NULL);
+  explain_result r;
+  sim_err err = {0, ""};
+  for (uint64_t k = 0; k < 20; k++) {
+    if (explain_run(c, true, k, &r, &err)) CHECK__FAIL("%s", err.msg);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    explain_print(out, &r);
+    fclose(out);
+    const char *lock = strstr(text, "\nLock mylock:\n");
+    CHECK(lock != NULL);
+    const char *took1 = strstr(lock, " took it at cycle ");
+    const char *rel1 = took1 ? strstr(took1, " released it at cycle ") : NULL;
+    const char *took2 = rel1 ? strstr(rel1, " took it at cycle ") : NULL;
+    const char *rel2 = took2 ? strstr(took2, " released it at cycle ") : NULL;
+    if (!rel2) CHECK__FAIL("iteration %llu:\n%s", (unsigned long long)k, text);
+    CHECK(strncmp(took1 - 2, took2 - 2, 2) != 0); /* "P0" then "P1", or the reverse */
+    if (strstr(took2, "first try") == NULL) CHECK_CONTAINS(took2, "spinning loads");
+    free(text);
+    explain_result_free(&r);
+  }
   cfg_free(c);
 }
 
@@ -338,6 +367,7 @@ static const check_case cases[] = {
     {"mp_pso_store_order", t_mp_pso_store_order},
     {"mp_wmb_weak_invalidate_queue", t_mp_wmb_weak_invalidate_queue},
     {"sc_iteration", t_sc_iteration},
+    {"lock_handover", t_lock_handover},
     {"every_shipped_test", t_every_shipped_test},
     {0, 0},
 };
