@@ -148,7 +148,9 @@ static void advance(sc_search *s, unsigned k, unsigned max_mem) {
 static bool blocked(const sc_search *s, uint64_t *st, unsigned k) {
   const litmus_thread *th = &s->t->th[k];
   const litmus_insn *in = &th->code[pcs(s, st)[k]];
-  return (in->op == LI_LOCK || in->op == LI_WAIT) && get(st + in->loc, in->size) != 0;
+  if (in->op != LI_LOCK && in->op != LI_WAIT) return false;
+  int loc = in->aptr ? litmus__ptr_loc(s->nlocs, (int64_t)st[s->regoff[k] + in->aptr - 1]) : in->loc;
+  return loc >= 0 && get(st + loc, litmus_loc_size(s->t, (unsigned)loc)) != 0; /* no location: skipped */
 }
 
 /* --- Data races (litmus_sc.h) ------------------------------------------ */
