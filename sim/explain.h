@@ -74,8 +74,19 @@ const char *explain_value(const explain_result *r, uint64_t v, char *buf, size_t
 /* The account, in words (explain_print.c) or as JSON (--json). */
 void explain_print(FILE *out, const explain_result *r);
 /* Each spinlock's acquisitions and releases in a litmus iteration
- * (explain_locks.c); nothing for a test without locks. */
+ * (explain_locks.c): printed (nothing for a test without locks), or listed
+ * for lock word loc, in trace order, up to cap of them. */
+typedef struct explain_lock_ev {
+  unsigned thread;
+  bool took;                /* took the lock, else released it */
+  uint64_t cycle;           /* when: the CAS that won, or the release's drain (UINT64_MAX: never) */
+  uint64_t since;           /* took: its first attempt since it last held the lock */
+  uint64_t stored;          /* released: when the store entered the store buffer */
+  unsigned cas_failed, spins; /* took: the wait's failed CASes and spinning loads */
+} explain_lock_ev;
+#define EXPLAIN_LOCK_EVENTS 256
 void explain__print_locks(FILE *out, const explain_result *r);
+unsigned explain__lock_events(const explain_result *r, unsigned loc, explain_lock_ev *ev, unsigned cap);
 int explain_print_json(FILE *out, const explain_result *r, sim_err *err);
 /* The iteration as a timeline figure OUT (.png or .svg), its .dat and .gp
  * beside it (explain_timeline.c). */

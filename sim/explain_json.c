@@ -71,6 +71,33 @@ static cJSON *events_json(const cpu_trace *tr) {
   return a;
 }
 
+/* {"mylock": [{"thread": 1, "event": "took", "cycle": 113, ...}, ...]} */
+static cJSON *locks_json(const explain_result *r) {
+  cJSON *o = cJSON_CreateObject();
+  for (unsigned loc = 0; loc < litmus_nlocs(r->t); loc++) {
+    if (!litmus_loc_is_lock(r->t, loc)) continue;
+    explain_lock_ev ev[EXPLAIN_LOCK_EVENTS];
+    unsigned n = explain__lock_events(r, loc, ev, EXPLAIN_LOCK_EVENTS);
+    cJSON *a = cJSON_AddArrayToObject(o, explain_loc_name(r, loc));
+    for (unsigned i = 0; i < n; i++) {
+      cJSON *j = cJSON_CreateObject();
+      cJSON_AddNumberToObject(j, "thread", ev[i].thread);
+      cJSON_AddStringToObject(j, "event", ev[i].took ? "took" : "released");
+      if (ev[i].cycle == UINT64_MAX) cJSON_AddNullToObject(j, "cycle");
+      else cJSON_AddNumberToObject(j, "cycle", (double)ev[i].cycle);
+      if (ev[i].took) {
+        cJSON_AddNumberToObject(j, "first_try_cycle", (double)ev[i].since);
+        cJSON_AddNumberToObject(j, "failed_cas", ev[i].cas_failed);
+        cJSON_AddNumberToObject(j, "spinning_loads", ev[i].spins);
+      } else {
+        cJSON_AddNumberToObject(j, "stored_cycle", (double)ev[i].stored);
+      }
+      cJSON_AddItemToArray(a, j);
+    }
+  }
+  return o;
+}
+
 int explain_print_json(FILE *out, const explain_result *r, sim_err *err) {
   const explain_exec *x = &r->x;
   cJSON *o = cJSON_CreateObject();
@@ -116,6 +143,7 @@ int explain_print_json(FILE *out, const explain_result *r, sim_err *err) {
         cJSON_AddStringToObject(j, "fix", hmap_variant_name[wl_fix_variant(r->s, m->kind)]);
       cJSON_AddItemToArray(ms, j);
     }
+    if (r->t) cJSON_AddItemToObject(o, "locks", locks_json(r));
     if (r->fix_tried) {
       cJSON *f = cJSON_AddObjectToObject(o, "fix");
       if (r->fix_variant) cJSON_AddStringToObject(f, "variant", r->fix_variant);

@@ -316,6 +316,12 @@ static void t_explain(void) {
                           "\"location\":\"x\",\"seen\":0,\"sc_value\":1,\"from_cycle\":");
   CHECK_CONTAINS(cli_out, "\"fix\":{\"outcome\":");
   CHECK_CONTAINS(cli_out, "\"sc\":true},\"events_dropped\":0,\"events\":[{\"cycle\":");
+  /* A lock test's handovers, SC outcome or not. */
+  CHECK_EQ_I64(cli("explain %s/litmus/c/MP+polocks.litmus --model weak --iteration 2 --json", MMSIM_SOURCE_DIR), 0);
+  CHECK_CONTAINS(cli_out, "\"locks\":{\"mylock\":[{\"thread\":1,\"event\":\"took\",\"cycle\":113,"
+                          "\"first_try_cycle\":113,\"failed_cas\":0,\"spinning_loads\":0},"
+                          "{\"thread\":1,\"event\":\"released\",\"cycle\":216,\"stored_cycle\":115},"
+                          "{\"thread\":0,\"event\":\"took\",\"cycle\":302,");
   CHECK_EQ_I64(cli("explain %s/litmus/x86/SB.litmus --model sc --iterations 500", MMSIM_SOURCE_DIR), 0);
   CHECK_CONTAINS(cli_out, "none of 500 iterations has an outcome outside the SC set");
   /* A map scenario: its fields, operations and variant fix. */
