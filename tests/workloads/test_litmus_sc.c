@@ -11,7 +11,8 @@
  * against the tests' comments.)
  *
  * data_race: "Flag data-race" for plain accesses that nothing orders, and
- * none once a release/acquire pair orders them.
+ * none once a release/acquire pair orders them; on small tests, the same
+ * flag as herd7 7.58 gives under linux-kernel.cfg.
  */
 #include "../check.h"
 #include "../litmus_files.h"
@@ -87,9 +88,46 @@ static bool races(const char *name) {
   return st.data_race;
 }
 
+/* Small tests whose flag herd7 7.58 (linux-kernel.cfg) gives: the flag
+ * must agree on each. */
+static const struct {
+  const char *threads;
+  bool race;
+} herd_races[] = {
+    {"P0(int *x) { *x = 1; }\nP1(int *x) { *x = 2; }\n", true},
+    {"P0(int *x) { WRITE_ONCE(*x, 1); }\nP1(int *x) { int r0; r0 = *x; }\n", true},
+    {"P0(int *x) { int r0; r0 = *x; }\nP1(int *x) { int r0; r0 = *x; }\n", false},
+    {"P0(int *x, spinlock_t *l) { spin_lock(l); *x = 1; spin_unlock(l); }\n"
+     "P1(int *x, spinlock_t *l) { int r0; spin_lock(l); r0 = *x; spin_unlock(l); }\n", false},
+    {"P0(int *x, int *y) { *x = 1; smp_wmb(); WRITE_ONCE(*y, 1); }\n"
+     "P1(int *x, int *y) { int r0; int r1 = 0; r0 = READ_ONCE(*y); smp_rmb(); if (r0) r1 = *x; }\n", false},
+    {"P0(int *x, int *y) { *x = 1; smp_mb(); WRITE_ONCE(*y, 1); }\n"
+     "P1(int *x, int *y) { int r0; int r1 = 0; r0 = READ_ONCE(*y); smp_mb(); if (r0) r1 = *x; }\n", false},
+    {"P0(int *x, int *y) { int r0; r0 = READ_ONCE(*y); if (r0) *x = 2; }\n"
+     "P1(int *x, int *y) { *x = 1; smp_store_release(y, 1); }\n", true},
+    {"P0(int *x, int *y) { *x = 1; synchronize_rcu(); WRITE_ONCE(*y, 1); }\n"
+     "P1(int *x, int *y) { int r0; int r1; rcu_read_lock(); r0 = READ_ONCE(*y); r1 = *x; rcu_read_unlock(); }\n",
+     true},
+};
+
 static void t_data_race(void) {
   CHECK(races("MP+plain+once"));
   CHECK(!races("MP+plain+relacq"));
+  for (size_t i = 0; i < sizeof herd_races / sizeof herd_races[0]; i++) {
+    char text[1024];
+    snprintf(text, sizeof text, "C race%zu\n{}\n%sexists (x=1)\n", i, herd_races[i].threads);
+    litmus_test *t;
+    sim_hist *sc;
+    litmus_sc_stats st;
+    sim_err err = {0, ""};
+    if (litmus_parse_string("race.litmus", text, &t, &err) ||
+        litmus_sc_search(t, LITMUS_SC_MAX_STATES, &sc, &st, &err))
+      CHECK__FAIL("%s", err.msg);
+    if (st.data_race != herd_races[i].race)
+      CHECK__FAIL("herd7 flags %s race in:\n%s", herd_races[i].race ? "a" : "no", text);
+    hist_free(sc);
+    litmus_free(t);
+  }
 }
 
 static const check_case cases[] = {
