@@ -423,7 +423,7 @@ static int init_value(litmus_ps *ps, int64_t *v) {
 }
 
 static int set_loc_init(litmus_ps *ps, const litmus_tok *name, int64_t v) {
-  int loc;
+  int loc = 0; /* GCC 12 at -O3 cannot see that litmus__loc_get sets it */
   int rc = litmus__loc_get(ps, name, &loc);
   if (rc) return rc;
   litmus_loc *l = &ps->t->loc[loc];

@@ -39,7 +39,7 @@ static int cmd_query(int argc, char **argv, sim_err *err) {
       pos[npos++] = argv[i];
     }
   }
-  const char *path, *sql = NULL;
+  const char *path = NULL, *sql = NULL;
   if (flag) { /* then the one operand is the SQL */
     if (npos == 2) return cmd__usage_error(err, "query", "expected DB and at most one SQL statement");
     sql = pos[0];
@@ -68,7 +68,7 @@ static int cmd_runs(int argc, char **argv, sim_err *err) {
       {"workload", required_argument, 0, 'w'},  {"model", required_argument, 0, 'm'},
       {"where", required_argument, 0, 'W'},     {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
-  const char *flag = NULL, *path;
+  const char *flag = NULL, *path = NULL;
   db_runs_filter f = {0};
   optind = 1;
   opterr = 0;
@@ -109,7 +109,7 @@ const cmd_desc cmd_runs_desc = {"runs",
      cmd_runs, "List the stored runs with their rates, parameters and mmsim version."};
 
 static int cmd_export(int argc, char **argv, sim_err *err) {
-  const char *operand = NULL, *flag = NULL, *out_path = NULL, *db_path;
+  const char *operand = NULL, *flag = NULL, *out_path = NULL, *db_path = NULL;
   int fmt = -1;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
