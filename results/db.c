@@ -39,8 +39,6 @@
 #include "../sim/version.h"
 #include "db_int.h"
 
-#define DB_BUSY_TIMEOUT_MS 30000
-
 /* ---- The statement door (DI1, DI2) ---- */
 
 int db__step(db *d, sqlite3_stmt *s) {

@@ -23,6 +23,10 @@
 
 #include "db.h"
 
+/* How long a connection waits for another process's lock (busy_timeout),
+ * and schema.c for another process's switch to WAL. */
+#define DB_BUSY_TIMEOUT_MS 30000
+
 struct db {
   sqlite3 *h;
   char *path;     /* as given to db_open, for messages */

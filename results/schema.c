@@ -325,18 +325,25 @@ int db__schema_migrate(db *d, sim_err *err) {
   }
   /* S2.  Switch only when needed: changing the journal mode wants the file
    * to itself, and parallel sweep workers open it all the time.  An
-   * in-memory database reports "memory" and stays so. */
-  sqlite3_stmt *s = NULL;
-  src = db__prepare(d, "PRAGMA journal_mode", &s);
-  if (src == SQLITE_OK) src = db__step(d, s);
-  int wal = src == SQLITE_ROW &&
-            (!sqlite3_stricmp((const char *)sqlite3_column_text(s, 0), "wal") ||
-             !sqlite3_stricmp((const char *)sqlite3_column_text(s, 0), "memory"));
-  sqlite3_finalize(s);
-  if (src != SQLITE_ROW) return db__fail(d, err, src, "reading journal mode");
-  if (!wal && (src = db__exec(d, "PRAGMA journal_mode = WAL")) != SQLITE_OK)
-    return db__fail(d, err, src, "switching to WAL");
-  return 0;
+   * in-memory database reports "memory" and stays so.  SQLite may refuse
+   * the switch at once with SQLITE_BUSY while another process holds the
+   * file (it skips the busy handler there, to avoid a deadlock), so retry
+   * for as long as the busy timeout, looking again first: the other
+   * process is usually switching it too. */
+  for (int waited = 0;; waited += 10) {
+    sqlite3_stmt *s = NULL;
+    src = db__prepare(d, "PRAGMA journal_mode", &s);
+    if (src == SQLITE_OK) src = db__step(d, s);
+    int wal = src == SQLITE_ROW &&
+              (!sqlite3_stricmp((const char *)sqlite3_column_text(s, 0), "wal") ||
+               !sqlite3_stricmp((const char *)sqlite3_column_text(s, 0), "memory"));
+    sqlite3_finalize(s);
+    if (src != SQLITE_ROW) return db__fail(d, err, src, "reading journal mode");
+    if (wal || (src = db__exec(d, "PRAGMA journal_mode = WAL")) == SQLITE_OK) return 0;
+    if ((src & 0xff) != SQLITE_BUSY || waited >= DB_BUSY_TIMEOUT_MS)
+      return db__fail(d, err, src, "switching to WAL");
+    sqlite3_sleep(10);
+  }
 fail:
   db__rollback(d);
   return rc;
