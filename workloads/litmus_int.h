@@ -211,6 +211,12 @@ static inline int litmus__ptr_loc(unsigned nlocs, int64_t v) {
   return i < nlocs ? (int)i : -1;
 }
 
+/* The location memory instruction `in` accesses with its thread's registers
+ * regs: its own, or where its pointer register points (-1: nowhere). */
+static inline int litmus__insn_loc(unsigned nlocs, const litmus_insn *in, const int64_t *regs) {
+  return in->aptr ? litmus__ptr_loc(nlocs, regs[in->aptr - 1]) : in->loc;
+}
+
 /* --- Threads ---------------------------------------------------------- */
 
 typedef struct litmus_reg {

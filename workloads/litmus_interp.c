@@ -57,7 +57,7 @@ unsigned litmus__exec(const litmus_test *t, unsigned tid, unsigned pc, mem_port 
     p->tag = pc++; /* the instruction's index, for a trace (cpu/trace.h) */
     litmus_insn ind;
     if (in->aptr && litmus__is_mem(in->op)) { /* through a pointer */
-      int l = litmus__ptr_loc(t->nlocs, regs[in->aptr - 1]);
+      int l = litmus__insn_loc(t->nlocs, in, regs);
       if (l < 0) {
         if (in->dst >= 0) regs[in->dst] = 0;
         continue;

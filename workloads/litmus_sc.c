@@ -149,7 +149,7 @@ static bool blocked(const sc_search *s, uint64_t *st, unsigned k) {
   const litmus_thread *th = &s->t->th[k];
   const litmus_insn *in = &th->code[pcs(s, st)[k]];
   if (in->op != LI_LOCK && in->op != LI_WAIT) return false;
-  int loc = in->aptr ? litmus__ptr_loc(s->nlocs, (int64_t)st[s->regoff[k] + in->aptr - 1]) : in->loc;
+  int loc = litmus__insn_loc(s->nlocs, in, (const int64_t *)(st + s->regoff[k]));
   return loc >= 0 && get(st + loc, litmus_loc_size(s->t, (unsigned)loc)) != 0; /* no location: skipped */
 }
 
@@ -175,6 +175,7 @@ static bool orders_later(const litmus_insn *in) {
 static unsigned next_accesses(sc_search *s, uint64_t *st, unsigned k, sc_access *acc, unsigned cap) {
   const litmus_thread *th = &s->t->th[k];
   unsigned start = pcs(s, st)[k], n = 0, nwork = 0;
+  const int64_t *regs = (const int64_t *)(st + s->regoff[k]);
   uint8_t *seen = s->seen;
   uint16_t *work = s->work_pc;
   memset(seen, 0, th->ncode + 1);
@@ -186,9 +187,8 @@ static unsigned next_accesses(sc_search *s, uint64_t *st, unsigned k, sc_access 
       const litmus_insn *in = &th->code[pc];
       unsigned next = pc + 1;
       if (litmus__is_mem(in->op) && n < cap) {
-        int loc = in->loc;
-        if (in->aptr)
-          loc = pc == start ? litmus__ptr_loc(s->nlocs, (int64_t)st[s->regoff[k] + in->aptr - 1]) : -1;
+        /* a pointer's target is known only for the very next access */
+        int loc = in->aptr && pc != start ? -1 : litmus__insn_loc(s->nlocs, in, regs);
         if (loc >= 0)
           acc[n++] = (sc_access){k, pc, loc, in->op != LI_LOAD, in->plain != 0};
       }
