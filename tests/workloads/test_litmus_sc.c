@@ -72,19 +72,26 @@ static void t_shipped(void) {
   fclose(want);
 }
 
-static bool races(const char *name) {
-  char path[1024];
-  snprintf(path, sizeof path, "%s/litmus/c/%s.litmus", MMSIM_SOURCE_DIR, name);
+/* The SC search's statistics for a test, from its file (path) or its text. */
+static litmus_sc_stats search_stats(const char *path, const char *text) {
   litmus_test *t;
   sim_hist *sc;
   litmus_sc_stats st;
   sim_err err = {0, ""};
-  if (litmus_parse_file(path, &t, &err) || litmus_sc_search(t, LITMUS_SC_MAX_STATES, &sc, &st, &err))
+  if ((text ? litmus_parse_string(path, text, &t, &err) : litmus_parse_file(path, &t, &err)) ||
+      litmus_sc_search(t, LITMUS_SC_MAX_STATES, &sc, &st, &err))
     CHECK__FAIL("%s", err.msg);
-  CHECK(st.plain);
-  if (st.data_race) CHECK_CONTAINS(st.race, "x: P0 line 17 (plain write), P1 line 28 (plain read)");
   hist_free(sc);
   litmus_free(t);
+  return st;
+}
+
+static bool races(const char *name) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/litmus/c/%s.litmus", MMSIM_SOURCE_DIR, name);
+  litmus_sc_stats st = search_stats(path, NULL);
+  CHECK(st.plain);
+  if (st.data_race) CHECK_CONTAINS(st.race, "x: P0 line 17 (plain write), P1 line 28 (plain read)");
   return st.data_race;
 }
 
@@ -116,17 +123,8 @@ static void t_data_race(void) {
   for (size_t i = 0; i < sizeof herd_races / sizeof herd_races[0]; i++) {
     char text[1024];
     snprintf(text, sizeof text, "C race%zu\n{}\n%sexists (x=1)\n", i, herd_races[i].threads);
-    litmus_test *t;
-    sim_hist *sc;
-    litmus_sc_stats st;
-    sim_err err = {0, ""};
-    if (litmus_parse_string("race.litmus", text, &t, &err) ||
-        litmus_sc_search(t, LITMUS_SC_MAX_STATES, &sc, &st, &err))
-      CHECK__FAIL("%s", err.msg);
-    if (st.data_race != herd_races[i].race)
+    if (search_stats("race.litmus", text).data_race != herd_races[i].race)
       CHECK__FAIL("herd7 flags %s race in:\n%s", herd_races[i].race ? "a" : "no", text);
-    hist_free(sc);
-    litmus_free(t);
   }
 }
 
