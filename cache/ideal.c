@@ -71,6 +71,14 @@ static void metrics(memsys *base, memsys_metric_fn fn, void *ctx) {
   fn(ctx, "mem.rmws", (double)m->rmws);
 }
 
+static void absorb(memsys *base, const memsys *from) {
+  ideal *m = (ideal *)base;
+  const ideal *f = (const ideal *)from;
+  m->loads += f->loads;
+  m->stores += f->stores;
+  m->rmws += f->rmws;
+}
+
 static void destroy(memsys *base) {
   ideal *m = (ideal *)base;
   free(m->jitter);
@@ -94,7 +102,7 @@ static void iq_apply(memsys *base, sim_engine *sim, unsigned core) {
 
 static const memsys_ops ideal_ops = {
     .access = submit, .peek = peek, .reset = reset, .quiesce = quiesce, .warm = warm, .holds = holds, .iq_apply = iq_apply,
-    .metrics = metrics, .free = destroy,
+    .metrics = metrics, .absorb = absorb, .free = destroy,
 };
 
 memsys *memsys_ideal_new(const memsys_params *p, uint8_t *data, size_t size) {

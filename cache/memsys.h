@@ -82,6 +82,9 @@ typedef struct memsys_ops {
    * full fence, acquire); nothing where there is no queue. */
   void (*iq_apply)(memsys *m, sim_engine *sim, unsigned core);
   void (*metrics)(memsys *m, memsys_metric_fn fn, void *ctx);
+  /* Add the counters metrics reports of src, a memory system of the same
+   * kind and shape, into m's: a parallel run joins its workers (sim/par.h). */
+  void (*absorb)(memsys *m, const memsys *src);
   void (*free)(memsys *m);
   /* Optional (NULL: the memory system sends no messages).  Call fn for
    * every protocol message sent from now on: src and dst nodes (cores

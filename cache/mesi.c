@@ -252,6 +252,30 @@ static void metrics(memsys *base, memsys_metric_fn fn, void *ctx) {
     }
 }
 
+static void absorb(memsys *base, const memsys *from) {
+  mesi *m = (mesi *)base;
+  const mesi *f = (const mesi *)from;
+  for (unsigned c = 0; c < m->p.cores; c++) {
+    l1_ctl *d = &m->l1[c];
+    const l1_ctl *s = &f->l1[c];
+#define X(f, key) d->n.f += s->n.f;
+    L1_COUNTERS(X)
+#undef X
+    for (int st = 0; st < L1_NSTATES; st++)
+      for (int ev = 0; ev < L1_NEVENTS; ev++) d->fired[st][ev] += s->fired[st][ev];
+  }
+  for (unsigned b = 0; b < m->p.llc_banks; b++) {
+    dir_ctl *d = &m->dir[b];
+    const dir_ctl *s = &f->dir[b];
+#define X(f, key) d->n.f += s->n.f;
+    DIR_COUNTERS(X)
+#undef X
+    for (int st = 0; st < DIR_NSTATES; st++)
+      for (int ev = 0; ev < DIR_NEVENTS; ev++) d->fired[st][ev] += s->fired[st][ev];
+  }
+  for (int t = 0; t < MSG_NTYPES; t++) m->net.sent[t] += f->net.sent[t];
+}
+
 static void destroy(memsys *base) {
   mesi *m = (mesi *)base;
   if (!m) return;
@@ -313,7 +337,7 @@ static void observe(memsys *base,
 
 static const memsys_ops mesi_ops = {
     .access = access_, .peek = peek, .reset = reset, .quiesce = quiesce, .warm = warm, .holds = holds, .iq_apply = iq_apply,
-    .metrics = metrics, .free = destroy, .observe = observe, .observe_cells = observe_cells,
+    .metrics = metrics, .absorb = absorb, .free = destroy, .observe = observe, .observe_cells = observe_cells,
 };
 
 memsys *memsys_mesi_new(const mesi_params *p, uint8_t *data, size_t size, sim_err *err) {

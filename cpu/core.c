@@ -411,6 +411,13 @@ void cpu_core_set_trace(cpu_core *c, cpu_trace *t) { c->trace = t; }
 bool cpu_core_done(const cpu_core *c) { return c->wait == W_DONE; }
 bool cpu_core_quiet(const cpu_core *c) { return c->wait == W_DONE && sb_empty(&c->sb); }
 const cpu_counters *cpu_core_counters(const cpu_core *c) { return &c->n; }
+
+void cpu_core_absorb(cpu_core *c, const cpu_core *src) {
+#define X(f, d) c->n.f += src->n.f;
+  CPU_COUNTERS(X)
+#undef X
+  for (int k = 0; k < CPU_NREORDERS; k++) c->n.reorder[k] += src->n.reorder[k];
+}
 void cpu_core_clear_counters(cpu_core *c) { memset(&c->n, 0, sizeof c->n); }
 
 const char *cpu_core_str(const cpu_core *c, char *buf, size_t n) {

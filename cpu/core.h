@@ -115,6 +115,8 @@ void cpu_core_start(cpu_core *c, cpu_entry entry, void *arg, unsigned tid, uint6
 bool cpu_core_done(const cpu_core *c);       /* thread returned */
 bool cpu_core_quiet(const cpu_core *c);      /* done and store buffer empty */
 const cpu_counters *cpu_core_counters(const cpu_core *c);
+/* Add src's counters into c's (a parallel run joining its workers). */
+void cpu_core_absorb(cpu_core *c, const cpu_core *src);
 void cpu_core_clear_counters(cpu_core *c);
 
 /* Tracing (trace.h): events of this core go to t; NULL (the default) stops. */

@@ -7,6 +7,7 @@
 #include "../workloads/litmus_run.h"
 #include "config.h"
 #include "machine.h"
+#include "par.h"
 #include "wallclock.h"
 
 /* The SB test is embedded so bench runs from any folder. */
@@ -100,9 +101,10 @@ static int bench_one(FILE *out, unsigned reps, unsigned cores, const char *model
 
 int bench_main(FILE *out, unsigned reps, unsigned only_cores, const char *model, sim_err *err) {
   if (only_cores) return bench_one(out, reps, only_cores, model, err);
-  double *v = calloc((NCORES + 4) * reps, sizeof *v);
+  double *v = calloc((NCORES + 6) * reps, sizeof *v);
   double *uops = v, *ideal = v + NCORES * reps, *iters = ideal + reps, *wits = iters + reps,
-         *iters_ideal = wits + reps;
+         *iters_ideal = wits + reps, *iters_all = iters_ideal + reps, *wits_all = iters_all + reps;
+  unsigned all = par_host_jobs();
   cfg *c = cfg_new(), *ci = cfg_new();
   litmus_test *sb = NULL;
   int rc = 0;
@@ -120,12 +122,16 @@ int bench_main(FILE *out, unsigned reps, unsigned only_cores, const char *model,
       rc = bench_uops(c, bench_cores[k], &uops[k * reps + r], err);
     if (rc || (rc = bench_uops(ci, 2, &ideal[r], err))) break;
     litmus_result res;
-    if ((rc = litmus_run_sim(sb, c, 0, 100000, &res, err))) break;
+    if ((rc = litmus_run_sim(sb, c, 0, 100000, 1, &res, err))) break;
     iters[r] = (double)res.iterations / res.wall_s;
     wits[r] = (double)res.positive / res.wall_s;
     litmus_result_free(&res);
-    if ((rc = litmus_run_sim(sb, ci, 0, 100000, &res, err))) break;
+    if ((rc = litmus_run_sim(sb, ci, 0, 100000, 1, &res, err))) break;
     iters_ideal[r] = (double)res.iterations / res.wall_s;
+    litmus_result_free(&res);
+    if ((rc = litmus_run_sim(sb, c, 0, 100000 * (uint64_t)all, all, &res, err))) break;
+    iters_all[r] = (double)res.iterations / res.wall_s;
+    wits_all[r] = (double)res.positive / res.wall_s;
     litmus_result_free(&res);
   }
   if (!rc) {
@@ -136,9 +142,14 @@ int bench_main(FILE *out, unsigned reps, unsigned only_cores, const char *model,
       med[k] = report(out, what, &uops[k * reps], reps, "uops/s");
     }
     report(out, "micro-ops/s, ideal memory, 2 cores", ideal, reps, "uops/s");
-    report(out, "SB iterations/s, mesi", iters, reps, "iter/s");
-    report(out, "SB witnesses/s, mesi", wits, reps, "witn/s");
-    report(out, "SB iterations/s, ideal memory", iters_ideal, reps, "iter/s");
+    report(out, "SB iterations/s, mesi, -j 1", iters, reps, "iter/s");
+    report(out, "SB witnesses/s, mesi, -j 1", wits, reps, "witn/s");
+    char what[64];
+    snprintf(what, sizeof what, "SB iterations/s, mesi, -j %u", all);
+    report(out, what, iters_all, reps, "iter/s");
+    snprintf(what, sizeof what, "SB witnesses/s, mesi, -j %u", all);
+    report(out, what, wits_all, reps, "witn/s");
+    report(out, "SB iterations/s, ideal memory, -j 1", iters_ideal, reps, "iter/s");
     fprintf(out, "%-40s %12.2f\n", "cost per micro-op, 64 cores / 2 cores", med[0] / med[NCORES - 1]);
   }
 done:

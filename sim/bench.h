@@ -6,7 +6,8 @@
  *             storing to its own line and loading the other's, 1,000 ops an
  *             iteration (tso, ideal memory, default timing).
  *   sb        the SB litmus test under tso: iterations per second, and
- *             witnesses (iterations showing the relaxed outcome) per second.
+ *             witnesses (iterations showing the relaxed outcome) per second,
+ *             on one host thread (-j 1) and on all the host's CPUs.
  */
 #ifndef MMSIM_SIM_BENCH_H
 #define MMSIM_SIM_BENCH_H

@@ -166,7 +166,7 @@ static int run_points(calib *k, sim_err *err) {
     for (int64_t i = 0; i < k->k.sim_runs; i++) {
       int rc;
       if ((rc = set_u64(pt->c, "run.seed", seed + (uint64_t)i, err)) ||
-          (rc = wl_run_sim(pt->c, 0, iters, &pt->s.r[pt->s.n], err))) {
+          (rc = wl_run_sim(pt->c, 0, iters, k->o->jobs, &pt->s.r[pt->s.n], err))) {
         wl_result_free(&pt->s.r[pt->s.n]);
         char where[512];
         sim_err_prefix(err, "point %zu (%s)", p, point_text(k, p, where, sizeof where));

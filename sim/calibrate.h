@@ -50,6 +50,7 @@ typedef struct calib_opts {
   const char *figure;      /* .png or .svg; NULL: calibrate-<scenario>.png */
   FILE *out;               /* the report; NULL for none */
   FILE *progress;          /* one line per step; NULL for none */
+  unsigned jobs;           /* host threads per simulated run (sim/par.h); 0: all */
 } calib_opts;
 
 /* c must have a "calibrate" object (cfg_calibrate) and a map workload. */

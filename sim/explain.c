@@ -12,7 +12,7 @@ static int find_non_sc(const litmus_test *t, const cfg *c, const sim_hist *sc, e
                        sim_err *err) {
   litmus_result lr;
   uint64_t n = (uint64_t)cfg_int(c, CK_RUN_ITERATIONS);
-  int rc = litmus_run_sim(t, c, 0, n, &lr, err);
+  int rc = litmus_run_sim(t, c, 0, n, 0, &lr, err);
   if (rc) return rc;
   r->searched = lr.iterations;
   for (size_t i = 0; i < hist_len(lr.hist); i++) {
@@ -70,7 +70,7 @@ int explain_run(const cfg *c, bool asked, uint64_t iteration, explain_result *r,
 
   /* The untraced outcome of that iteration, then the traced replay. */
   litmus_result plain = {0}, traced = {0};
-  rc = litmus_run_sim(r->t, c, r->iteration, 1, &plain, err);
+  rc = litmus_run_sim(r->t, c, r->iteration, 1, 1, &plain, err);
   if (!rc) rc = replay(r->t, c, r, hist_only(plain.hist), &traced, err);
   if (!rc) {
     const int64_t *v = hist_only(traced.hist);
@@ -88,7 +88,7 @@ int explain_run(const cfg *c, bool asked, uint64_t iteration, explain_result *r,
   litmus_test *fixed = NULL;
   if ((rc = litmus_explain_fixed(r->t, &r->x, &fixed, err))) goto out;
   litmus_result fr = {0};
-  if (!(rc = litmus_run_sim(fixed, c, r->iteration, 1, &fr, err))) {
+  if (!(rc = litmus_run_sim(fixed, c, r->iteration, 1, 1, &fr, err))) {
     const int64_t *v = hist_only(fr.hist);
     r->fix_tried = v != NULL;
     if (v) {

@@ -8,7 +8,7 @@
 /* The first iteration of c's run whose outcome has an anomaly kind. */
 static int find_anomaly(const cfg *c, explain_result *r, sim_err *err) {
   wl_result wr;
-  int rc = wl_run_sim(c, 0, (uint64_t)cfg_int(c, CK_RUN_ITERATIONS), &wr, err);
+  int rc = wl_run_sim(c, 0, (uint64_t)cfg_int(c, CK_RUN_ITERATIONS), 0, &wr, err);
   if (rc) return rc;
   r->searched = wr.iterations;
   for (size_t i = 0; i < hist_len(wr.hist); i++) {
@@ -41,7 +41,7 @@ static int try_fix(const cfg *c, explain_result *r, sim_err *err) {
   if (!fc) return sim_errf(err, SIM_ENOMEM, "out of memory");
   wl_result fr = {0};
   int rc = cfg_set(fc, "workload.variant", hmap_variant_name[v], err);
-  if (!rc) rc = wl_run_sim(fc, r->iteration, 1, &fr, err);
+  if (!rc) rc = wl_run_sim(fc, r->iteration, 1, 1, &fr, err);
   const int64_t *o = rc ? NULL : hist_only(fr.hist);
   if (o) {
     bool forbidden;
@@ -70,7 +70,7 @@ int explain__map(const cfg *c, explain_result *r, sim_err *err) {
 
   /* The untraced outcome of that iteration, then the traced replay. */
   wl_result plain = {0}, traced = {0};
-  rc = wl_run_sim(c, r->iteration, 1, &plain, err);
+  rc = wl_run_sim(c, r->iteration, 1, 1, &plain, err);
   if (!rc) rc = wl_run_explain(c, r->iteration, &r->trace, &r->w, &traced, err);
   const int64_t *want = rc ? NULL : hist_only(plain.hist);
   const int64_t *got = rc ? NULL : hist_only(traced.hist);

@@ -108,6 +108,12 @@ uint64_t hist_first(const sim_hist *h, size_t i) { return h->ents[i].first; }
 const int64_t *hist_only(const sim_hist *h) { return hist_len(h) == 1 ? hist_key(h, 0) : NULL; }
 
 /* Sorting permutes keys and entries together through an index array. */
+static int cmp_first(const void *a, const void *b, void *ctx) {
+  const sim_hist *h = ctx;
+  uint64_t x = h->ents[*(const size_t *)a].first, y = h->ents[*(const size_t *)b].first;
+  return (x > y) - (x < y);
+}
+
 static int cmp_idx(const void *a, const void *b, void *ctx) {
   const sim_hist *h = ctx;
   const int64_t *x = hist_key(h, *(const size_t *)a);
@@ -117,7 +123,7 @@ static int cmp_idx(const void *a, const void *b, void *ctx) {
   return 0;
 }
 
-void hist_sort(sim_hist *h) {
+static void sort_by(sim_hist *h, int (*cmp)(const void *, const void *, void *)) {
   if (h->len < 2) return;
   size_t n = h->len, bytes = h->width * sizeof(int64_t);
   size_t *idx = malloc(n * sizeof *idx);
@@ -125,7 +131,7 @@ void hist_sort(sim_hist *h) {
   entry *ents = malloc(n * sizeof *ents);
   if (!idx || !keys || !ents) sim_panic("histogram: out of memory sorting");
   for (size_t i = 0; i < n; i++) idx[i] = i;
-  qsort_r(idx, n, sizeof *idx, cmp_idx, h);
+  qsort_r(idx, n, sizeof *idx, cmp, h);
   for (size_t i = 0; i < n; i++) {
     memcpy(keys + i * h->width, h->keys + idx[i] * h->width, bytes);
     ents[i] = h->ents[idx[i]];
@@ -137,4 +143,21 @@ void hist_sort(sim_hist *h) {
   h->ents = ents;
   h->cap = n;
   rehash(h); /* rebuilds slots for the new order (doubles them: harmless) */
+}
+
+void hist_sort(sim_hist *h) { sort_by(h, cmp_idx); }
+
+void hist_absorb(sim_hist *dst, const sim_hist *src) {
+  for (size_t i = 0; i < src->len; i++) {
+    const int64_t *k = hist_key(src, i);
+    long j = hist_find(dst, k);
+    if (j < 0) {
+      j = (long)hist_add(dst, k, src->ents[i].first);
+      dst->ents[j].count = 0;
+    }
+    entry *e = &dst->ents[j];
+    e->count += src->ents[i].count;
+    if (src->ents[i].first < e->first) e->first = src->ents[i].first;
+  }
+  sort_by(dst, cmp_first); /* firsts differ: one iteration, one outcome */
 }

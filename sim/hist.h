@@ -34,4 +34,10 @@ uint64_t hist_first(const sim_hist *h, size_t i);
 const int64_t *hist_only(const sim_hist *h);
 void hist_sort(sim_hist *h); /* entries in lexicographic key order */
 
+/* Add src's counts into dst (same width), each outcome keeping its
+ * earliest iteration, then order dst's entries by that iteration: the
+ * order in which one run over both ranges would have met them.  How a
+ * parallel run (sim/par.h) joins its workers' histograms. */
+void hist_absorb(sim_hist *dst, const sim_hist *src);
+
 #endif

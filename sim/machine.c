@@ -290,6 +290,12 @@ int sim_machine_iteration(sim_machine *m, uint64_t k, cpu_entry entry, void *arg
 }
 
 uint64_t sim_machine_cycles(const sim_machine *m) { return m->cycles; }
+
+void sim_machine_absorb(sim_machine *m, const sim_machine *src) {
+  m->cycles += src->cycles;
+  for (unsigned i = 0; i < m->ncores; i++) cpu_core_absorb(m->cores[i], src->cores[i]);
+  m->mem->ops->absorb(m->mem, src->mem);
+}
 unsigned sim_machine_nthreads(const sim_machine *m) { return m->nthreads; }
 
 void sim_machine_skew_later(sim_machine *m) { m->skew_later = true; }

@@ -69,6 +69,9 @@ uint64_t sim_machine_addr(const sim_machine *m, const void *addr);
 uint64_t sim_machine_cycles(const sim_machine *m);
 uint64_t sim_machine_mem_uops(const sim_machine *m);
 void sim_machine_metrics(sim_machine *m, sim_metric_fn fn, void *ctx);
+/* Add the totals of src, built from the same config and shape, into m's,
+ * so m's metrics count both machines' iterations (sim/par.h). */
+void sim_machine_absorb(sim_machine *m, const sim_machine *src);
 unsigned sim_machine_nthreads(const sim_machine *m);
 
 #endif

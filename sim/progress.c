@@ -104,3 +104,5 @@ bool sim_progress_poll(uint64_t done, uint64_t total) {
 bool sim_progress_interrupted(void) { return interrupted != 0; }
 
 uint64_t sim_progress_kept(void) { return P.kept; }
+
+void sim_progress_keep(uint64_t done) { P.kept = done; }

@@ -42,5 +42,6 @@ void sim_progress_loop(const char *label, uint64_t total);
 bool sim_progress_poll(uint64_t done, uint64_t total); /* slow path of the macro */
 bool sim_progress_interrupted(void);                   /* SIGINT seen since begin */
 uint64_t sim_progress_kept(void); /* iterations the stopped loop had done */
+void sim_progress_keep(uint64_t done); /* a parallel loop's, once its workers stopped */
 
 #endif

@@ -27,6 +27,7 @@ typedef struct run_opts {
   const char *created_at;  /* join: also match, and create with, this time; NULL: any/now */
   bool replay;             /* run only iteration `iteration`; never stored */
   uint64_t iteration;
+  unsigned jobs;           /* host threads per simulated run (sim/par.h); 0: all */
 } run_opts;
 
 int run_session_open(run_session **out, const run_opts *o, sim_err *err);

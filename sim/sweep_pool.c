@@ -163,7 +163,8 @@ static _Noreturn void worker_main(const sweep_plan *p, pid_t parent, int cmd, in
   db_owner me;
   sweep__owner_self(&me);
   sim_err err = {0, ""};
-  run_opts ro = {.db_path = p->o->db_path, .experiment = p->name, .config_json = p->source,
+  run_opts ro = {.jobs = 1, /* the sweep's own -j runs points side by side */
+                 .db_path = p->o->db_path, .experiment = p->name, .config_json = p->source,
                  .join = true};
   int open_rc = run_session_open(&s, &ro, &err);
   if (!open_rc) open_rc = db_open(p->o->db_path, &cd, &err);

@@ -547,6 +547,11 @@ void explain_causes_add(explain_causes *c, const explain_exec *x) {
   c->explained += x->nmech > 0;
 }
 
+void explain_causes_absorb(explain_causes *c, const explain_causes *src) {
+  for (unsigned k = 0; k < EXPLAIN_NMECHS; k++) c->cause[k] += src->cause[k];
+  c->explained += src->explained;
+}
+
 void explain_cause_metrics(sim_metrics *m, const explain_causes *c) {
   char key[64];
   for (unsigned i = 0; i < EXPLAIN_NMECHS; i++) {

@@ -160,6 +160,8 @@ typedef struct explain_causes {
 
 /* Count x's mechanisms into c, each kind once. */
 void explain_causes_add(explain_causes *c, const explain_exec *x);
+/* Add src's counts into c (a parallel run joining its workers). */
+void explain_causes_absorb(explain_causes *c, const explain_causes *src);
 /* The metrics cause.KIND and cause.explained. */
 void explain_cause_metrics(sim_metrics *m, const explain_causes *c);
 

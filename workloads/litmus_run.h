@@ -29,14 +29,16 @@ typedef struct litmus_result {
   bool data_race;        /* the SC reference found one (printed as herd7's Flag) */
 } litmus_result;
 
-/* Run iterations first .. first+count-1 of t under config c. */
+/* Run iterations first .. first+count-1 of t under config c on `jobs`
+ * host threads (0: one per host CPU).  The result is the same bit for bit
+ * for every jobs but for wall_s (sim/par.h). */
 int litmus_run_sim(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
-                   litmus_result *r, sim_err *err);
+                   unsigned jobs, litmus_result *r, sim_err *err);
 /* litmus_run_sim with every iteration traced and each non-SC one (outcome
  * not in sc) attributed to its mechanisms: r->causes, and the metrics
  * cause.KIND and cause.explained. */
 int litmus_run_causes(const litmus_test *t, const cfg *c, uint64_t first, uint64_t count,
-                      const sim_hist *sc, litmus_result *r, sim_err *err);
+                      unsigned jobs, const sim_hist *sc, litmus_result *r, sim_err *err);
 
 /* Iteration k alone (the same outcome as inside a run: machine.h) with
  * every core's events in trace (cpu/trace.h); loc_addr[i] gets location

@@ -42,12 +42,16 @@ typedef struct wl_result {
 /* The scenario and its parameters from c; errors name the key. */
 int wl_params_from_cfg(const cfg *c, const wl_scenario **s, wl_params *prm, sim_err *err);
 
-/* Iterations first .. first+count-1 in the simulator. */
-int wl_run_sim(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_err *err);
+/* Iterations first .. first+count-1 in the simulator, on `jobs` host
+ * threads (0: one per host CPU); the result is the same bit for bit for
+ * every jobs but for wall_s (sim/par.h). */
+int wl_run_sim(const cfg *c, uint64_t first, uint64_t count, unsigned jobs, wl_result *r,
+               sim_err *err);
 /* wl_run_sim with every iteration traced and each anomalous one (the
  * oracle gives a kind) attributed to its mechanisms: r->causes and the
  * metrics cause.KIND and cause.explained. */
-int wl_run_causes(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_err *err);
+int wl_run_causes(const cfg *c, uint64_t first, uint64_t count, unsigned jobs, wl_result *r,
+                  sim_err *err);
 /* Iteration k alone, traced into trace (with the protocol messages;
  * cpu_trace_init'ed by the caller) and explained into w
  * (scenario_explain.h); free w with wl_explained_free. */

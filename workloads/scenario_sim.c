@@ -2,10 +2,12 @@
  * scenario_run.h. */
 #include "scenario_run.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-#include "../sim/progress.h"
 #include "../sim/machine.h"
+#include "../sim/par.h"
+#include "../sim/progress.h"
 #include "../sim/rng.h"
 #include "../sim/wallclock.h"
 #include "mem_native.h"
@@ -142,84 +144,152 @@ static int attribute(sim_ctx *k, const wl_mode *mode, wl_locs *locs, cpu_trace *
   return 0;
 }
 
-static int run(const cfg *c, uint64_t first, uint64_t count, const wl_mode *mode, wl_result *r,
-               sim_err *err) {
-  memset(r, 0, sizeof *r);
+/* One host thread's share of a run (sim/par.h): its machine with the
+ * scenario's arena, and the outcomes and counts of its iterations. */
+typedef struct worker {
+  sim_ctx k;
+  const wl_mode *mode;
+  wl_result r;
+  uint8_t *arena;
+  size_t bytes;
+  bool traced;
+  cpu_trace own, *trace;
+  wl_locs *locs;
+  mem_native_port setup;
+  peek_port peek;
+} worker;
+
+static int worker_init(worker *w, const cfg *c, const wl_mode *mode, sim_err *err) {
+  wl_result *r = &w->r;
   int rc = wl_params_from_cfg(c, &r->s, &r->prm, err);
   if (rc) return rc;
-  sim_ctx k = {.s = r->s};
-  size_t bytes = r->s->arena_bytes(&r->prm);
-  if (!(k.m = sim_machine_new(c, r->prm.threads, bytes + 4096, err))) return err->code;
-  if (r->s->warm) sim_machine_skew_later(k.m);
-  uint8_t *arena = sim_machine_alloc(k.m, bytes, 4096);
-  k.bar = sim_machine_alloc(k.m, 64, 64);
+  w->mode = mode;
+  w->k.s = r->s;
+  w->bytes = r->s->arena_bytes(&r->prm);
+  if (!(w->k.m = sim_machine_new(c, r->prm.threads, w->bytes + 4096, err))) return err->code;
+  if (r->s->warm) sim_machine_skew_later(w->k.m);
+  w->arena = sim_machine_alloc(w->k.m, w->bytes, 4096);
+  w->k.bar = sim_machine_alloc(w->k.m, 64, 64);
   r->hist = hist_new(r->s->nobs);
-  bool traced = mode && (mode->causes || mode->explain);
-  cpu_trace own = {0}, *trace = mode && mode->trace ? mode->trace : &own;
-  wl_locs *locs = traced && arena ? wl_locs_new(k.m, arena, bytes) : NULL;
-  if (!arena || !k.bar || !r->hist || (traced && (!locs || (!trace->ev && !cpu_trace_init(trace, 1 << 16))))) {
-    wl_locs_free(locs);
-    cpu_trace_free(&own);
-    sim_machine_free(k.m);
+  w->traced = mode && (mode->causes || mode->explain);
+  w->trace = mode && mode->trace ? mode->trace : &w->own;
+  w->locs = w->traced && w->arena ? wl_locs_new(w->k.m, w->arena, w->bytes) : NULL;
+  if (!w->arena || !w->k.bar || !r->hist ||
+      (w->traced && (!w->locs || (!w->trace->ev && !cpu_trace_init(w->trace, 1 << 16)))))
     return sim_errf(err, SIM_ENOMEM, "out of memory");
-  }
   /* Messages only for an explanation: causes need none. */
-  if (traced) sim_machine_trace(k.m, trace, mode->explain != NULL);
-  mem_native_port setup;
-  mem_native_port_init(&setup, 0, 8);
-  peek_port peek = {{&peek_ops, 0, 0}, k.m};
+  if (w->traced) sim_machine_trace(w->k.m, w->trace, mode->explain != NULL);
+  mem_native_port_init(&w->setup, 0, 8);
+  w->peek = (peek_port){{&peek_ops, 0, 0}, w->k.m};
+  return 0;
+}
+
+static void worker_free(worker *w) {
+  wl_locs_free(w->locs);
+  cpu_trace_free(&w->own);
+  sim_machine_free(w->k.m);
+  wl_result_free(&w->r);
+}
+
+/* Iterations first .. first+count-1 on w (par_chunk_fn). */
+static int chunk(void *arg, uint64_t first, uint64_t count, bool poll, uint64_t *ran,
+                 sim_err *err) {
+  worker *w = arg;
+  wl_result *r = &w->r;
+  sim_ctx *k = &w->k;
   int64_t o[WL_MAX_OBS];
-  double t0 = wallclock_s();
+  uint64_t before = r->iterations;
+  int rc = 0;
   for (uint64_t i = first; i < first + count; i++) {
     uint64_t ops[WL_MAX_THREADS];
-    memcpy(ops, k.x.ops, sizeof ops);
-    if (wl_inst_setup(r->s, &k.x, &r->prm, arena, bytes, &setup.base)) {
+    memcpy(ops, k->x.ops, sizeof ops);
+    if (wl_inst_setup(r->s, &k->x, &r->prm, w->arena, w->bytes, &w->setup.base)) {
       rc = sim_errf(err, SIM_EFULL, "%s: the scenario's setup ran out of its %zu-byte arena",
-                    r->s->name, bytes);
+                    r->s->name, w->bytes);
       break;
     }
-    memcpy(k.x.ops, ops, sizeof ops); /* setup cleared them; they count the run */
-    mem_store(&setup.base, k.bar, 0, 8, MO_RELAXED);
-    if (traced) cpu_trace_clear(trace);
-    if ((rc = sim_machine_iteration(k.m, i, thread_entry, &k, err))) {
+    memcpy(k->x.ops, ops, sizeof ops); /* setup cleared them; they count the run */
+    mem_store(&w->setup.base, k->bar, 0, 8, MO_RELAXED);
+    if (w->traced) cpu_trace_clear(w->trace);
+    if ((rc = sim_machine_iteration(k->m, i, thread_entry, k, err))) {
       sim_err_prefix(err, "%s", r->s->name);
       break;
     }
     memset(o, 0, sizeof o);
-    r->s->observe(&k.x, &peek.base, o);
-    if (traced && (rc = attribute(&k, mode, locs, trace, o, &peek.base, r, err))) break;
+    r->s->observe(&k->x, &w->peek.base, o);
+    if (w->traced && (rc = attribute(k, w->mode, w->locs, w->trace, o, &w->peek.base, r, err)))
+      break;
     wl_result_add(r, o, i);
-    if (SIM_PROGRESS_POLL(r->iterations, count)) break; /* Ctrl-C: keep what is done */
+    if (poll && SIM_PROGRESS_POLL(r->iterations, count)) break; /* Ctrl-C: keep what is done */
   }
-  r->wall_s = wallclock_s() - t0;
-  for (unsigned t = 0; t < r->prm.threads; t++) r->map_ops += k.x.ops[t];
-  r->sim_cycles = sim_machine_cycles(k.m);
-  sim_machine_metrics(k.m, metrics_set, &r->metrics);
-  double it = r->iterations ? (double)r->iterations : 1, ops = r->map_ops ? (double)r->map_ops : 1;
-  metrics_set(&r->metrics, "sim.cycles_per_iteration", (double)r->sim_cycles / it);
-  metrics_set(&r->metrics, "map.ops", (double)r->map_ops);
-  metrics_set(&r->metrics, "map.ops_per_iteration", (double)r->map_ops / it);
-  metrics_set(&r->metrics, "map.cycles_per_op",
-              (double)r->sim_cycles * r->prm.threads / ops);
-  if (mode && mode->causes) explain_cause_metrics(&r->metrics, &r->causes);
-  wl_locs_free(locs);
-  cpu_trace_free(&own);
-  sim_machine_free(k.m);
+  *ran = r->iterations - before;
   return rc;
 }
 
-int wl_run_sim(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_err *err) {
-  return run(c, first, count, NULL, r, err);
+/* Iterations first .. first+count-1 on `jobs` host threads (0: all; an
+ * explanation runs on one). */
+static int run(const cfg *c, uint64_t first, uint64_t count, unsigned jobs, const wl_mode *mode,
+               wl_result *r, sim_err *err) {
+  memset(r, 0, sizeof *r);
+  jobs = mode && mode->explain ? 1 : par_jobs_for(jobs, count);
+  worker *w = calloc(jobs, sizeof *w);
+  void **wp = calloc(jobs, sizeof *wp);
+  int rc = 0;
+  if (!w || !wp) rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+  for (unsigned i = 0; i < jobs && !rc; i++) {
+    wp[i] = &w[i];
+    rc = worker_init(&w[i], c, mode, err);
+  }
+  uint64_t done = 0;
+  double t0 = wallclock_s();
+  if (!rc) rc = par_run(jobs, wp, chunk, first, count, &done, err);
+  double wall = wallclock_s() - t0;
+  if (!rc) {
+    worker *w0 = &w[0];
+    for (unsigned i = 1; i < jobs; i++) { /* sums and earliest iterations (par.h) */
+      hist_absorb(w0->r.hist, w[i].r.hist);
+      w0->r.iterations += w[i].r.iterations;
+      w0->r.anomalies += w[i].r.anomalies;
+      w0->r.forbidden += w[i].r.forbidden;
+      for (unsigned t = 0; t < w0->r.prm.threads; t++) w0->k.x.ops[t] += w[i].k.x.ops[t];
+      explain_causes_absorb(&w0->r.causes, &w[i].r.causes);
+      sim_machine_absorb(w0->k.m, w[i].k.m);
+    }
+    *r = w0->r;
+    w0->r = (wl_result){0};
+    r->wall_s = wall;
+    for (unsigned t = 0; t < r->prm.threads; t++) r->map_ops += w0->k.x.ops[t];
+    r->sim_cycles = sim_machine_cycles(w0->k.m);
+    sim_machine_metrics(w0->k.m, metrics_set, &r->metrics);
+    double it = r->iterations ? (double)r->iterations : 1;
+    double ops = r->map_ops ? (double)r->map_ops : 1;
+    metrics_set(&r->metrics, "sim.cycles_per_iteration", (double)r->sim_cycles / it);
+    metrics_set(&r->metrics, "map.ops", (double)r->map_ops);
+    metrics_set(&r->metrics, "map.ops_per_iteration", (double)r->map_ops / it);
+    metrics_set(&r->metrics, "map.cycles_per_op",
+                (double)r->sim_cycles * r->prm.threads / ops);
+    if (mode && mode->causes) explain_cause_metrics(&r->metrics, &r->causes);
+  }
+  for (unsigned i = 0; w && i < jobs; i++) worker_free(&w[i]);
+  free(w);
+  free(wp);
+  return rc;
 }
 
-int wl_run_causes(const cfg *c, uint64_t first, uint64_t count, wl_result *r, sim_err *err) {
+int wl_run_sim(const cfg *c, uint64_t first, uint64_t count, unsigned jobs, wl_result *r,
+               sim_err *err) {
+  return run(c, first, count, jobs, NULL, r, err);
+}
+
+int wl_run_causes(const cfg *c, uint64_t first, uint64_t count, unsigned jobs, wl_result *r,
+                  sim_err *err) {
   wl_mode mode = {true, NULL, NULL};
-  return run(c, first, count, &mode, r, err);
+  return run(c, first, count, jobs, &mode, r, err);
 }
 
 int wl_run_explain(const cfg *c, uint64_t k, cpu_trace *trace, wl_explained *w, wl_result *r,
                    sim_err *err) {
   wl_mode mode = {false, w, trace};
   memset(w, 0, sizeof *w);
-  return run(c, k, 1, &mode, r, err);
+  return run(c, k, 1, 1, &mode, r, err);
 }

@@ -45,6 +45,7 @@ static const struct option run_options[] = {
     {"model", required_argument, 0, 'm'},
     {"iterations", required_argument, 0, 'n'},
     {"seed", required_argument, 0, 's'},
+    {"jobs", required_argument, 0, 'j'},
     {"iteration", required_argument, 0, OPT_ITERATION},
     {"check", no_argument, 0, OPT_CHECK},
     {"experiment", required_argument, 0, OPT_EXPERIMENT},
@@ -59,12 +60,20 @@ int cmd__parse_run_flags(const char *cmd, int argc, char **argv, cmd_run_flags *
   optind = 1;
   opterr = 0;
   int ch;
-  while ((ch = getopt_long(argc, argv, "m:n:s:", run_options, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, "m:n:s:j:", run_options, NULL)) != -1) {
     switch (ch) {
     case OPT_DB: f->db = optarg; break;
     case 'm': f->model = optarg; break;
     case 'n': f->iterations = optarg; break;
     case 's': f->seed = optarg; break;
+    case 'j': {
+      uint64_t j = 0;
+      if (cmd__parse_u64(cmd, "-j", optarg, &j, err)) return err->code;
+      if (j < 1 || j > 1024)
+        return sim_errf(err, SIM_EUSAGE, "-j: %llu is not 1 to 1024", (unsigned long long)j);
+      f->jobs = (unsigned)j;
+      break;
+    }
     case OPT_SET:
       if (f->nsets == 64) return cmd__usage_error(err, cmd, "more than 64 --set options");
       f->sets[f->nsets++] = optarg;
@@ -80,6 +89,8 @@ int cmd__parse_run_flags(const char *cmd, int argc, char **argv, cmd_run_flags *
     default: return cmd__bad_option(err, cmd, run_options, argv[optind - 1]);
     }
   }
+  if (f->jobs && strcmp(cmd, "native") == 0) /* a native run's threads are its test's */
+    return cmd__usage_error(err, cmd, "-j is for the simulator (run, litmus, calibrate)");
   if ((f->experiment || f->created) && strcmp(cmd, "run") != 0)
     return cmd__usage_error(err, cmd, "--experiment and --experiment-created are for mmsim run");
   if (f->created && !f->experiment)

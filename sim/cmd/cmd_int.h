@@ -62,6 +62,7 @@ typedef struct cmd_run_flags {
   const char *experiment, *created; /* run: --experiment, --experiment-created */
   bool replay, check;
   uint64_t iteration;
+  unsigned jobs; /* -j: host threads per simulated run; 0: one per host CPU */
 } cmd_run_flags;
 
 /* Returns 0, an error code, or -1 for --help; optind is left at the first operand. */

@@ -40,7 +40,7 @@ static int cmd_run(int argc, char **argv, sim_err *err) {
   src = cfg_source_json(c);
   run_opts o = {.db_path = f.db, .experiment = cfg_name(c) ? cfg_name(c) : argv[optind],
                 .config_json = src, .out = stdout, .replay = f.replay,
-                .iteration = f.iteration};
+                .iteration = f.iteration, .jobs = f.jobs};
   if (f.experiment) /* join it: how a sweep's emitted jobs land in one experiment */
     o.experiment = f.experiment, o.join = true, o.created_at = f.created;
   bool matched;
@@ -58,13 +58,15 @@ done:
   return rc;
 }
 
-const cmd_desc cmd_run_desc = {"run", "run CONFIG.json [--db F] [--model M] [--seed N] [--iterations N] [--set key=value]... [--iteration K] [--check]",
+const cmd_desc cmd_run_desc = {"run", "run CONFIG.json [-j N] [--db F] [--model M] [--seed N] [--iterations N] [--set key=value]... [--iteration K] [--check]",
      "Run one simulation from a JSON config and store it as one run.\n"
      "  --db F          results database (default " DEFAULT_DB ")\n"
      "  --model M       shorthand for --set cpu.model=M (sc, tso, pso, weak)\n"
      "  --seed N        shorthand for --set run.seed=N\n"
      "  --iterations N  shorthand for --set run.iterations=N\n"
      "  --set key=value override any config key (see mmsim config --defaults)\n"
+     "  -j N            split the iterations over N host threads (default: one per\n"
+     "                  host CPU); the stored run is the same for every N\n"
      "  --iteration K   replay iteration K alone (same outcome as inside the run); not stored\n"
      "  --check         exit 3 if a litmus observation differs from its expectation\n"
      "  --experiment NAME           store the run in the experiment NAME with this\n"
@@ -149,7 +151,7 @@ const cmd_desc cmd_native_desc = {"native", "native CONFIG.json [--db F] [--seed
      "the host's real cores with pthreads:\n"
      "the same map code and oracle as the simulator, relaxed atomics and real fences.\n"
      "Stored as a run with engine native; see native.* in mmsim config --defaults.\n"
-     "  options as for mmsim run",
+     "  options as for mmsim run but -j",
      cmd_native, "Run a map scenario or litmus tests on the host's real cores."};
 
 /* --- calibrate ----------------------------------------------------------- */
@@ -184,7 +186,8 @@ static int cmd_calibrate(int argc, char **argv, sim_err *err) {
   }
   src = cfg_source_json(c);
   calib_opts o = {.db_path = f.db, .experiment = cfg_name(c) ? cfg_name(c) : argv[optind],
-                  .config_json = src, .figure = fig, .out = stdout, .progress = stderr};
+                  .config_json = src, .figure = fig, .out = stdout, .progress = stderr,
+                  .jobs = f.jobs};
   rc = calib_run(c, &o, err);
 done:
   free(src);
@@ -192,7 +195,7 @@ done:
   return rc;
 }
 
-const cmd_desc cmd_calibrate_desc = {"calibrate", "calibrate CONFIG.json [--db F] [-o OUT.png|.svg] [--seed N] [--iterations N] [--set key=value]...",
+const cmd_desc cmd_calibrate_desc = {"calibrate", "calibrate CONFIG.json [-j N] [--db F] [-o OUT.png|.svg] [--seed N] [--iterations N] [--set key=value]...",
      "Run a map scenario natively (calibrate.native_runs times) and in the simulator\n"
      "at every point of the config's calibrate.params grid (calibrate.sim_runs times\n"
      "each), and report the point whose distribution of per-run anomaly frequencies\n"
@@ -256,7 +259,7 @@ static int cmd_litmus(int argc, char **argv, sim_err *err) {
   }
   run_session *s = NULL;
   run_opts o = {.db_path = f.db, .experiment = "litmus", .out = stdout,
-                .replay = f.replay, .iteration = f.iteration};
+                .replay = f.replay, .iteration = f.iteration, .jobs = f.jobs};
   if ((rc = run_session_open(&s, &o, err))) return rc;
   unsigned mismatches = 0;
   sim_progress_begin();
@@ -270,7 +273,7 @@ static int cmd_litmus(int argc, char **argv, sim_err *err) {
   return rc;
 }
 
-const cmd_desc cmd_litmus_desc = {"litmus", "litmus FILE.litmus... [--model M[,M...]] [--iterations N] [--seed N] [--set key=value]... [--db F] [--iteration K] [--check]",
+const cmd_desc cmd_litmus_desc = {"litmus", "litmus FILE.litmus... [-j N] [--model M[,M...]] [--iterations N] [--seed N] [--set key=value]... [--db F] [--iteration K] [--check]",
      "Run litmus tests (herd7 format, X86 or C) in the simulator, print each\n"
      "outcome histogram with herd7/litmus7's Ok/No, Witnesses and Observation\n"
      "lines, and store each test under each model as a run.\n"

@@ -53,7 +53,8 @@ static int cmd_bench(int argc, char **argv, sim_err *err) {
 const cmd_desc cmd_bench_desc = {"bench", "bench [--reps N] [--cores N] [--model M] | bench --sweep [--reps N]",
      "Speed: simulated memory micro-ops per host second on the MESI hierarchy at\n"
      "2, 8 and 64 cores and on the ideal memory, SB iterations and witnesses per\n"
-     "second; the median of N repetitions (default 5).\n"
+     "second on one host thread (-j 1) and on all the host CPUs; the median of N\n"
+     "repetitions (default 5).\n"
      "  --cores N   only the micro-op figure, at N cores (for profiling one size)\n"
      "  --model M   the cores' memory model (default tso)\n"
      "  --sweep     instead: sweep throughput, one grid at -j1 and -j2 (runs/s, ratio)",

@@ -179,7 +179,37 @@ static void t_runs_list(void) {
   CHECK_CONTAINS(cli_out, "--where");
 }
 
+/* -j N: the rows a run stores are the same for every N (a litmus run with
+ * its witnesses, a map scenario with its anomalies); -j takes 1 to 1024,
+ * and mmsim native, whose threads are the test's, refuses it. */
+static void t_jobs(void) {
+  cli_tmpdir();
+  for (int j = 1; j <= 2; j++) {
+    CHECK_EQ_I64(cli("litmus " LIT "x86/SB.litmus " LIT "x86/IRIW.litmus --model tso,weak -n 3000 "
+                     "-j %d --db j%d.db", j, j), 0);
+    CHECK_EQ_I64(cli("run " MMSIM_SOURCE_DIR "/configs/map/publish-flag-unsafe.json --model weak "
+                     "-n 300 --set run.causes=true -j %d --db j%d.db", j, j), 0);
+  }
+  CHECK_CONTAINS(cli_out, "First anomaly at"); /* the runs found something to compare */
+  static const char *const q[] = {
+      "SELECT id, workload, model, seed, iterations, sim_cycles, config_hash FROM runs ORDER BY id",
+      "SELECT run_id, outcome, count, forbidden, anomaly FROM outcomes ORDER BY run_id, outcome",
+      "SELECT run_id, key, printf('%.17g', value) FROM metrics ORDER BY run_id, key"};
+  for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+    char *a = cli_sql_text("j1.db", q[i]), *b = cli_sql_text("j2.db", q[i]);
+    CHECK(strlen(a) > 0);
+    CHECK_EQ_STR(a, b);
+    free(a);
+    free(b);
+  }
+  CHECK_EQ_I64(cli("litmus " LIT "x86/SB.litmus -j 0"), 2);
+  CHECK_CONTAINS(cli_out, "mmsim litmus: -j: 0 is not 1 to 1024");
+  CHECK_EQ_I64(cli("native --litmus " LIT "x86/SB.litmus -j 2"), 2);
+  CHECK_CONTAINS(cli_out, "-j is for the simulator");
+}
+
 static const check_case cases[] = {{"litmus_validates_all", t_litmus_validates_all},
+                                   {"jobs", t_jobs},
                                    {"readonly_db", t_readonly_db},
                                    {"full_stdout", t_full_stdout},
                                    {"db_flag", t_db_flag},

@@ -201,7 +201,7 @@ static void t_causes_cover_every_anomaly(void) {
       if (litmus_parse_file(path, &t, &err) || litmus_sc_outcomes(t, &sc, &err))
         CHECK__FAIL("%s", err.msg);
       litmus_result r;
-      if (litmus_run_causes(t, c, 0, 2000, sc, &r, &err)) CHECK__FAIL("%s", err.msg);
+      if (litmus_run_causes(t, c, 0, 2000, 1, sc, &r, &err)) CHECK__FAIL("%s", err.msg);
       uint64_t anomalous = 0, sum = 0;
       for (size_t k = 0; k < hist_len(r.hist); k++)
         if (hist_find(sc, hist_key(r.hist, k)) < 0) anomalous += hist_count(r.hist, k);
@@ -338,7 +338,7 @@ static void t_map_causes_cover_every_anomaly(void) {
       cfg *c = map_config(scenarios[i], models[m]);
       sim_err err = {0, ""};
       wl_result r;
-      if (wl_run_causes(c, 0, 500, &r, &err)) CHECK__FAIL("%s", err.msg);
+      if (wl_run_causes(c, 0, 500, 1, &r, &err)) CHECK__FAIL("%s", err.msg);
       uint64_t sum = 0;
       for (size_t k = 0; k < EXPLAIN_NMECHS; k++) sum += r.causes.cause[k];
       CHECK_EQ_U64(r.causes.explained, r.anomalies);
@@ -347,7 +347,7 @@ static void t_map_causes_cover_every_anomaly(void) {
       if (strcmp(models[m], "tso") == 0) CHECK(r.anomalies > 0);
       /* Attribution traces without changing a thing (trace.h TR2). */
       wl_result plain;
-      if (wl_run_sim(c, 0, 500, &plain, &err)) CHECK__FAIL("%s", err.msg);
+      if (wl_run_sim(c, 0, 500, 1, &plain, &err)) CHECK__FAIL("%s", err.msg);
       CHECK_EQ_U64(plain.anomalies, r.anomalies);
       CHECK_EQ_U64(plain.sim_cycles, r.sim_cycles);
       wl_result_free(&plain);

@@ -128,7 +128,7 @@ static void run_litmus(const golden *g) {
   cfg *c = config(g, NULL);
   litmus_result r;
   uint64_t n = strtoull(g->iterations, NULL, 10);
-  if (litmus_run_sim(t, c, 0, n, &r, &err)) CHECK__FAIL("%s: %s", g->name, err.msg);
+  if (litmus_run_sim(t, c, 0, n, 1, &r, &err)) CHECK__FAIL("%s: %s", g->name, err.msg);
   cfg_free(c);
   static text out;
   out.n = 0;
@@ -154,7 +154,7 @@ static void run_map(const golden *g) {
   cfg *c = config(g, path);
   wl_result r;
   uint64_t n = strtoull(g->iterations, NULL, 10);
-  if (wl_run_sim(c, 0, n, &r, &err)) CHECK__FAIL("%s: %s", g->name, err.msg);
+  if (wl_run_sim(c, 0, n, 1, &r, &err)) CHECK__FAIL("%s: %s", g->name, err.msg);
   cfg_free(c);
   static text out;
   out.n = 0;

@@ -52,14 +52,14 @@ static void check_file(const char *path) {
     cfg *c = cfg_new();
     CHECK(cfg_set(c, "cpu.model", models[m], &err) == 0);
     litmus_result r;
-    if (litmus_run_sim(t, c, 0, ITERATIONS, &r, &err)) CHECK__FAIL("%s", err.msg);
+    if (litmus_run_sim(t, c, 0, ITERATIONS, 1, &r, &err)) CHECK__FAIL("%s", err.msg);
     litmus_expect want = litmus_expected(t, models[m]);
     CHECK(want != LITMUS_EXPECT_UNKNOWN);
     uint64_t positive = r.positive, iterations = r.iterations;
     /* A rare Sometimes: run on, from the next iteration, up to the budget. */
     while (want == LITMUS_EXPECT_SOMETIMES && positive == 0 && iterations < BUDGET) {
       litmus_result more;
-      if (litmus_run_sim(t, c, iterations, ITERATIONS, &more, &err)) CHECK__FAIL("%s", err.msg);
+      if (litmus_run_sim(t, c, iterations, ITERATIONS, 1, &more, &err)) CHECK__FAIL("%s", err.msg);
       positive += more.positive;
       iterations += more.iterations;
       litmus_result_free(&more);
@@ -117,7 +117,7 @@ static void t_address_deps(void) {
   CHECK(cfg_set(c, "cpu.model", "weak", &err) == 0);
   CHECK(cfg_set(c, "cpu.order_address_deps", "false", &err) == 0);
   litmus_result r;
-  if (litmus_run_sim(t, c, 0, ITERATIONS, &r, &err)) CHECK__FAIL("%s", err.msg);
+  if (litmus_run_sim(t, c, 0, ITERATIONS, 1, &r, &err)) CHECK__FAIL("%s", err.msg);
   printf("  weak, order_address_deps=false: %llu of %llu\n", (unsigned long long)r.positive,
          (unsigned long long)r.iterations);
 #ifndef MMSIM_SANITIZED

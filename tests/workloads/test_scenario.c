@@ -63,7 +63,7 @@ static int run(const char *scenario, const char *variant, const char *model, con
   int rc = cfg_load_file(c, path, &e);
   if (!rc) rc = cfg_set(c, "cpu.model", model, &e);
   if (!rc) rc = cfg_set(c, "run.iterations", iters, &e);
-  if (!rc) rc = wl_run_sim(c, 0, (uint64_t)atoll(iters), r, &e);
+  if (!rc) rc = wl_run_sim(c, 0, (uint64_t)atoll(iters), 1, r, &e);
   if (rc) fprintf(stderr, "  %s: %s\n", path, e.msg);
   cfg_free(c);
   return rc;
@@ -126,7 +126,7 @@ static void t_determinism_and_replay(void) {
     cfg *c = cfg_new();
     sim_err e = {0};
     CHECK_EQ_I64(cfg_load_file(c, path, &e), 0);
-    CHECK_EQ_I64(wl_run_sim(c, k, 1, &one, &e), 0);
+    CHECK_EQ_I64(wl_run_sim(c, k, 1, 1, &one, &e), 0);
     cfg_free(c);
     CHECK_EQ_U64(hist_len(one.hist), 1);
     CHECK(memcmp(hist_key(one.hist, 0), hist_key(a.hist, i), a.s->nobs * sizeof(int64_t)) == 0);
@@ -147,7 +147,7 @@ static void t_tear_needs_split(void) {
     CHECK_EQ_I64(cfg_load_file(c, path, &e), 0);
     CHECK_EQ_I64(cfg_set(c, "cpu.atomic_width", "8", &e), 0);
     CHECK_EQ_I64(cfg_set(c, "cpu.model", models[m], &e), 0);
-    CHECK_EQ_I64(wl_run_sim(c, 0, 3000, &r, &e), 0);
+    CHECK_EQ_I64(wl_run_sim(c, 0, 3000, 1, &r, &e), 0);
     cfg_free(c);
     uint64_t a = r.anomalies;
     wl_result_free(&r);
@@ -162,12 +162,12 @@ static void t_bad_params(void) {
   wl_result r;
   CHECK_EQ_I64(cfg_set(c, "workload.kind", "map", &e), 0);
   CHECK_EQ_I64(cfg_set(c, "workload.scenario", "publish-flags", &e), 0);
-  CHECK_EQ_I64(wl_run_sim(c, 0, 1, &r, &e), SIM_ECONFIG);
+  CHECK_EQ_I64(wl_run_sim(c, 0, 1, 1, &r, &e), SIM_ECONFIG);
   CHECK_CONTAINS(e.msg, "workload.scenario");
   CHECK_CONTAINS(e.msg, "publish-flag|");
   CHECK_EQ_I64(cfg_set(c, "workload.scenario", "dekker-flags", &e), 0);
   CHECK_EQ_I64(cfg_set(c, "workload.threads", "3", &e), 0);
-  CHECK_EQ_I64(wl_run_sim(c, 0, 1, &r, &e), SIM_ECONFIG);
+  CHECK_EQ_I64(wl_run_sim(c, 0, 1, 1, &r, &e), SIM_ECONFIG);
   CHECK_CONTAINS(e.msg, "workload.threads");
   cfg_free(c);
 }
