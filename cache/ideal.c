@@ -15,6 +15,7 @@ typedef struct ideal {
   memsys base;
   memsys_params p;
   sim_rng *jitter; /* one stream per core */
+  uint64_t jitter_name; /* sim_name_hash("ideal.jitter") */
   uint64_t loads, stores, rmws;
 } ideal;
 
@@ -61,7 +62,7 @@ static uint64_t peek(memsys *base, uint64_t addr, unsigned size) {
 static void reset(memsys *base, uint64_t iter_seed) {
   ideal *m = (ideal *)base;
   for (unsigned c = 0; c < m->p.cores; c++)
-    sim_rng_derive(&m->jitter[c], iter_seed, "ideal.jitter", c);
+    sim_rng_derive_h(&m->jitter[c], iter_seed, m->jitter_name, c);
 }
 
 static void metrics(memsys *base, memsys_metric_fn fn, void *ctx) {
@@ -117,6 +118,7 @@ memsys *memsys_ideal_new(const memsys_params *p, uint8_t *data, size_t size) {
   m->base.data = data;
   m->base.size = size;
   m->p = *p;
+  m->jitter_name = sim_name_hash("ideal.jitter");
   reset(&m->base, 0);
   return &m->base;
 }

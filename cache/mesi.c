@@ -162,7 +162,7 @@ static void quiesce(memsys *base) {
 static void warm(memsys *base, uint64_t addr, uint64_t bytes, uint64_t iter_seed) {
   mesi *m = (mesi *)base;
   sim_rng r;
-  sim_rng_derive(&r, iter_seed, "cache.initial", 0);
+  sim_rng_derive_h(&r, iter_seed, m->warm_name, 0);
   for (uint64_t line = addr & ~(uint64_t)(m->p.line_bytes - 1); line < addr + bytes;
        line += m->p.line_bytes) {
     uint64_t where = sim_rng_upto(&r, 2), pick = sim_rng_next(&r);
@@ -358,6 +358,7 @@ memsys *memsys_mesi_new(const mesi_params *p, uint8_t *data, size_t size, sim_er
   m->base.data = data;
   m->base.size = size;
   m->p = *p;
+  m->warm_name = sim_name_hash("cache.initial");
   m->done_tail = &m->done;
   m->l1 = calloc(p->cores, sizeof *m->l1);
   if (!m->l1) goto nomem;

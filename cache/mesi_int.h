@@ -90,6 +90,7 @@ struct mesi {
    * order that run.fast_forward=false (resume as an event) does not give. */
   mem_req *done, **done_tail;
   mesi_check *check;     /* NULL unless cache.check */
+  uint64_t warm_name;    /* sim_name_hash("cache.initial") */
   /* memsys_ops.observe: the net's tap, in the memsys interface's terms */
   void (*observe)(void *ctx, unsigned src, unsigned dst, const char *type, uint64_t line,
                   uint64_t arrival);

@@ -10,6 +10,7 @@ int net_init(net *n, const net_params *p, sim_engine *sim, net_deliver_fn delive
   n->sim = sim;
   n->deliver = deliver;
   n->ctx = ctx;
+  n->jitter_name = sim_name_hash("net.jitter");
   n->link_free = calloc((size_t)p->nodes * p->nodes, sizeof *n->link_free);
   n->jitter = calloc(p->nodes, sizeof *n->jitter);
   if (!n->link_free || !n->jitter) {
@@ -35,7 +36,7 @@ void net_free(net *n) {
 void net_reset(net *n, uint64_t iter_seed) {
   memset(n->link_free, 0, (size_t)n->p.nodes * n->p.nodes * sizeof *n->link_free);
   for (unsigned i = 0; i < n->p.nodes; i++)
-    sim_rng_derive(&n->jitter[i], iter_seed, "net.jitter", i);
+    sim_rng_derive_h(&n->jitter[i], iter_seed, n->jitter_name, i);
 }
 
 net_msg *net_msg_new(net *n, net_msg_type type, uint64_t addr, unsigned src, unsigned dst,

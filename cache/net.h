@@ -53,6 +53,7 @@ typedef struct net {
   void *tap_ctx;
   uint64_t *link_free; /* nodes * nodes: earliest next arrival per link */
   sim_rng *jitter;     /* one stream per sending node */
+  uint64_t jitter_name; /* sim_name_hash("net.jitter") */
   net_msg *free;       /* message pool */
   net_msg **all;       /* every message allocated, to free them all at the end */
   size_t nall, capall;

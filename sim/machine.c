@@ -29,6 +29,7 @@ struct sim_machine {
   uint8_t *data;
   size_t size, used;
   uint64_t seed, start_skew, max_cycles, cycles;
+  uint64_t iteration_name, skew_name; /* sim_name_hash of the streams' names */
   uint64_t *skew;   /* this iteration's start skew per thread */
   bool skew_later;  /* the workload applies skew itself (sim_machine_skew_later) */
   bool warm; /* cache.initial = random */
@@ -150,6 +151,8 @@ sim_machine *sim_machine_new(const cfg *c, unsigned nthreads, size_t mem_bytes, 
   m->ncores = cores;
   m->nthreads = nthreads;
   m->seed = (uint64_t)cfg_int(c, CK_RUN_SEED);
+  m->iteration_name = sim_name_hash("iteration");
+  m->skew_name = sim_name_hash("run.start_skew");
   m->start_skew = (uint64_t)cfg_int(c, CK_RUN_START_SKEW);
   m->max_cycles = (uint64_t)cfg_int(c, CK_RUN_MAX_CYCLES);
   m->warm = strcmp(cfg_str(c, CK_CACHE_INITIAL), "random") == 0;
@@ -257,9 +260,9 @@ static bool all_quiet(const sim_machine *m) {
 
 int sim_machine_iteration(sim_machine *m, uint64_t k, cpu_entry entry, void *arg,
                           sim_err *err) {
-  uint64_t iter_seed = sim_seed_derive(m->seed, "iteration", k);
+  uint64_t iter_seed = sim_seed_derive_h(m->seed, m->iteration_name, k);
   sim_rng skew;
-  sim_rng_derive(&skew, iter_seed, "run.start_skew", 0);
+  sim_rng_derive_h(&skew, iter_seed, m->skew_name, 0);
   sim_engine_reset(&m->sim);
   m->mem->ops->reset(m->mem, iter_seed);
   if (m->warm) m->mem->ops->warm(m->mem, 0, m->used, iter_seed);

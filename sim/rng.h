@@ -23,6 +23,16 @@ static inline void sim_rng_derive(sim_rng *r, uint64_t parent, const char *name,
   sim_rng_seed(r, sim_seed_derive(parent, name, index));
 }
 
+/* The same with the name hashed once beforehand (sim_name_hash): for the
+ * streams derived anew every iteration, where hashing the name was a
+ * third of a derivation's cost. */
+uint64_t sim_name_hash(const char *name);
+uint64_t sim_seed_derive_h(uint64_t parent, uint64_t name_hash, uint64_t index);
+static inline void sim_rng_derive_h(sim_rng *r, uint64_t parent, uint64_t name_hash,
+                                    uint64_t index) {
+  sim_rng_seed(r, sim_seed_derive_h(parent, name_hash, index));
+}
+
 static inline uint64_t sim_rng_next(sim_rng *r) {
   uint64_t *s = r->s;
   uint64_t x = s[1] * 5, res = ((x << 7) | (x >> 57)) * 9, t = s[1] << 17;
