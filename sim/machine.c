@@ -56,33 +56,58 @@ static uint64_t memory_limit(const cfg *c) {
   return (uint64_t)pages * (uint64_t)page / 2;
 }
 
+/* What the caches' arrays of a `cores`-core machine can touch
+ * (cache/array.h), per level: l1 and l2 per core, the LLC in all. */
+typedef struct hier_bytes { uint64_t l1, l2, llc, total; } hier_bytes;
+
+static hier_bytes hierarchy_bytes(const cfg *c, unsigned cores) {
+  uint64_t lb = (uint64_t)cfg_int(c, CK_CACHE_LINE_BYTES);
+  hier_bytes h;
+  h.l1 = cache_array_bytes((uint64_t)cfg_int(c, CK_CACHE_L1_SETS),
+                           (uint64_t)cfg_int(c, CK_CACHE_L1_WAYS), lb);
+  h.l2 = cfg_int(c, CK_CACHE_L2_SETS) ? cache_array_bytes((uint64_t)cfg_int(c, CK_CACHE_L2_SETS),
+                                                           (uint64_t)cfg_int(c, CK_CACHE_L2_WAYS), lb)
+                                      : 0;
+  h.llc = cache_array_bytes((uint64_t)cfg_int(c, CK_CACHE_LLC_SETS),
+                            (uint64_t)cfg_int(c, CK_CACHE_LLC_WAYS), lb); /* banks split the sets */
+  h.total = (uint64_t)cores * (h.l1 + h.l2) + h.llc;
+  return h;
+}
+
 /* The caches' arrays against sim.memory_limit, before any is allocated: a
  * shape inside every key's range can still ask for terabytes (64 cores of
- * 1M-set x 64-way L2s), and the OOM killer is no error message.  Counts
- * what the arrays could touch (cache/array.h), naming the largest level. */
-static int check_budget(const cfg *c, const mesi_params *p, sim_err *err) {
-  uint64_t lb = p->line_bytes, l1 = cache_array_bytes(p->l1.sets, p->l1.ways, lb);
-  uint64_t l2 = p->l2.sets ? cache_array_bytes(p->l2.sets, p->l2.ways, lb) : 0;
-  uint64_t llc = cache_array_bytes(p->llc.sets, p->llc.ways, lb); /* banks split the sets */
-  uint64_t total = (uint64_t)p->cores * (l1 + l2) + llc, limit = memory_limit(c);
+ * 1M-set x 64-way L2s), and the OOM killer is no error message.  Names
+ * the largest level. */
+static int check_budget(const cfg *c, unsigned cores, sim_err *err) {
+  hier_bytes h = hierarchy_bytes(c, cores);
+  uint64_t limit = memory_limit(c);
   char need[32], lim[32], all[32];
-  if (total <= limit) return 0;
+  if (h.total <= limit) return 0;
   const char *keys = "cache.llc.sets and cache.llc.ways", *what = "the shared LLC";
-  uint64_t big = llc;
-  if ((uint64_t)p->cores * l2 > big) {
-    big = (uint64_t)p->cores * l2;
+  uint64_t big = h.llc;
+  if ((uint64_t)cores * h.l2 > big) {
+    big = (uint64_t)cores * h.l2;
     keys = "cache.l2.sets and cache.l2.ways", what = "the private L2s";
   }
-  if ((uint64_t)p->cores * l1 > big) {
-    big = (uint64_t)p->cores * l1;
+  if ((uint64_t)cores * h.l1 > big) {
+    big = (uint64_t)cores * h.l1;
     keys = "cache.l1.sets and cache.l1.ways", what = "the private L1s";
   }
   return cfg_errf(c, err, SIM_ECONFIG, CK_SIM_MEMORY_LIMIT,
                   "the cache hierarchy needs %s (%s, %s: %s across %u cores), more than the "
                   "limit of %s%s; make the caches smaller or raise sim.memory_limit",
-                  size_text(total, all, sizeof all), what, keys, size_text(big, need, sizeof need),
-                  p->cores, size_text(limit, lim, sizeof lim),
+                  size_text(h.total, all, sizeof all), what, keys, size_text(big, need, sizeof need),
+                  cores, size_text(limit, lim, sizeof lim),
                   cfg_int(c, CK_SIM_MEMORY_LIMIT) ? "" : " (half of this host's memory)");
+}
+
+unsigned sim_machine_fit_jobs(const cfg *c, unsigned nthreads, unsigned jobs) {
+  unsigned cores = (unsigned)cfg_int(c, CK_CPU_CORES);
+  if (cores < nthreads) cores = nthreads;
+  if (strcmp(cfg_str(c, CK_MEMORY_KIND), "ideal") == 0) return jobs;
+  uint64_t total = hierarchy_bytes(c, cores).total, limit = memory_limit(c);
+  uint64_t fit = total ? limit / total : jobs;
+  return fit < 1 ? 1 : fit < jobs ? (unsigned)fit : jobs;
 }
 
 memsys *sim_memsys_new(const cfg *c, unsigned cores, uint8_t *data, size_t size, sim_err *err) {
@@ -121,7 +146,7 @@ memsys *sim_memsys_new(const cfg *c, unsigned cores, uint8_t *data, size_t size,
     p.iq_delay = (uint64_t)cfg_int(c, CK_CPU_IQ_DELAY);
   }
 #undef LEVEL
-  if (check_budget(c, &p, err)) return NULL;
+  if (check_budget(c, cores, err)) return NULL;
   return memsys_mesi_new(&p, data, size, err);
 }
 

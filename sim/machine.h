@@ -36,6 +36,9 @@ memsys *sim_memsys_new(const cfg *c, unsigned cores, uint8_t *data, size_t size,
 
 /* Lifetime.  nthreads: the workload's threads (cpu.cores 0 = as many). */
 sim_machine *sim_machine_new(const cfg *c, unsigned nthreads, size_t mem_bytes, sim_err *err);
+/* How many of `jobs` machines of c's shape fit sim.memory_limit together
+ * (at least 1): a parallel run (sim/par.h) builds one per host thread. */
+unsigned sim_machine_fit_jobs(const cfg *c, unsigned nthreads, unsigned jobs);
 void sim_machine_free(sim_machine *m);
 
 /* Memory layout (before iterations) */

@@ -118,7 +118,7 @@ static int run(const litmus_test *t, const cfg *c, uint64_t first, uint64_t coun
                unsigned jobs, cpu_trace *trace, uint64_t *loc_addr, const sim_hist *causes_sc,
                litmus_result *r, sim_err *err) {
   memset(r, 0, sizeof *r);
-  jobs = trace ? 1 : par_jobs_for(jobs, count);
+  jobs = trace ? 1 : sim_machine_fit_jobs(c, litmus_nthreads(t), par_jobs_for(jobs, count));
   worker *w = calloc(jobs, sizeof *w);
   void **wp = calloc(jobs, sizeof *wp);
   int rc = 0;

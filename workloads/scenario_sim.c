@@ -231,7 +231,10 @@ static int chunk(void *arg, uint64_t first, uint64_t count, bool poll, uint64_t 
 static int run(const cfg *c, uint64_t first, uint64_t count, unsigned jobs, const wl_mode *mode,
                wl_result *r, sim_err *err) {
   memset(r, 0, sizeof *r);
-  jobs = mode && mode->explain ? 1 : par_jobs_for(jobs, count);
+  jobs = mode && mode->explain
+             ? 1
+             : sim_machine_fit_jobs(c, (unsigned)cfg_int(c, CK_WORKLOAD_THREADS),
+                                    par_jobs_for(jobs, count));
   worker *w = calloc(jobs, sizeof *w);
   void **wp = calloc(jobs, sizeof *wp);
   int rc = 0;

@@ -10,6 +10,7 @@
  */
 #include "../check.h"
 #include "sim/config.h"
+#include "sim/machine.h"
 #include "sim/par.h"
 #include "workloads/litmus_run.h"
 #include "workloads/litmus_sc.h"
@@ -156,11 +157,26 @@ static void t_small_and_offset(void) {
   CHECK(par_jobs_for(0, 1000) >= 1);
 }
 
+/* Each thread builds a machine: no more of them than sim.memory_limit
+ * holds (the 2 GiB LLC below fits twice in 5 GB), and never none. */
+static void t_memory_limit(void) {
+  const char *sets[] = {"cache.llc.sets", "262144", "cache.llc.ways", "64",
+                        "sim.memory_limit", "5000000000", NULL};
+  cfg *c = config(NULL, sets);
+  CHECK_EQ_U64(sim_machine_fit_jobs(c, 2, 8), 2);
+  CHECK_EQ_U64(sim_machine_fit_jobs(c, 2, 1), 1);
+  sim_err err = {0, ""};
+  if (cfg_set(c, "memory.kind", "ideal", &err)) CHECK__FAIL("%s", err.msg);
+  CHECK_EQ_U64(sim_machine_fit_jobs(c, 2, 8), 8); /* no caches */
+  cfg_free(c);
+}
+
 static const check_case cases[] = {{"litmus", t_litmus},
                                    {"litmus_causes", t_litmus_causes},
                                    {"map", t_map},
                                    {"first_error", t_first_error},
                                    {"small_and_offset", t_small_and_offset},
+                                   {"memory_limit", t_memory_limit},
                                    {0, 0}};
 
 int main(int argc, char **argv) { return check_main(cases, argc, argv); }
