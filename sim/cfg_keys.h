@@ -81,8 +81,8 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
     "where lines start each iteration: random (memory, shared or owned, seeded) or memory") \
   X(CACHE_CHECK, "cache.check", CFG_BOOL, 0, 0, "false", NULL,                       \
     "check the coherence invariants after every protocol step (slow; on in tests)")  \
-  X(WORKLOAD_KIND, "workload.kind", CFG_ENUM, 0, 0, "litmus", "litmus|map|coherence-test", \
-    "what the threads run")                                                          \
+  X(WORKLOAD_KIND, "workload.kind", CFG_ENUM, 0, 0, "litmus", "litmus|map|mapbench|coherence-test", \
+    "what the threads run: a litmus test, a map race scenario, map throughput, the tester")                                                          \
   X(WORKLOAD_LITMUS, "workload.litmus", CFG_STR, 0, 0, "", NULL,                     \
     "litmus file, relative to the config file's folder")                             \
   X(WORKLOAD_LITMUS_HASH, "workload.litmus_hash", CFG_STR, 0, 0, "", NULL,          \
@@ -93,16 +93,28 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
     "rate is stored as unknown (NULL), with a warning")                              \
   X(WORKLOAD_SCENARIO, "workload.scenario", CFG_STR, 0, 0, "", NULL,                 \
     "map scenario name")                                                             \
-  X(WORKLOAD_VARIANT, "workload.variant", CFG_ENUM, 0, 0, "unsafe", "unsafe|fenced|atomic|locked", \
-    "map variant")                                                                   \
+  X(WORKLOAD_VARIANT, "workload.variant", CFG_ENUM, 0, 0, "unsafe", "unsafe|fenced|atomic|locked|rwmutex|sharded", \
+    "map variant (sharded: mapbench only, workload.shards maps behind an RWMutex each)")                                                                   \
   X(WORKLOAD_THREADS, "workload.threads", CFG_INT, 1, 64, "2", NULL,                 \
-    "threads of a map scenario")                                                     \
+    "threads of a map scenario or of mapbench, one per simulated core")                                                     \
   X(WORKLOAD_OPS, "workload.ops", CFG_INT, 1, 1000000000, "10000", NULL,            \
-    "coherence-test: requests per iteration (one tester run on a fresh memory)")     \
+    "coherence-test: requests per iteration (one tester run on a fresh memory); "   \
+    "mapbench: map operations per thread per iteration")     \
   X(WORKLOAD_OUTSTANDING, "workload.outstanding", CFG_INT, 1, 64, "2", NULL,         \
     "coherence-test: requests each core keeps in flight")                            \
-  X(WORKLOAD_KEYS, "workload.keys", CFG_INT, 0, 4096, "0", NULL,                    \
-    "map scenarios: background keys preloaded outside the hot bucket")                \
+  X(WORKLOAD_KEYS, "workload.keys", CFG_INT, 0, 1048576, "0", NULL,                 \
+    "map scenarios: background keys preloaded outside the hot bucket; mapbench: the "  \
+    "key space (at least 2; 0 means 1024), half of it preloaded and only read")        \
+  X(WORKLOAD_MIX_READ, "workload.mix.read", CFG_REAL, 0, 1, "0.9", NULL,             \
+    "mapbench: the fraction of operations that are lookups")                         \
+  X(WORKLOAD_MIX_WRITE, "workload.mix.write", CFG_REAL, 0, 1, "0.09", NULL,          \
+    "mapbench: the fraction that assign (read + write + delete must be 1)")          \
+  X(WORKLOAD_MIX_DELETE, "workload.mix.delete", CFG_REAL, 0, 1, "0.01", NULL,        \
+    "mapbench: the fraction that delete")                                             \
+  X(WORKLOAD_ZIPF, "workload.zipf", CFG_REAL, 0, 5, "0", NULL,                       \
+    "mapbench: key popularity, 0 uniform, s > 0 Zipf with exponent s (key 0 hottest)") \
+  X(WORKLOAD_SHARDS, "workload.shards", CFG_INT, 1, 1024, "64", NULL,                \
+    "mapbench, variant sharded: maps, each behind its own RWMutex; a key's hash picks one") \
   X(WORKLOAD_STRIDE, "workload.stride", CFG_INT, 64, 4096, "64", NULL,               \
     "map scenarios: bytes between separately allocated objects (a power of two)")     \
   X(WORKLOAD_ROUNDS, "workload.rounds", CFG_INT, 1, 1000, "2", NULL,                 \

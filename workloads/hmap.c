@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rwmutex.h"
 #include "spinlock.h"
 
 const char *const hmap_variant_name[HMAP_NVARIANTS] = {
@@ -53,7 +54,8 @@ static uint64_t ld_pub(const hmap *m, mem_port *p, const void *a, unsigned s) {
 /* A pointer load: later loads through it carry an address dependency,
  * which every model orders (DESIGN.md), so unsafe says consume. */
 static hmap_bucket *ld_ptr(const hmap *m, mem_port *p, const uint64_t *a) {
-  if (m->v == HMAP_UNSAFE || m->v == HMAP_LOCKED) return PTR(mem_load(p, a, 8, MO_CONSUME));
+  if (m->v == HMAP_UNSAFE || m->v == HMAP_LOCKED || m->v == HMAP_RWMUTEX)
+    return PTR(mem_load(p, a, 8, MO_CONSUME));
   return PTR(ld_pub(m, p, a, 8));
 }
 
@@ -75,15 +77,32 @@ static void count_add(const hmap *m, mem_port *p, int64_t d) {
   st_pub(m, p, &m->h->count, c + (uint64_t)d, 8);
 }
 
-/* --- Lock (locked variant) ------------------------------------------------ */
+/* --- Locks (locked and rwmutex variants) --------------------------------- */
 
+/* lock/unlock around writes, rlock/runlock around reads: the same spinlock
+ * for both in the locked variant, shared and exclusive in rwmutex. */
 static void lock(const hmap *m, mem_port *p) {
   if (m->v == HMAP_LOCKED) mem_spin_lock(p, &m->h->lock, 8);
+  else if (m->v == HMAP_RWMUTEX) mem_rw_lock(p, m->rw);
 }
 
 static void unlock(const hmap *m, mem_port *p) {
   if (m->v == HMAP_LOCKED) mem_spin_unlock(p, &m->h->lock, 8);
+  else if (m->v == HMAP_RWMUTEX) mem_rw_unlock(p, m->rw);
 }
+
+static void rlock(const hmap *m, mem_port *p) {
+  if (m->v == HMAP_RWMUTEX) mem_rw_rlock(p, m->rw);
+  else lock(m, p);
+}
+
+static void runlock(const hmap *m, mem_port *p) {
+  if (m->v == HMAP_RWMUTEX) mem_rw_runlock(p, m->rw);
+  else unlock(m, p);
+}
+
+/* Pins are counted by RMW where readers may pin side by side. */
+static bool atomic_pins(const hmap *m) { return m->v == HMAP_ATOMIC || m->v == HMAP_RWMUTEX; }
 
 /* --- Hashing and placement ------------------------------------------------ */
 
@@ -127,7 +146,7 @@ uint64_t hmap_bucket_of(mem_port *p, const hmap *m, uint64_t key) {
 /* --- Pins ----------------------------------------------------------------- */
 
 static void pin_in(mem_port *p, const hmap *m, hmap_bucket *head) {
-  if (m->v == HMAP_ATOMIC) {
+  if (atomic_pins(m)) {
     mem_rmw(p, &head->refcount, RMW_ADD, 1, 8);
     return;
   }
@@ -138,7 +157,7 @@ static void pin_in(mem_port *p, const hmap *m, hmap_bucket *head) {
 }
 
 static void unpin_in(mem_port *p, const hmap *m, hmap_bucket *head) {
-  if (m->v == HMAP_ATOMIC) {
+  if (atomic_pins(m)) {
     mem_rmw(p, &head->refcount, RMW_SUB, 1, 8);
     return;
   }
@@ -148,7 +167,7 @@ static void unpin_in(mem_port *p, const hmap *m, hmap_bucket *head) {
 static uint64_t pins_in(mem_port *p, const hmap *m, hmap_bucket *head) {
   /* An RMW reads the whole word at once even where plain 8-byte loads are
    * split (cpu.atomic_width 4), and orders it after earlier stores. */
-  if (m->v == HMAP_ATOMIC) return mem_rmw(p, &head->refcount, RMW_ADD, 0, 8);
+  if (atomic_pins(m)) return mem_rmw(p, &head->refcount, RMW_ADD, 0, 8);
   return ld(p, &head->refcount, 8);
 }
 
@@ -272,7 +291,8 @@ int hmap_make(hmap *m, mem_port *p, hmap_variant v, unsigned hint, uint64_t hash
   while (over_load(hint, B)) B++;
   m->h = alloc(ctx, sizeof *m->h);
   hmap_bucket *b = alloc(ctx, sizeof(hmap_bucket) << B);
-  if (!m->h || !b) return HMAP_ENOMEM;
+  if (v == HMAP_RWMUTEX) m->rw = alloc(ctx, sizeof *m->rw); /* zero: unlocked */
+  if (!m->h || !b || (v == HMAP_RWMUTEX && !m->rw)) return HMAP_ENOMEM;
   st(p, &m->h->B, B, 8);
   st(p, &m->h->hash0, hash0, 8);
   st(p, &m->h->buckets, INT(b), 8);
@@ -440,9 +460,9 @@ int hmap_assign(mem_port *p, const hmap *m, uint64_t key, uint64_t val) {
 
 int hmap_lookup(mem_port *p, const hmap *m, uint64_t key, uint64_t *val) {
   tag(p, HMAP_OP_LOOKUP);
-  lock(m, p);
+  rlock(m, p);
   int rc = lookup_in(p, m, key, val);
-  unlock(m, p);
+  runlock(m, p);
   return rc;
 }
 
@@ -457,39 +477,39 @@ int hmap_delete(mem_port *p, const hmap *m, uint64_t key) {
 
 uint64_t hmap_len(mem_port *p, const hmap *m) {
   tag(p, HMAP_OP_LEN);
-  lock(m, p);
+  rlock(m, p);
   uint64_t n = ld_pub(m, p, &m->h->count, 8);
-  unlock(m, p);
+  runlock(m, p);
   return n;
 }
 
 void hmap_pin(mem_port *p, const hmap *m, hmap_bucket *head) {
   tag(p, HMAP_OP_PIN);
-  lock(m, p);
+  rlock(m, p);
   pin_in(p, m, head);
-  unlock(m, p);
+  runlock(m, p);
 }
 
 void hmap_unpin(mem_port *p, const hmap *m, hmap_bucket *head) {
   tag(p, HMAP_OP_UNPIN);
-  lock(m, p);
+  rlock(m, p);
   unpin_in(p, m, head);
-  unlock(m, p);
+  runlock(m, p);
 }
 
 uint64_t hmap_pins(mem_port *p, const hmap *m, hmap_bucket *head) {
   tag(p, HMAP_OP_PINS);
-  lock(m, p);
+  rlock(m, p);
   uint64_t n = pins_in(p, m, head);
-  unlock(m, p);
+  runlock(m, p);
   return n;
 }
 
 hmap_bucket *hmap_overflow(mem_port *p, const hmap *m, hmap_bucket *b) {
   tag(p, HMAP_OP_OVERFLOW);
-  lock(m, p);
+  rlock(m, p);
   hmap_bucket *o = ld_ptr(m, p, &b->overflow);
-  unlock(m, p);
+  runlock(m, p);
   return o;
 }
 
@@ -515,12 +535,12 @@ int hmap_probe(mem_port *p, const hmap *m, uint64_t key, uint64_t *val) {
 void hmap_iter_init(mem_port *p, const hmap *m, hmap_iter *it) {
   tag(p, HMAP_OP_ITER_INIT);
   memset(it, 0, sizeof *it);
-  lock(m, p);
+  rlock(m, p);
   const uint64_t both = HMAP_ITERATOR | HMAP_OLD_ITERATOR;
   if ((ld(p, &m->h->flags, 8) & both) != both) /* Go: atomic.Or8 */
     mem_rmw(p, &m->h->flags, RMW_OR, both, 8);
   it->nbuckets = UINT64_C(1) << ld(p, &m->h->B, 8);
-  unlock(m, p);
+  runlock(m, p);
 }
 
 static void iter_leave(mem_port *p, const hmap *m, hmap_iter *it) {
@@ -572,17 +592,17 @@ static int iter_next_in(mem_port *p, const hmap *m, hmap_iter *it, uint64_t *key
 
 int hmap_iter_next(mem_port *p, const hmap *m, hmap_iter *it, uint64_t *key, uint64_t *val) {
   tag(p, HMAP_OP_ITER_NEXT);
-  lock(m, p);
+  rlock(m, p);
   int rc = iter_next_in(p, m, it, key, val);
-  unlock(m, p);
+  runlock(m, p);
   return rc;
 }
 
 void hmap_iter_done(mem_port *p, const hmap *m, hmap_iter *it) {
   tag(p, HMAP_OP_ITER_DONE);
-  lock(m, p);
+  rlock(m, p);
   iter_leave(p, m, it);
-  unlock(m, p);
+  runlock(m, p);
 }
 
 /* --- Debug ---------------------------------------------------------------- */

@@ -50,6 +50,9 @@
  *           Release/acquire alone does not order a store before a later
  *           load; the RMW that ends every write does (a full fence here).
  *   locked  every operation holds a spinlock built on CAS.
+ *   rwmutex the map behind Go's sync.RWMutex (rwmutex.h), the usual fix:
+ *           lookups, len and iteration hold it shared, writes exclusive.
+ *           Readers pin chains concurrently, so pins are atomic RMWs.
  *
  * Invariants (single-threaded; checked by hmap_check):
  *   H1  count equals the number of live slots reachable from buckets and
@@ -73,7 +76,8 @@
   X(UNSAFE, "unsafe", "plain accesses, as Go")                     \
   X(FENCED, "fenced", "fences at publication points")              \
   X(ATOMIC, "atomic", "release/acquire, atomic count and refcount") \
-  X(LOCKED, "locked", "a spinlock on CAS around every operation")
+  X(LOCKED, "locked", "a spinlock on CAS around every operation")           \
+  X(RWMUTEX, "rwmutex", "Go's sync.RWMutex: reads share it, writes exclusive")
 
 typedef enum {
 #define X(id, name, doc) HMAP_##id,
@@ -142,8 +146,11 @@ typedef struct hmap_hdr {
 typedef void *(*hmap_alloc_fn)(void *ctx, size_t bytes);
 
 /* The host-side handle: read-only once made, shared by every thread. */
+struct mem_rwmutex;
+
 typedef struct hmap {
   hmap_hdr *h;
+  struct mem_rwmutex *rw; /* rwmutex variant: on a line of its own */
   hmap_variant v;
   hmap_alloc_fn alloc;
   void *alloc_ctx;

@@ -48,12 +48,17 @@ int wl_params_from_cfg(const cfg *c, const wl_scenario **s, wl_params *prm, sim_
     return cfg_errf(c, err, SIM_ECONFIG, CK_WORKLOAD_SCENARIO, "\"%s\" is not one of %s", name,
                     names);
   }
+  int v = hmap_variant_find(cfg_str(c, CK_WORKLOAD_VARIANT));
+  if (v < 0)
+    return cfg_errf(c, err, SIM_ECONFIG, CK_WORKLOAD_VARIANT,
+                    "\"%s\" is a mapbench variant; a map scenario runs one map (unsafe, fenced, "
+                    "atomic, locked or rwmutex)", cfg_str(c, CK_WORKLOAD_VARIANT));
   unsigned t = (unsigned)cfg_int(c, CK_WORKLOAD_THREADS);
   if (t < (*s)->min_threads || t > (*s)->max_threads)
     return cfg_errf(c, err, SIM_ECONFIG, CK_WORKLOAD_THREADS, "%s runs %u to %u threads, not %u",
                     name, (*s)->min_threads, (*s)->max_threads, t);
   *prm = (wl_params){
-      .variant = (hmap_variant)hmap_variant_find(cfg_str(c, CK_WORKLOAD_VARIANT)),
+      .variant = (hmap_variant)v,
       .threads = t,
       .keys = (unsigned)cfg_int(c, CK_WORKLOAD_KEYS),
       .stride = (unsigned)cfg_int(c, CK_WORKLOAD_STRIDE),

@@ -26,7 +26,7 @@
 #include "scenario.h"
 
 #define VAL 42
-#define FIXED ((1u << HMAP_FENCED) | (1u << HMAP_ATOMIC) | (1u << HMAP_LOCKED))
+#define FIXED ((1u << HMAP_FENCED) | (1u << HMAP_ATOMIC) | (1u << HMAP_LOCKED) | (1u << HMAP_RWMUTEX))
 
 static size_t arena_bytes(const wl_params *prm) { return wl__arena_bytes(prm, 1, 2); }
 
