@@ -409,6 +409,8 @@ void cpu_core_start(cpu_core *c, cpu_entry entry, void *arg, unsigned tid, uint6
 void cpu_core_set_trace(cpu_core *c, cpu_trace *t) { c->trace = t; }
 
 bool cpu_core_done(const cpu_core *c) { return c->wait == W_DONE; }
+uint64_t cpu_core_now(const cpu_core *c) { return sim_now(c->sim); }
+
 bool cpu_core_quiet(const cpu_core *c) { return c->wait == W_DONE && sb_empty(&c->sb); }
 const cpu_counters *cpu_core_counters(const cpu_core *c) { return &c->n; }
 

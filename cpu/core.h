@@ -114,6 +114,7 @@ void cpu_core_free(cpu_core *c);
 void cpu_core_start(cpu_core *c, cpu_entry entry, void *arg, unsigned tid, uint64_t delay);
 bool cpu_core_done(const cpu_core *c);       /* thread returned */
 bool cpu_core_quiet(const cpu_core *c);      /* done and store buffer empty */
+uint64_t cpu_core_now(const cpu_core *c);    /* the simulated cycle (its engine's) */
 const cpu_counters *cpu_core_counters(const cpu_core *c);
 /* Add src's counters into c's (a parallel run joining its workers). */
 void cpu_core_absorb(cpu_core *c, const cpu_core *src);

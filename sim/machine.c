@@ -318,6 +318,7 @@ int sim_machine_iteration(sim_machine *m, uint64_t k, cpu_entry entry, void *arg
 }
 
 uint64_t sim_machine_cycles(const sim_machine *m) { return m->cycles; }
+uint64_t sim_machine_now(const sim_machine *m) { return m->sim.now; }
 
 void sim_machine_absorb(sim_machine *m, const sim_machine *src) {
   m->cycles += src->cycles;

@@ -70,6 +70,7 @@ uint64_t sim_machine_addr(const sim_machine *m, const void *addr);
 
 /* Totals over the iterations run so far. */
 uint64_t sim_machine_cycles(const sim_machine *m);
+uint64_t sim_machine_now(const sim_machine *m); /* the current iteration's cycle */
 uint64_t sim_machine_mem_uops(const sim_machine *m);
 void sim_machine_metrics(sim_machine *m, sim_metric_fn fn, void *ctx);
 /* Add the totals of src, built from the same config and shape, into m's,

@@ -12,6 +12,7 @@
 #include "../workloads/litmus_run.h"
 #include "../workloads/litmus_sc.h"
 #include "../workloads/litmus_native.h"
+#include "../workloads/mapbench_run.h"
 #include "../workloads/native.h"
 #include "../workloads/scenario_run.h"
 #include "cohtest.h"
@@ -383,11 +384,43 @@ done:
   return rc;
 }
 
+/* workload.kind mapbench: map throughput (mapbench.h), stored as one run
+ * with the iterations' outcomes and the mapbench.* metrics. */
+static int run_mapbench(run_session *s, const cfg *c, sim_err *err) {
+  mb_result r;
+  uint64_t first = s->o.replay ? s->o.iteration : 0;
+  uint64_t count = s->o.replay ? 1 : (uint64_t)cfg_int(c, CK_RUN_ITERATIONS);
+  const char *model = cfg_str(c, CK_CPU_MODEL);
+  int rc = mb_run_sim(c, first, count, s->o.jobs, &r, err);
+  if (!rc && s->o.out) {
+    if (s->o.replay) fprintf(s->o.out, "Replay of iteration %" PRIu64 " (not stored)\n", first);
+    mb_report_print(s->o.out, &r, "sim", model);
+  }
+  if (!rc && s->d) {
+    char *text = NULL;
+    db_outcome *outs = mb_report_outcomes(&r, &text);
+    if (!outs) {
+      rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+    } else {
+      run_record rr = {.engine = "sim", .workload = "mapbench", .model = model,
+                       .iterations = r.iterations, .sim_cycles = r.sim_cycles,
+                       .wall_s = r.wall_s, .outs = outs, .nouts = hist_len(r.hist),
+                       .metrics = &r.metrics};
+      rc = store_run(s, c, &rr, err);
+    }
+    free(text);
+    free(outs);
+  }
+  mb_result_free(&r);
+  return rc;
+}
+
 int run_config(run_session *s, const cfg *c, bool *matched, sim_err *err) {
   if (matched) *matched = true;
   const char *kind = cfg_str(c, CK_WORKLOAD_KIND);
   if (strcmp(kind, "litmus") == 0) return run_litmus(s, c, matched, err);
   if (strcmp(kind, "coherence-test") == 0) return run_cohtest(s, c, err);
   if (strcmp(kind, "map") == 0) return run_map(s, c, err);
+  if (strcmp(kind, "mapbench") == 0) return run_mapbench(s, c, err);
   return sim_errf(err, SIM_EUNSUP, "workload.kind: \"%s\" is not known", kind);
 }

@@ -80,10 +80,15 @@ static void count_add(const hmap *m, mem_port *p, int64_t d) {
 /* --- Locks (locked and rwmutex variants) --------------------------------- */
 
 /* lock/unlock around writes, rlock/runlock around reads: the same spinlock
- * for both in the locked variant, shared and exclusive in rwmutex. */
+ * for both in the locked variant, shared and exclusive in rwmutex.  The
+ * time spent acquiring adds to the port's lock_wait (mapbench's
+ * mapbench.lock_wait_per_op). */
 static void lock(const hmap *m, mem_port *p) {
+  if (m->v != HMAP_LOCKED && m->v != HMAP_RWMUTEX) return;
+  uint64_t t0 = mem_now(p); /* free: no access, no simulated time */
   if (m->v == HMAP_LOCKED) mem_spin_lock(p, &m->h->lock, 8);
-  else if (m->v == HMAP_RWMUTEX) mem_rw_lock(p, m->rw);
+  else mem_rw_lock(p, m->rw);
+  p->lock_wait += mem_now(p) - t0;
 }
 
 static void unlock(const hmap *m, mem_port *p) {
@@ -92,8 +97,13 @@ static void unlock(const hmap *m, mem_port *p) {
 }
 
 static void rlock(const hmap *m, mem_port *p) {
-  if (m->v == HMAP_RWMUTEX) mem_rw_rlock(p, m->rw);
-  else lock(m, p);
+  if (m->v != HMAP_RWMUTEX) {
+    lock(m, p);
+    return;
+  }
+  uint64_t t0 = mem_now(p);
+  mem_rw_rlock(p, m->rw);
+  p->lock_wait += mem_now(p) - t0;
 }
 
 static void runlock(const hmap *m, mem_port *p) {

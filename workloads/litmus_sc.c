@@ -72,7 +72,8 @@ static bool sc_cas(mem_port *p, void *a, uint64_t *expected, uint64_t desired, u
 }
 static void sc_fence(mem_port *p, mem_fence_kind k) { (void)p, (void)k; }
 static void sc_work(mem_port *p, unsigned c) { (void)p, (void)c; }
-static const mem_ops sc_ops = {sc_load, sc_store, sc_rmw, sc_cas, sc_fence, sc_work};
+static uint64_t sc_now(mem_port *p) { return (void)p, 0; }
+static const mem_ops sc_ops = {sc_load, sc_store, sc_rmw, sc_cas, sc_fence, sc_work, sc_now};
 
 /* --- States ------------------------------------------------------------- */
 
@@ -137,7 +138,7 @@ static int insert(sc_search *s, bool *fresh, sim_err *err) {
 
 /* Run thread k of s->work over at most max_mem shared accesses. */
 static void advance(sc_search *s, unsigned k, unsigned max_mem) {
-  mem_port port = {&sc_ops, k, 0};
+  mem_port port = {.ops = &sc_ops, .tid = k};
   for (unsigned i = 0; i < s->nlocs; i++) s->loc[i] = s->work + i;
   uint16_t *pc = pcs(s, s->work);
   pc[k] = (uint16_t)litmus__exec(s->t, k, pc[k], &port, s->loc, (int64_t *)(s->work + s->regoff[k]), max_mem);

@@ -65,6 +65,10 @@ typedef struct mem_ops {
               mem_order o);
   void (*fence)(mem_port *p, mem_fence_kind k);
   void (*work)(mem_port *p, unsigned cycles);
+  /* The thread's clock, for latencies: simulated cycles, or host
+   * nanoseconds natively (0 where there is no time, as in the SC search).
+   * Reading it is no memory access. */
+  uint64_t (*now)(mem_port *p);
 } mem_ops;
 
 /* The backend embeds this as the first member of its own port struct. */
@@ -73,6 +77,7 @@ struct mem_port {
   unsigned tid; /* thread index within the workload */
   uint32_t tag; /* the issuer's name for its current instruction, carried
                    into a simulated core's trace (cpu/trace.h); 0 if unset */
+  uint64_t lock_wait; /* mem_now time spent acquiring the map's locks (hmap.c) */
 };
 
 static inline uint64_t mem_load(mem_port *p, const void *addr, unsigned size, mem_order o) {
@@ -101,6 +106,7 @@ static inline bool mem_cas_ord(mem_port *p, void *addr, uint64_t *expected, uint
 }
 static inline void mem_fence(mem_port *p, mem_fence_kind k) { p->ops->fence(p, k); }
 static inline void mem_work(mem_port *p, unsigned cycles) { p->ops->work(p, cycles); }
+static inline uint64_t mem_now(mem_port *p) { return p->ops->now(p); }
 
 /* The value an RMW stores, given the old value (shared by every backend). */
 static inline uint64_t mem_rmw_apply(mem_rmw_op op, uint64_t old, uint64_t v) {

@@ -1,6 +1,8 @@
 /* workloads/mem_native.c -- see mem_native.h. */
 #include "mem_native.h"
 
+#include <time.h>
+
 #define BARRIER() __asm__ volatile("" ::: "memory")
 
 static inline unsigned piece(mem_port *p, unsigned size) {
@@ -135,7 +137,14 @@ static void work(mem_port *p, unsigned cycles) {
 #endif
 }
 
-static const mem_ops native_ops = {load, store, rmw, cas, fence, work};
+static uint64_t now(mem_port *p) {
+  (void)p;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static const mem_ops native_ops = {load, store, rmw, cas, fence, work, now};
 
 void mem_native_port_init(mem_native_port *p, unsigned tid, unsigned atomic_width) {
   p->base.ops = &native_ops;

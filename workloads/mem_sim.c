@@ -74,7 +74,9 @@ static void work(mem_port *pp, unsigned cycles) {
   cpu_core_exec(P(pp)->core, &u, NULL);
 }
 
-static const mem_ops sim_ops = {load, store, rmw, cas, fence, work};
+static uint64_t now(mem_port *pp) { return cpu_core_now(P(pp)->core); }
+
+static const mem_ops sim_ops = {load, store, rmw, cas, fence, work, now};
 
 void mem_sim_port_init(mem_sim_port *p, unsigned tid, cpu_core *core,
                        const uint8_t *mem_base, unsigned atomic_width, unsigned line_bytes) {

@@ -36,7 +36,8 @@ static bool pk_cas(mem_port *p, void *a, uint64_t *e, uint64_t d, unsigned s, me
 }
 static void pk_fence(mem_port *p, mem_fence_kind k) { (void)p, (void)k; }
 static void pk_work(mem_port *p, unsigned c) { (void)p, (void)c; }
-static const mem_ops peek_ops = {pk_load, pk_store, pk_rmw, pk_cas, pk_fence, pk_work};
+static uint64_t pk_now(mem_port *p) { return sim_machine_now(((peek_port *)p)->m); }
+static const mem_ops peek_ops = {pk_load, pk_store, pk_rmw, pk_cas, pk_fence, pk_work, pk_now};
 
 /* --- Parameters ----------------------------------------------------------- */
 
@@ -185,7 +186,7 @@ static int worker_init(worker *w, const cfg *c, const wl_mode *mode, sim_err *er
   /* Messages only for an explanation: causes need none. */
   if (w->traced) sim_machine_trace(w->k.m, w->trace, mode->explain != NULL);
   mem_native_port_init(&w->setup, 0, 8);
-  w->peek = (peek_port){{&peek_ops, 0, 0}, w->k.m};
+  w->peek = (peek_port){{.ops = &peek_ops}, w->k.m};
   return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "sim/par.h"
 #include "workloads/litmus_run.h"
 #include "workloads/litmus_sc.h"
+#include "workloads/mapbench_run.h"
 #include "workloads/scenario_run.h"
 
 static cfg *config(const char *file, const char *const *sets) {
@@ -114,6 +115,29 @@ static void t_map(void) {
   cfg_free(c);
 }
 
+/* mapbench: per-operation latencies merged from every thread of every
+ * worker, so its percentiles too are the serial run's. */
+static void t_mapbench(void) {
+  const char *sets[] = {"workload.kind", "mapbench", "workload.variant", "rwmutex",
+                        "workload.threads", "4", "workload.ops", "20", "workload.keys", "64",
+                        NULL};
+  cfg *c = config(NULL, sets);
+  sim_err err = {0, ""};
+  mb_result one, par;
+  if (mb_run_sim(c, 0, 9, 1, &one, &err)) CHECK__FAIL("%s", err.msg);
+  for (size_t j = 0; j < NJOBS; j++) {
+    if (mb_run_sim(c, 0, 9, jobs[j], &par, &err)) CHECK__FAIL("%s", err.msg);
+    CHECK_EQ_U64(par.iterations, one.iterations);
+    CHECK_EQ_U64(par.ops, one.ops);
+    CHECK_EQ_U64(par.sim_cycles, one.sim_cycles);
+    same_hist(one.hist, par.hist);
+    same_metrics(&one.metrics, &par.metrics);
+    mb_result_free(&par);
+  }
+  mb_result_free(&one);
+  cfg_free(c);
+}
+
 /* Some iterations never end (a start skew as long as run.max_cycles):
  * every -j reports the first of them, as the serial run meets it, though
  * with one iteration a chunk later ones may fail first in host time. */
@@ -174,6 +198,7 @@ static void t_memory_limit(void) {
 static const check_case cases[] = {{"litmus", t_litmus},
                                    {"litmus_causes", t_litmus_causes},
                                    {"map", t_map},
+                                   {"mapbench", t_mapbench},
                                    {"first_error", t_first_error},
                                    {"small_and_offset", t_small_and_offset},
                                    {"memory_limit", t_memory_limit},

@@ -1,0 +1,266 @@
+/* workloads/mapbench.c -- see mapbench.h. */
+#include "mapbench.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../sim/rng.h"
+
+const char *const mb_kind_name[MB_NKINDS] = {"read", "write", "delete"};
+const char *const mb_obs_name[MB_NOBS] = {"lost", "concurrent"};
+
+/* --- Parameters ----------------------------------------------------------- */
+
+/* Cumulative Zipf weights of ranks 0..n-1 (rank r weighs 1/(r+1)^s),
+ * normalised to end at 1. */
+static double *zipf_cdf(unsigned n, double s) {
+  double *c = malloc((size_t)n * sizeof *c), sum = 0;
+  if (!c) return NULL;
+  for (unsigned i = 0; i < n; i++) c[i] = sum += pow((double)i + 1, -s);
+  for (unsigned i = 0; i < n; i++) c[i] /= sum;
+  c[n - 1] = 1.0;
+  return c;
+}
+
+int mb_params_from_cfg(const cfg *c, mb_params *p, sim_err *err) {
+  memset(p, 0, sizeof *p);
+  p->variant_name = cfg_str(c, CK_WORKLOAD_VARIANT);
+  p->sharded = strcmp(p->variant_name, "sharded") == 0;
+  p->variant = p->sharded ? HMAP_RWMUTEX : (hmap_variant)hmap_variant_find(p->variant_name);
+  p->threads = (unsigned)cfg_int(c, CK_WORKLOAD_THREADS);
+  p->keys = (unsigned)cfg_int(c, CK_WORKLOAD_KEYS);
+  if (p->keys == 0) p->keys = 1024;
+  if (p->keys < 2)
+    return cfg_errf(c, err, SIM_ECONFIG, CK_WORKLOAD_KEYS,
+                    "mapbench needs at least 2 keys (one only read, one written), not %u",
+                    p->keys);
+  p->shards = p->sharded ? (unsigned)cfg_int(c, CK_WORKLOAD_SHARDS) : 1;
+  p->stride = (unsigned)cfg_int(c, CK_WORKLOAD_STRIDE);
+  p->ops = (uint64_t)cfg_int(c, CK_WORKLOAD_OPS);
+  double r = cfg_real(c, CK_WORKLOAD_MIX_READ), w = cfg_real(c, CK_WORKLOAD_MIX_WRITE),
+         d = cfg_real(c, CK_WORKLOAD_MIX_DELETE);
+  if (fabs(r + w + d - 1) > 1e-9)
+    return cfg_errf(c, err, SIM_ECONFIG, CK_WORKLOAD_MIX_READ,
+                    "workload.mix.read + write + delete is %g + %g + %g = %g, not 1", r, w, d,
+                    r + w + d);
+  p->mix[0] = r, p->mix[1] = r + w, p->mix[2] = 1;
+  p->zipf = cfg_real(c, CK_WORKLOAD_ZIPF);
+  p->seed = (uint64_t)cfg_int(c, CK_RUN_SEED);
+  p->hash0 = sim_seed_derive(p->seed, "map.hash0", 0);
+  if (p->zipf > 0) {
+    p->cdf_all = zipf_cdf(p->keys, p->zipf);
+    p->cdf_churn = zipf_cdf(p->keys - p->keys / 2, p->zipf);
+    if (!p->cdf_all || !p->cdf_churn) {
+      mb_params_free(p);
+      return sim_errf(err, SIM_ENOMEM, "out of memory");
+    }
+  }
+  return 0;
+}
+
+void mb_params_free(mb_params *p) {
+  free(p->cdf_all);
+  free(p->cdf_churn);
+  p->cdf_all = p->cdf_churn = NULL;
+}
+
+/* --- The maps ------------------------------------------------------------- */
+
+/* Each map is made with room for all its keys: no growth during a run. */
+static unsigned keys_per_map(const mb_params *p) {
+  return p->sharded ? 2 * (p->keys / p->shards) + HMAP_SLOTS : p->keys;
+}
+
+static size_t round_up(size_t n, size_t al) { return (n + al - 1) & ~(al - 1); }
+
+size_t mb_arena_bytes(const mb_params *p) {
+  size_t al = p->stride > 64 ? p->stride : 64, b = round_up(sizeof(hmap_bucket), al);
+  size_t kpm = keys_per_map(p), nb = 1;
+  while (kpm > HMAP_SLOTS && kpm > 13 * nb / 2) nb *= 2; /* hmap_make's 2^B */
+  /* header, RWMutex, buckets, and overflow buckets for colliding keys
+   * (and for unsafe writers that both extend one chain) */
+  size_t per_map = 2 * al + al + nb * b + (kpm / 2 + 4) * b;
+  return p->shards * per_map + (size_t)p->threads * 16 * b + 4096;
+}
+
+/* The shard of a key: a hash of its own, not the map's (whose low bits
+ * pick the bucket inside the shard). */
+static unsigned shard_of(const mb_params *p, uint64_t key) {
+  uint64_t h = key * 0x9e3779b97f4a7c15ULL;
+  h ^= h >> 29;
+  return (unsigned)((h * 0xbf58476d1ce4e5b9ULL) >> 32) % p->shards;
+}
+
+static const hmap *map_of(const mb_inst *x, uint64_t key) {
+  return &x->maps[x->prm->sharded ? shard_of(x->prm, key) : 0];
+}
+
+int mb_inst_setup(mb_inst *x, const mb_params *p, uint8_t *base, size_t size,
+                  mem_port *setup) {
+  if (!x->maps && !(x->maps = calloc(p->shards, sizeof *x->maps))) return HMAP_ENOMEM;
+  x->prm = p;
+  x->nmaps = p->shards;
+  memset(base, 0, size);
+  x->arena = (wl_arena){base, size, 0, p->stride > 64 ? p->stride : 64};
+  for (unsigned i = 0; i < x->nmaps; i++) {
+    int rc = hmap_make(&x->maps[i], setup, p->variant, keys_per_map(p), p->hash0,
+                       wl_arena_alloc, &x->arena);
+    if (rc) return rc;
+  }
+  unsigned stable = p->keys / 2;
+  for (unsigned id = 0; id < p->keys; id++) { /* every stable key, every other churn key */
+    if (id >= stable && (id - stable) % 2) continue;
+    uint64_t key = (uint64_t)id + 1;
+    int rc = hmap_assign(setup, map_of(x, key), key, MB_VAL(key));
+    if (rc) return rc;
+  }
+  return HMAP_OK;
+}
+
+void mb_inst_free(mb_inst *x) {
+  free(x->maps);
+  x->maps = NULL;
+}
+
+/* --- A thread's operations ------------------------------------------------ */
+
+static double unit(sim_rng *r) { return (double)(sim_rng_next(r) >> 11) * 0x1.0p-53; }
+
+/* A rank in [0, n): uniform, or the first whose cumulative weight passes u. */
+static unsigned pick(sim_rng *r, const double *cdf, unsigned n) {
+  if (!cdf) return (unsigned)sim_rng_upto(r, n - 1);
+  double u = unit(r);
+  unsigned lo = 0, hi = n - 1;
+  while (lo < hi) {
+    unsigned mid = lo + (hi - lo) / 2;
+    if (cdf[mid] > u) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+static int lat_push(mb_stats *s, mb_kind k, uint64_t dt) {
+  if (s->nlat[k] == s->cap[k]) {
+    size_t cap = s->cap[k] ? 2 * s->cap[k] : 1024;
+    uint32_t *v = realloc(s->lat[k], cap * sizeof *v);
+    if (!v) return HMAP_ENOMEM;
+    s->lat[k] = v, s->cap[k] = cap;
+  }
+  s->lat[k][s->nlat[k]++] = dt > UINT32_MAX ? UINT32_MAX : (uint32_t)dt;
+  return HMAP_OK;
+}
+
+int mb_thread(const mb_inst *x, mem_port *p, unsigned tid, uint64_t iteration, mb_stats *st) {
+  const mb_params *prm = x->prm;
+  sim_rng r;
+  sim_rng_derive(&r, sim_seed_derive(prm->seed, "mapbench", iteration), "mapbench.thread", tid);
+  unsigned stable = prm->keys / 2, churn = prm->keys - stable;
+  p->lock_wait = 0;
+  int rc = HMAP_OK;
+  for (uint64_t i = 0; i < prm->ops; i++) {
+    double u = unit(&r);
+    mb_kind k = u < prm->mix[0] ? MB_READ : u < prm->mix[1] ? MB_WRITE : MB_DELETE;
+    unsigned id = k == MB_READ ? pick(&r, prm->cdf_all, prm->keys)
+                               : stable + pick(&r, prm->cdf_churn, churn);
+    uint64_t key = (uint64_t)id + 1, v = 0, t0 = mem_now(p);
+    const hmap *m = map_of(x, key);
+    switch (k) {
+    case MB_READ:
+      rc = hmap_lookup(p, m, key, &v);
+      if (rc == HMAP_OK ? v != MB_VAL(key) : rc == HMAP_NOTFOUND && id < stable) st->lost++;
+      break;
+    case MB_WRITE: rc = hmap_assign(p, m, key, MB_VAL(key)); break;
+    default: rc = hmap_delete(p, m, key); break;
+    }
+    uint64_t dt = mem_now(p) - t0;
+    if (rc == HMAP_ENOMEM || lat_push(st, k, dt) == HMAP_ENOMEM) {
+      rc = HMAP_ENOMEM;
+      break;
+    }
+    st->concurrent += rc == HMAP_CONCURRENT;
+    st->ops[k]++;
+  }
+  st->lock_wait += p->lock_wait;
+  st->enomem += rc == HMAP_ENOMEM;
+  return rc == HMAP_ENOMEM ? rc : HMAP_OK;
+}
+
+/* --- Tallies and metrics -------------------------------------------------- */
+
+void mb_stats_absorb(mb_stats *dst, const mb_stats *src) {
+  for (int k = 0; k < MB_NKINDS; k++) {
+    dst->ops[k] += src->ops[k];
+    for (size_t i = 0; i < src->nlat[k]; i++) lat_push(dst, (mb_kind)k, src->lat[k][i]);
+  }
+  dst->lost += src->lost;
+  dst->concurrent += src->concurrent;
+  dst->enomem += src->enomem;
+  dst->lock_wait += src->lock_wait;
+}
+
+void mb_stats_free(mb_stats *s) {
+  for (int k = 0; k < MB_NKINDS; k++) free(s->lat[k]);
+  memset(s, 0, sizeof *s);
+}
+
+uint64_t mb_stats_ops(const mb_stats *s) { return s->ops[0] + s->ops[1] + s->ops[2]; }
+
+const char *mb_classify(const int64_t *o) {
+  if (o[0]) return "lost_key";
+  return o[1] ? "concurrent_access" : NULL;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* Nearest rank of a sorted array: the smallest value with at least q of
+ * the values at or below it. */
+static double rank(const uint32_t *v, size_t n, double q) {
+  if (!n) return 0;
+  size_t i = (size_t)ceil(q * (double)n);
+  return v[i ? i - 1 : 0];
+}
+
+static void percentiles(sim_metrics *m, const char *suffix, uint32_t *v, size_t n) {
+  char key[64];
+  qsort(v, n, sizeof *v, cmp_u32);
+  snprintf(key, sizeof key, "mapbench.p50_cycles%s", suffix);
+  metrics_set(m, key, rank(v, n, 0.50));
+  snprintf(key, sizeof key, "mapbench.p99_cycles%s", suffix);
+  metrics_set(m, key, rank(v, n, 0.99));
+}
+
+void mb_metrics(sim_metrics *m, mb_stats *s, uint64_t cycles) {
+  uint64_t ops = mb_stats_ops(s);
+  double n = ops ? (double)ops : 1;
+  metrics_set(m, "mapbench.ops", (double)ops);
+  metrics_set(m, "mapbench.ops_per_kcycle", cycles ? 1000.0 * (double)ops / (double)cycles : 0);
+  size_t all_n = s->nlat[0] + s->nlat[1] + s->nlat[2], at = 0;
+  uint32_t *all = malloc((all_n ? all_n : 1) * sizeof *all);
+  for (int k = 0; k < MB_NKINDS; k++) {
+    char key[64];
+    snprintf(key, sizeof key, "mapbench.ops.%s", mb_kind_name[k]);
+    metrics_set(m, key, (double)s->ops[k]);
+    snprintf(key, sizeof key, ".%s", mb_kind_name[k]);
+    percentiles(m, key, s->lat[k], s->nlat[k]);
+    if (all) memcpy(all + at, s->lat[k], s->nlat[k] * sizeof *all);
+    at += s->nlat[k];
+  }
+  if (all) percentiles(m, "", all, all_n);
+  free(all);
+  double misses = metrics_get(m, "l1.load_misses", 0) + metrics_get(m, "l1.store_misses", 0) +
+                  metrics_get(m, "l1.rmw_misses", 0);
+  /* A line lost to another core's write: an Inv to a sharer, or a
+   * forwarded GetM taking an owner's line (an RMW on a lock's line). */
+  double inv = metrics_get(m, "l1.invs_received", 0) + metrics_get(m, "net.msgs.FWD_GETM", 0);
+  metrics_set(m, "mapbench.inv_per_op", inv / n);
+  metrics_set(m, "mapbench.msgs_per_op", metrics_get(m, "net.msgs", 0) / n);
+  metrics_set(m, "mapbench.l1_miss_per_op", misses / n);
+  metrics_set(m, "mapbench.lock_wait_per_op", (double)s->lock_wait / n);
+  metrics_set(m, "mapbench.lost", (double)s->lost);
+  metrics_set(m, "mapbench.concurrent", (double)s->concurrent);
+  metrics_set(m, "mapbench.enomem", (double)s->enomem);
+}
