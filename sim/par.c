@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "progress.h"
+#include "wallclock.h"
 
 /* Chunks small enough that every worker takes about 16 (the last ones
  * balance the load) and that Ctrl-C waits for at most a few milliseconds
@@ -129,6 +130,25 @@ int par_run(unsigned jobs, void *const *w, par_chunk_fn chunk, uint64_t first, u
   free(pw);
   pthread_cond_destroy(&s.cv);
   pthread_mutex_destroy(&s.mu);
+  return rc;
+}
+
+int par_run_pool(unsigned jobs, size_t size, par_init_fn init, void *ctx, par_chunk_fn chunk,
+                 uint64_t first, uint64_t count, void **pool, double *wall_s, sim_err *err) {
+  *pool = calloc(jobs, size);
+  *wall_s = 0;
+  void **wp = calloc(jobs, sizeof *wp);
+  int rc = 0;
+  if (!*pool || !wp) rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+  for (unsigned i = 0; i < jobs && !rc; i++) {
+    wp[i] = (char *)*pool + (size_t)i * size;
+    rc = init(wp[i], i, ctx, err);
+  }
+  uint64_t done = 0;
+  double t0 = wallclock_s();
+  if (!rc) rc = par_run(jobs, wp, chunk, first, count, &done, err);
+  *wall_s = wallclock_s() - t0;
+  free(wp);
   return rc;
 }
 

@@ -25,6 +25,7 @@
 #define MMSIM_SIM_PAR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -39,6 +40,15 @@ typedef int (*par_chunk_fn)(void *w, uint64_t first, uint64_t count, bool poll, 
  * of its own when jobs > 1.  *done gets the iterations done (PA2). */
 int par_run(unsigned jobs, void *const *w, par_chunk_fn chunk, uint64_t first, uint64_t count,
             uint64_t *done, sim_err *err);
+
+/* The whole of a parallel run but the join: `jobs` workers of `size`
+ * bytes each, zeroed, in one array (*pool: the caller joins them, frees
+ * what each holds, then frees the array, also after an error), each made
+ * by init(worker, index, ctx), then par_run over them; *wall_s gets the
+ * host seconds par_run took. */
+typedef int (*par_init_fn)(void *w, unsigned index, void *ctx, sim_err *err);
+int par_run_pool(unsigned jobs, size_t size, par_init_fn init, void *ctx, par_chunk_fn chunk,
+                 uint64_t first, uint64_t count, void **pool, double *wall_s, sim_err *err);
 
 /* The default for -j: the host's online CPUs (at least 1). */
 unsigned par_host_jobs(void);

@@ -7,7 +7,6 @@
 #include "../sim/machine.h"
 #include "../sim/par.h"
 #include "../sim/progress.h"
-#include "../sim/wallclock.h"
 #include "litmus_explain.h"
 
 #define LINE_BYTES 64
@@ -49,8 +48,24 @@ typedef struct worker {
   uint64_t own_addr[LITMUS_MAX_LOCS];
 } worker;
 
-static int worker_init(worker *w, const litmus_test *t, const cfg *c, cpu_trace *trace,
-                       uint64_t *loc_addr, const sim_hist *causes_sc, sim_err *err) {
+/* What every worker is made from (par_init_fn); the caller's trace goes
+ * to worker 0 alone. */
+typedef struct init_ctx {
+  const litmus_test *t;
+  const cfg *c;
+  cpu_trace *trace;
+  uint64_t *loc_addr;
+  const sim_hist *causes_sc;
+} init_ctx;
+
+static int worker_init(void *arg, unsigned index, void *ctxp, sim_err *err) {
+  worker *w = arg;
+  const init_ctx *ic = ctxp;
+  const litmus_test *t = ic->t;
+  const cfg *c = ic->c;
+  cpu_trace *trace = index ? NULL : ic->trace;
+  uint64_t *loc_addr = index ? NULL : ic->loc_addr;
+  const sim_hist *causes_sc = ic->causes_sc;
   unsigned nthreads = litmus_nthreads(t), nlocs = litmus_nlocs(t);
   w->x.t = t;
   w->causes_sc = causes_sc;
@@ -119,18 +134,12 @@ static int run(const litmus_test *t, const cfg *c, uint64_t first, uint64_t coun
                litmus_result *r, sim_err *err) {
   memset(r, 0, sizeof *r);
   jobs = trace ? 1 : sim_machine_fit_jobs(c, litmus_nthreads(t), par_jobs_for(jobs, count));
-  worker *w = calloc(jobs, sizeof *w);
-  void **wp = calloc(jobs, sizeof *wp);
-  int rc = 0;
-  if (!w || !wp) rc = sim_errf(err, SIM_ENOMEM, "out of memory");
-  for (unsigned i = 0; i < jobs && !rc; i++) {
-    wp[i] = &w[i];
-    rc = worker_init(&w[i], t, c, i ? NULL : trace, i ? NULL : loc_addr, causes_sc, err);
-  }
-  uint64_t done = 0;
-  double t0 = wallclock_s();
-  if (!rc) rc = par_run(jobs, wp, chunk, first, count, &done, err);
-  double wall = wallclock_s() - t0;
+  init_ctx ic = {t, c, trace, loc_addr, causes_sc};
+  void *pool;
+  double wall;
+  int rc = par_run_pool(jobs, sizeof(worker), worker_init, &ic, chunk, first, count, &pool,
+                        &wall, err);
+  worker *w = pool;
   if (!rc) {
     worker *w0 = &w[0];
     for (unsigned i = 1; i < jobs; i++) { /* sums and earliest iterations (par.h) */
@@ -153,7 +162,6 @@ static int run(const litmus_test *t, const cfg *c, uint64_t first, uint64_t coun
   }
   for (unsigned i = 0; w && i < jobs; i++) worker_free(&w[i]);
   free(w);
-  free(wp);
   return rc;
 }
 

@@ -226,7 +226,7 @@ static double rank(const uint32_t *v, size_t n, double q) {
 
 static void percentiles(sim_metrics *m, const char *suffix, uint32_t *v, size_t n) {
   char key[64];
-  qsort(v, n, sizeof *v, cmp_u32);
+  if (n) qsort(v, n, sizeof *v, cmp_u32);
   snprintf(key, sizeof key, "mapbench.p50_cycles%s", suffix);
   metrics_set(m, key, rank(v, n, 0.50));
   snprintf(key, sizeof key, "mapbench.p99_cycles%s", suffix);
@@ -246,7 +246,7 @@ void mb_metrics(sim_metrics *m, mb_stats *s, uint64_t cycles) {
     metrics_set(m, key, (double)s->ops[k]);
     snprintf(key, sizeof key, ".%s", mb_kind_name[k]);
     percentiles(m, key, s->lat[k], s->nlat[k]);
-    if (all) memcpy(all + at, s->lat[k], s->nlat[k] * sizeof *all);
+    if (all && s->nlat[k]) memcpy(all + at, s->lat[k], s->nlat[k] * sizeof *all);
     at += s->nlat[k];
   }
   if (all) percentiles(m, "", all, all_n);

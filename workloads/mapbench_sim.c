@@ -8,7 +8,6 @@
 #include "../sim/machine.h"
 #include "../sim/par.h"
 #include "../sim/progress.h"
-#include "../sim/wallclock.h"
 #include "mem_native.h"
 
 /* One host thread's share of a run: its machine, the maps' arena, each
@@ -31,7 +30,16 @@ static void thread_entry(void *arg, unsigned tid) {
   if (mb_thread(&w->x, sim_machine_port(w->m, tid), tid, w->k, &w->st[tid])) w->rc = HMAP_ENOMEM;
 }
 
-static int worker_init(worker *w, const cfg *c, const mb_params *p, sim_err *err) {
+typedef struct init_ctx {
+  const cfg *c;
+  const mb_params *p;
+} init_ctx;
+
+static int worker_init(void *arg, unsigned index, void *ctxp, sim_err *err) {
+  worker *w = arg;
+  const cfg *c = ((init_ctx *)ctxp)->c;
+  const mb_params *p = ((init_ctx *)ctxp)->p;
+  (void)index;
   w->bytes = mb_arena_bytes(p);
   if (!(w->m = sim_machine_new(c, p->threads, w->bytes + 4096, err))) return err->code;
   w->arena = sim_machine_alloc(w->m, w->bytes, 4096);
@@ -96,17 +104,12 @@ int mb_run_sim(const cfg *c, uint64_t first, uint64_t count, unsigned jobs, mb_r
   int rc = mb_params_from_cfg(c, &r->prm, err);
   if (rc) return rc;
   jobs = sim_machine_fit_jobs(c, r->prm.threads, par_jobs_for(jobs, count));
-  worker *w = calloc(jobs, sizeof *w);
-  void **wp = calloc(jobs, sizeof *wp);
-  if (!w || !wp) rc = sim_errf(err, SIM_ENOMEM, "out of memory");
-  for (unsigned i = 0; i < jobs && !rc; i++) {
-    wp[i] = &w[i];
-    rc = worker_init(&w[i], c, &r->prm, err);
-  }
-  uint64_t done = 0;
-  double t0 = wallclock_s();
-  if (!rc) rc = par_run(jobs, wp, chunk, first, count, &done, err);
-  double wall = wallclock_s() - t0;
+  init_ctx ic = {c, &r->prm};
+  void *pool;
+  double wall;
+  rc = par_run_pool(jobs, sizeof(worker), worker_init, &ic, chunk, first, count, &pool, &wall,
+                    err);
+  worker *w = pool;
   if (!rc) {
     worker *w0 = &w[0];
     mb_stats all = {0};
@@ -133,7 +136,6 @@ int mb_run_sim(const cfg *c, uint64_t first, uint64_t count, unsigned jobs, mb_r
   }
   for (unsigned i = 0; w && i < jobs; i++) worker_free(&w[i]);
   free(w);
-  free(wp);
   return rc;
 }
 

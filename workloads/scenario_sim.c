@@ -9,7 +9,6 @@
 #include "../sim/par.h"
 #include "../sim/progress.h"
 #include "../sim/rng.h"
-#include "../sim/wallclock.h"
 #include "mem_native.h"
 #include "scenario_explain.h"
 
@@ -165,8 +164,17 @@ typedef struct worker {
   peek_port peek;
 } worker;
 
-static int worker_init(worker *w, const cfg *c, const wl_mode *mode, sim_err *err) {
+typedef struct init_ctx {
+  const cfg *c;
+  const wl_mode *mode;
+} init_ctx;
+
+static int worker_init(void *arg, unsigned index, void *ctxp, sim_err *err) {
+  worker *w = arg;
+  const cfg *c = ((init_ctx *)ctxp)->c;
+  const wl_mode *mode = ((init_ctx *)ctxp)->mode;
   wl_result *r = &w->r;
+  (void)index;
   int rc = wl_params_from_cfg(c, &r->s, &r->prm, err);
   if (rc) return rc;
   w->mode = mode;
@@ -241,18 +249,12 @@ static int run(const cfg *c, uint64_t first, uint64_t count, unsigned jobs, cons
              ? 1
              : sim_machine_fit_jobs(c, (unsigned)cfg_int(c, CK_WORKLOAD_THREADS),
                                     par_jobs_for(jobs, count));
-  worker *w = calloc(jobs, sizeof *w);
-  void **wp = calloc(jobs, sizeof *wp);
-  int rc = 0;
-  if (!w || !wp) rc = sim_errf(err, SIM_ENOMEM, "out of memory");
-  for (unsigned i = 0; i < jobs && !rc; i++) {
-    wp[i] = &w[i];
-    rc = worker_init(&w[i], c, mode, err);
-  }
-  uint64_t done = 0;
-  double t0 = wallclock_s();
-  if (!rc) rc = par_run(jobs, wp, chunk, first, count, &done, err);
-  double wall = wallclock_s() - t0;
+  init_ctx ic = {c, mode};
+  void *pool;
+  double wall;
+  int rc = par_run_pool(jobs, sizeof(worker), worker_init, &ic, chunk, first, count, &pool,
+                        &wall, err);
+  worker *w = pool;
   if (!rc) {
     worker *w0 = &w[0];
     for (unsigned i = 1; i < jobs; i++) { /* sums and earliest iterations (par.h) */
@@ -281,7 +283,6 @@ static int run(const cfg *c, uint64_t first, uint64_t count, unsigned jobs, cons
   }
   for (unsigned i = 0; w && i < jobs; i++) worker_free(&w[i]);
   free(w);
-  free(wp);
   return rc;
 }
 
