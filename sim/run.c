@@ -229,6 +229,50 @@ static int run_map(run_session *s, const cfg *c, sim_err *err) {
   return rc;
 }
 
+/* A mapbench result stored as one run; natively with the host's CPU as
+ * its model and host.* params. */
+static int store_mapbench(run_session *s, const cfg *c, mb_result *r, const native_host *h,
+                          sim_err *err) {
+  char *text = NULL, cores[32];
+  db_outcome *outs = mb_report_outcomes(r, &text);
+  int rc;
+  if (!outs) {
+    rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+  } else {
+    db_param extra[2];
+    if (h) {
+      snprintf(cores, sizeof cores, "%u", h->cores);
+      extra[0] = (db_param){"host.cpu", h->cpu};
+      extra[1] = (db_param){"host.cores", cores};
+    }
+    run_record rr = {.engine = h ? "native" : "sim", .workload = "mapbench",
+                     .model = h ? h->cpu : cfg_str(c, CK_CPU_MODEL),
+                     .iterations = r->iterations, .sim_cycles = r->sim_cycles,
+                     .wall_s = r->wall_s, .outs = outs, .nouts = hist_len(r->hist),
+                     .metrics = &r->metrics, .extra = h ? extra : NULL, .nextra = h ? 2 : 0};
+    rc = store_run(s, c, &rr, err);
+  }
+  free(text);
+  free(outs);
+  return rc;
+}
+
+/* workload.kind mapbench: map throughput (mapbench.h), stored as one run
+ * with the iterations' outcomes and the mapbench.* metrics. */
+static int run_mapbench(run_session *s, const cfg *c, sim_err *err) {
+  mb_result r;
+  uint64_t first = s->o.replay ? s->o.iteration : 0;
+  uint64_t count = s->o.replay ? 1 : (uint64_t)cfg_int(c, CK_RUN_ITERATIONS);
+  int rc = mb_run_sim(c, first, count, s->o.jobs, &r, err);
+  if (!rc && s->o.out) {
+    if (s->o.replay) fprintf(s->o.out, "Replay of iteration %" PRIu64 " (not stored)\n", first);
+    mb_report_print(s->o.out, &r, "sim", cfg_str(c, CK_CPU_MODEL));
+  }
+  if (!rc && s->d) rc = store_mapbench(s, c, &r, NULL, err);
+  mb_result_free(&r);
+  return rc;
+}
+
 /* A litmus test on the host: reported and stored against the model of the
  * host's architecture (x86: tso), the one its expectations can be checked
  * against. */
@@ -264,9 +308,19 @@ static int run_native_litmus(run_session *s, const cfg *c, bool *matched, sim_er
 int run_native_config(run_session *s, const cfg *c, bool *matched, sim_err *err) {
   if (strcmp(cfg_str(c, CK_WORKLOAD_KIND), "litmus") == 0)
     return run_native_litmus(s, c, matched, err);
+  if (strcmp(cfg_str(c, CK_WORKLOAD_KIND), "mapbench") == 0) {
+    mb_result r;
+    native_host h;
+    int rc = mb_run_native(c, &r, &h, err);
+    if (!rc && s->o.out) mb_report_print(s->o.out, &r, "native", h.cpu);
+    if (!rc && s->d) rc = store_mapbench(s, c, &r, &h, err);
+    mb_result_free(&r);
+    return rc;
+  }
   if (strcmp(cfg_str(c, CK_WORKLOAD_KIND), "map") != 0)
-    return sim_errf(err, SIM_EUNSUP, "workload.kind: mmsim native runs \"map\" scenarios and "
-                                     "litmus tests, not \"%s\"", cfg_str(c, CK_WORKLOAD_KIND));
+    return sim_errf(err, SIM_EUNSUP, "workload.kind: mmsim native runs \"map\" scenarios, "
+                                     "mapbench and litmus tests, not \"%s\"",
+                    cfg_str(c, CK_WORKLOAD_KIND));
   wl_result r;
   native_host h;
   int rc = native_run(c, &r, &h, err);
@@ -381,37 +435,6 @@ static int run_cohtest(run_session *s, const cfg *c, sim_err *err) {
   if (wrc && !rc) *err = werr, rc = wrc; /* the violation outranks a write failure */
 done:
   metrics_free(&mets);
-  return rc;
-}
-
-/* workload.kind mapbench: map throughput (mapbench.h), stored as one run
- * with the iterations' outcomes and the mapbench.* metrics. */
-static int run_mapbench(run_session *s, const cfg *c, sim_err *err) {
-  mb_result r;
-  uint64_t first = s->o.replay ? s->o.iteration : 0;
-  uint64_t count = s->o.replay ? 1 : (uint64_t)cfg_int(c, CK_RUN_ITERATIONS);
-  const char *model = cfg_str(c, CK_CPU_MODEL);
-  int rc = mb_run_sim(c, first, count, s->o.jobs, &r, err);
-  if (!rc && s->o.out) {
-    if (s->o.replay) fprintf(s->o.out, "Replay of iteration %" PRIu64 " (not stored)\n", first);
-    mb_report_print(s->o.out, &r, "sim", model);
-  }
-  if (!rc && s->d) {
-    char *text = NULL;
-    db_outcome *outs = mb_report_outcomes(&r, &text);
-    if (!outs) {
-      rc = sim_errf(err, SIM_ENOMEM, "out of memory");
-    } else {
-      run_record rr = {.engine = "sim", .workload = "mapbench", .model = model,
-                       .iterations = r.iterations, .sim_cycles = r.sim_cycles,
-                       .wall_s = r.wall_s, .outs = outs, .nouts = hist_len(r.hist),
-                       .metrics = &r.metrics};
-      rc = store_run(s, c, &rr, err);
-    }
-    free(text);
-    free(outs);
-  }
-  mb_result_free(&r);
   return rc;
 }
 

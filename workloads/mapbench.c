@@ -224,20 +224,23 @@ static double rank(const uint32_t *v, size_t n, double q) {
   return v[i ? i - 1 : 0];
 }
 
-static void percentiles(sim_metrics *m, const char *suffix, uint32_t *v, size_t n) {
+static void percentiles(sim_metrics *m, const char *unit, const char *suffix, uint32_t *v,
+                        size_t n) {
   char key[64];
   if (n) qsort(v, n, sizeof *v, cmp_u32);
-  snprintf(key, sizeof key, "mapbench.p50_cycles%s", suffix);
+  snprintf(key, sizeof key, "mapbench.p50_%s%s", unit, suffix);
   metrics_set(m, key, rank(v, n, 0.50));
-  snprintf(key, sizeof key, "mapbench.p99_cycles%s", suffix);
+  snprintf(key, sizeof key, "mapbench.p99_%s%s", unit, suffix);
   metrics_set(m, key, rank(v, n, 0.99));
 }
 
-void mb_metrics(sim_metrics *m, mb_stats *s, uint64_t cycles) {
+void mb_metrics(sim_metrics *m, mb_stats *s, uint64_t time, bool native) {
   uint64_t ops = mb_stats_ops(s);
-  double n = ops ? (double)ops : 1;
+  double n = ops ? (double)ops : 1, t = time ? (double)time : 1;
+  const char *unit = native ? "ns" : "cycles";
   metrics_set(m, "mapbench.ops", (double)ops);
-  metrics_set(m, "mapbench.ops_per_kcycle", cycles ? 1000.0 * (double)ops / (double)cycles : 0);
+  if (native) metrics_set(m, "mapbench.ops_per_s", 1e9 * (double)ops / t);
+  else metrics_set(m, "mapbench.ops_per_kcycle", 1000.0 * (double)ops / t);
   size_t all_n = s->nlat[0] + s->nlat[1] + s->nlat[2], at = 0;
   uint32_t *all = malloc((all_n ? all_n : 1) * sizeof *all);
   for (int k = 0; k < MB_NKINDS; k++) {
@@ -245,12 +248,18 @@ void mb_metrics(sim_metrics *m, mb_stats *s, uint64_t cycles) {
     snprintf(key, sizeof key, "mapbench.ops.%s", mb_kind_name[k]);
     metrics_set(m, key, (double)s->ops[k]);
     snprintf(key, sizeof key, ".%s", mb_kind_name[k]);
-    percentiles(m, key, s->lat[k], s->nlat[k]);
+    percentiles(m, unit, key, s->lat[k], s->nlat[k]);
     if (all && s->nlat[k]) memcpy(all + at, s->lat[k], s->nlat[k] * sizeof *all);
     at += s->nlat[k];
   }
-  if (all) percentiles(m, "", all, all_n);
+  if (all) percentiles(m, unit, "", all, all_n);
   free(all);
+  metrics_set(m, native ? "mapbench.lock_wait_ns_per_op" : "mapbench.lock_wait_per_op",
+              (double)s->lock_wait / n);
+  metrics_set(m, "mapbench.lost", (double)s->lost);
+  metrics_set(m, "mapbench.concurrent", (double)s->concurrent);
+  metrics_set(m, "mapbench.enomem", (double)s->enomem);
+  if (native) return;
   double misses = metrics_get(m, "l1.load_misses", 0) + metrics_get(m, "l1.store_misses", 0) +
                   metrics_get(m, "l1.rmw_misses", 0);
   /* A line lost to another core's write: an Inv to a sharer, or a
@@ -259,8 +268,4 @@ void mb_metrics(sim_metrics *m, mb_stats *s, uint64_t cycles) {
   metrics_set(m, "mapbench.inv_per_op", inv / n);
   metrics_set(m, "mapbench.msgs_per_op", metrics_get(m, "net.msgs", 0) / n);
   metrics_set(m, "mapbench.l1_miss_per_op", misses / n);
-  metrics_set(m, "mapbench.lock_wait_per_op", (double)s->lock_wait / n);
-  metrics_set(m, "mapbench.lost", (double)s->lost);
-  metrics_set(m, "mapbench.concurrent", (double)s->concurrent);
-  metrics_set(m, "mapbench.enomem", (double)s->enomem);
 }

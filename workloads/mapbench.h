@@ -105,9 +105,12 @@ uint64_t mb_stats_ops(const mb_stats *s);
 extern const char *const mb_obs_name[MB_NOBS];
 const char *mb_classify(const int64_t *o);
 
-/* mapbench.* from the stats (the latency arrays get sorted) and the
- * machine's metrics already in m (net.msgs, l1.*; none natively);
- * cycles: the run's time in clock units. */
-void mb_metrics(sim_metrics *m, mb_stats *s, uint64_t cycles);
+/* mapbench.* from the stats (the latency arrays get sorted).  Simulated
+ * (native false): time is the run's simulated cycles, and the machine's
+ * metrics already in m (net.msgs, l1.*) give the per-operation coherence
+ * costs.  Native: time is the host nanoseconds the threads ran, and the
+ * figures are mapbench.ops_per_s, mapbench.p50_ns, ... (no coherence
+ * counters on a real machine). */
+void mb_metrics(sim_metrics *m, mb_stats *s, uint64_t time, bool native);
 
 #endif

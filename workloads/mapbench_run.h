@@ -1,6 +1,7 @@
 /* workloads/mapbench_run.h -- mapbench in the simulator, and its report.
  *
- * One sim_machine of workload.threads cores per host thread (-j, par.h);
+ * Simulated (mapbench_sim.c): one sim_machine of workload.threads cores
+ * per host thread (-j, par.h);
  * before every iteration the maps are built afresh in the arena through a
  * native port (before time 0, as a scenario's instance is), then every
  * thread runs its operations on its own core.  The iterations' outcomes
@@ -14,6 +15,7 @@
 
 #include "../results/db.h"
 #include "mapbench.h"
+#include "native.h"
 
 typedef struct mb_result {
   mb_params prm;
@@ -27,6 +29,10 @@ typedef struct mb_result {
  * same result bit for bit for every jobs but for wall_s. */
 int mb_run_sim(const cfg *c, uint64_t first, uint64_t count, unsigned jobs, mb_result *r,
                sim_err *err);
+/* The same on the host's cores (mapbench_native.c): run.iterations
+ * iterations, its figures in host nanoseconds (mapbench.ops_per_s,
+ * mapbench.p50_ns, ...). */
+int mb_run_native(const cfg *c, mb_result *r, native_host *h, sim_err *err);
 void mb_result_free(mb_result *r);
 
 void mb_report_print(FILE *out, mb_result *r, const char *engine, const char *model);

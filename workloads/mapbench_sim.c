@@ -131,7 +131,7 @@ int mb_run_sim(const cfg *c, uint64_t first, uint64_t count, unsigned jobs, mb_r
     sim_machine_metrics(w0->m, metrics_set, &r->metrics);
     metrics_set(&r->metrics, "sim.cycles_per_iteration",
                 r->iterations ? (double)r->sim_cycles / (double)r->iterations : 0);
-    mb_metrics(&r->metrics, &all, r->sim_cycles);
+    mb_metrics(&r->metrics, &all, r->sim_cycles, false);
     mb_stats_free(&all);
   }
   for (unsigned i = 0; w && i < jobs; i++) worker_free(&w[i]);
@@ -152,6 +152,9 @@ static void outcome_text(const int64_t *o, char *buf, size_t n) {
 
 void mb_report_print(FILE *out, mb_result *r, const char *engine, const char *model) {
   const sim_metrics *m = &r->metrics;
+  bool native = strcmp(engine, "native") == 0;
+  const char *unit = native ? "ns" : "cycles";
+  char a[64], b[64];
   hist_sort(r->hist);
   fprintf(out, "Mapbench variant %s (%s, %s, %u threads, %u keys, %" PRIu64 " ops a thread)\n",
           r->prm.variant_name, engine, model, r->prm.threads, r->prm.keys, r->prm.ops);
@@ -167,21 +170,31 @@ void mb_report_print(FILE *out, mb_result *r, const char *engine, const char *mo
   fprintf(out, "Anomalous iterations %" PRIu64 " of %" PRIu64 " (lost keys %.0f, concurrent "
           "accesses caught %.0f)\n", r->anomalies, r->iterations,
           metrics_get(m, "mapbench.lost", 0), metrics_get(m, "mapbench.concurrent", 0));
-  fprintf(out, "Throughput %.2f ops per 1000 cycles (%" PRIu64 " ops)\n",
-          metrics_get(m, "mapbench.ops_per_kcycle", 0), r->ops);
-  fprintf(out, "Latency cycles p50/p99: all %.0f/%.0f", metrics_get(m, "mapbench.p50_cycles", 0),
-          metrics_get(m, "mapbench.p99_cycles", 0));
+  if (native)
+    fprintf(out, "Throughput %.0f ops/s (%" PRIu64 " ops)\n",
+            metrics_get(m, "mapbench.ops_per_s", 0), r->ops);
+  else
+    fprintf(out, "Throughput %.2f ops per 1000 cycles (%" PRIu64 " ops)\n",
+            metrics_get(m, "mapbench.ops_per_kcycle", 0), r->ops);
+  snprintf(a, sizeof a, "mapbench.p50_%s", unit);
+  snprintf(b, sizeof b, "mapbench.p99_%s", unit);
+  fprintf(out, "Latency %s p50/p99: all %.0f/%.0f", unit, metrics_get(m, a, 0),
+          metrics_get(m, b, 0));
   for (int k = 0; k < MB_NKINDS; k++) {
-    char a[64], b[64];
-    snprintf(a, sizeof a, "mapbench.p50_cycles.%s", mb_kind_name[k]);
-    snprintf(b, sizeof b, "mapbench.p99_cycles.%s", mb_kind_name[k]);
+    snprintf(a, sizeof a, "mapbench.p50_%s.%s", unit, mb_kind_name[k]);
+    snprintf(b, sizeof b, "mapbench.p99_%s.%s", unit, mb_kind_name[k]);
     fprintf(out, ", %s %.0f/%.0f", mb_kind_name[k], metrics_get(m, a, 0), metrics_get(m, b, 0));
   }
-  fprintf(out, "\nPer operation: %.2f invalidations, %.2f messages, %.2f L1 misses, %.1f cycles "
-          "acquiring locks\n", metrics_get(m, "mapbench.inv_per_op", 0),
-          metrics_get(m, "mapbench.msgs_per_op", 0), metrics_get(m, "mapbench.l1_miss_per_op", 0),
-          metrics_get(m, "mapbench.lock_wait_per_op", 0));
-  fprintf(out, "Simulated in %.3f s\n\n", r->wall_s);
+  if (native)
+    fprintf(out, "\nPer operation: %.1f ns acquiring locks\n",
+            metrics_get(m, "mapbench.lock_wait_ns_per_op", 0));
+  else
+    fprintf(out, "\nPer operation: %.2f invalidations, %.2f messages, %.2f L1 misses, %.1f "
+            "cycles acquiring locks\n", metrics_get(m, "mapbench.inv_per_op", 0),
+            metrics_get(m, "mapbench.msgs_per_op", 0),
+            metrics_get(m, "mapbench.l1_miss_per_op", 0),
+            metrics_get(m, "mapbench.lock_wait_per_op", 0));
+  fprintf(out, "%s in %.3f s\n\n", native ? "Ran" : "Simulated", r->wall_s);
 }
 
 db_outcome *mb_report_outcomes(mb_result *r, char **text) {

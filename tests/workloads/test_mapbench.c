@@ -61,6 +61,35 @@ static void t_fixes_safe(void) {
       }
 }
 
+/* The same fixes on the host's cores (mmsim native), at 2, 8 and 32
+ * threads: no key lost, no concurrent access caught, every operation
+ * timed. */
+static void t_native_safe(void) {
+  static const char *const variants[] = {"locked", "rwmutex", "sharded"};
+  static const char *const threads[] = {"2", "8", "32"};
+  for (size_t v = 0; v < 3; v++)
+    for (size_t t = 0; t < 3; t++) {
+      const char *sets[] = {"workload.variant", variants[v], "workload.threads", threads[t],
+                            "workload.ops", "300", "run.iterations", "3",
+                            "workload.mix.read", "0.6", "workload.mix.write", "0.3",
+                            "workload.mix.delete", "0.1", NULL};
+      cfg *c = config(sets);
+      sim_err err = {0, ""};
+      mb_result r;
+      native_host h;
+      if (mb_run_native(c, &r, &h, &err)) CHECK__FAIL("%s", err.msg);
+      CHECK_EQ_U64(r.iterations, 3);
+      CHECK_EQ_U64(r.ops, 3 * 300 * strtoull(threads[t], NULL, 10));
+      CHECK_EQ_U64(r.anomalies, 0);
+      CHECK_EQ_U64(metrics_get(&r.metrics, "mapbench.lost", -1), 0);
+      CHECK_EQ_U64(metrics_get(&r.metrics, "mapbench.concurrent", -1), 0);
+      CHECK(metrics_get(&r.metrics, "mapbench.ops_per_s", 0) > 0);
+      CHECK(metrics_get(&r.metrics, "mapbench.p99_ns", 0) > 0);
+      mb_result_free(&r);
+      cfg_free(c);
+    }
+}
+
 /* Go's map with no fix: readers and writers on 8 cores trip its
  * hashWriting check ("concurrent map read and map write"). */
 static void t_unsafe_caught(void) {
@@ -164,6 +193,7 @@ static void t_zipf(void) {
 }
 
 static const check_case cases[] = {{"fixes_safe", t_fixes_safe},
+                                   {"native_safe", t_native_safe},
                                    {"unsafe_caught", t_unsafe_caught},
                                    {"metrics", t_metrics},
                                    {"sharding_wins", t_sharding_wins},
