@@ -201,6 +201,12 @@ void hmap_unpin(mem_port *p, const hmap *m, hmap_bucket *head);
 uint64_t hmap_pins(mem_port *p, const hmap *m, hmap_bucket *head);
 hmap_bucket *hmap_overflow(mem_port *p, const hmap *m, hmap_bucket *b);
 
+/* Copy-on-write: assign every live pair of src (not growing; nobody
+ * writes it) into dst, reading src with plain loads and no pins, as Go's
+ * `for k, v := range old { n[k] = v }` reads a map no one else writes.
+ * HMAP_OK or HMAP_ENOMEM. */
+int hmap_copy(mem_port *p, const hmap *dst, const hmap *src);
+
 /* For oracles and tests: find key with plain loads, without Go's count
  * shortcut and hashWriting check (a race may leave flags odd). */
 int hmap_probe(mem_port *p, const hmap *m, uint64_t key, uint64_t *val);

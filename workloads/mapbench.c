@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../sim/rng.h"
+#include "spinlock.h"
 
 const char *const mb_kind_name[MB_NKINDS] = {"read", "write", "delete"};
 const char *const mb_obs_name[MB_NOBS] = {"lost", "concurrent"};
@@ -27,7 +28,10 @@ int mb_params_from_cfg(const cfg *c, mb_params *p, sim_err *err) {
   memset(p, 0, sizeof *p);
   p->variant_name = cfg_str(c, CK_WORKLOAD_VARIANT);
   p->sharded = strcmp(p->variant_name, "sharded") == 0;
-  p->variant = p->sharded ? HMAP_RWMUTEX : (hmap_variant)hmap_variant_find(p->variant_name);
+  p->cow = strcmp(p->variant_name, "cow") == 0;
+  p->variant = p->sharded ? HMAP_RWMUTEX
+               : p->cow   ? HMAP_UNSAFE
+                          : (hmap_variant)hmap_variant_find(p->variant_name);
   p->threads = (unsigned)cfg_int(c, CK_WORKLOAD_THREADS);
   p->keys = (unsigned)cfg_int(c, CK_WORKLOAD_KEYS);
   if (p->keys == 0) p->keys = 1024;
@@ -80,8 +84,12 @@ size_t mb_arena_bytes(const mb_params *p) {
   while (kpm > HMAP_SLOTS && kpm > 13 * nb / 2) nb *= 2; /* hmap_make's 2^B */
   /* header, RWMutex, buckets, and overflow buckets for colliding keys
    * (and for unsafe writers that both extend one chain) */
-  size_t per_map = 2 * al + al + nb * b + (kpm / 2 + 4) * b;
-  return p->shards * per_map + (size_t)p->threads * 16 * b + 4096;
+  size_t per_map = 2 * al + al + nb * b + (kpm / 2 + 4) * b, copies = 0;
+  if (p->cow) { /* twice the expected writes, plus one a thread */
+    double writes = (double)p->threads * (double)p->ops * (1 - p->mix[0]);
+    copies = 2 * (size_t)writes + p->threads;
+  }
+  return (p->shards + copies) * per_map + (size_t)p->threads * 16 * b + 2 * al + 4096;
 }
 
 /* The shard of a key: a hash of its own, not the map's (whose low bits
@@ -107,6 +115,12 @@ int mb_inst_setup(mb_inst *x, const mb_params *p, uint8_t *base, size_t size,
     int rc = hmap_make(&x->maps[i], setup, p->variant, keys_per_map(p), p->hash0,
                        wl_arena_alloc, &x->arena);
     if (rc) return rc;
+  }
+  if (p->cow) { /* the pointer and the lock, a line each */
+    x->cow_ptr = wl_arena_alloc(&x->arena, 64);
+    x->cow_lock = wl_arena_alloc(&x->arena, 64);
+    if (!x->cow_ptr || !x->cow_lock) return HMAP_ENOMEM;
+    mem_store(setup, x->cow_ptr, (uint64_t)(uintptr_t)x->maps[0].h, 8, MO_RELAXED);
   }
   unsigned stable = p->keys / 2;
   for (unsigned id = 0; id < p->keys; id++) { /* every stable key, every other churn key */
@@ -151,6 +165,30 @@ static int lat_push(mb_stats *s, mb_kind k, uint64_t dt) {
   return HMAP_OK;
 }
 
+/* Copy-on-write: the map readers see now (Go: m := c.m.Load()). */
+static hmap cow_current(const mb_inst *x, mem_port *p) {
+  hmap m = x->maps[0];
+  m.h = (hmap_hdr *)(uintptr_t)mem_load(p, x->cow_ptr, 8, MO_ACQUIRE);
+  return m;
+}
+
+/* A write under copy-on-write: lock, copy, change the copy, publish. */
+static int cow_write(const mb_inst *x, mem_port *p, uint64_t key, mb_kind k) {
+  uint64_t t0 = mem_now(p);
+  mem_spin_lock(p, x->cow_lock, 8);
+  p->lock_wait += mem_now(p) - t0;
+  hmap old = x->maps[0], nm;
+  old.h = (hmap_hdr *)(uintptr_t)mem_load(p, x->cow_ptr, 8, MO_RELAXED); /* ours: we hold the lock */
+  int rc = hmap_make(&nm, p, HMAP_UNSAFE, keys_per_map(x->prm), x->prm->hash0, old.alloc,
+                     old.alloc_ctx);
+  if (!rc) rc = hmap_copy(p, &nm, &old);
+  if (!rc) rc = k == MB_WRITE ? hmap_assign(p, &nm, key, MB_VAL(key)) : hmap_delete(p, &nm, key);
+  if (rc == HMAP_NOTFOUND) rc = HMAP_OK; /* deleting an absent key still copies, as Go's would */
+  if (!rc) mem_store(p, x->cow_ptr, (uint64_t)(uintptr_t)nm.h, 8, MO_RELEASE);
+  mem_spin_unlock(p, x->cow_lock, 8);
+  return rc;
+}
+
 int mb_thread(const mb_inst *x, mem_port *p, unsigned tid, uint64_t iteration, mb_stats *st) {
   const mb_params *prm = x->prm;
   sim_rng r;
@@ -164,14 +202,17 @@ int mb_thread(const mb_inst *x, mem_port *p, unsigned tid, uint64_t iteration, m
     unsigned id = k == MB_READ ? pick(&r, prm->cdf_all, prm->keys)
                                : stable + pick(&r, prm->cdf_churn, churn);
     uint64_t key = (uint64_t)id + 1, v = 0, t0 = mem_now(p);
-    const hmap *m = map_of(x, key);
+    hmap cur;
+    const hmap *m = prm->cow ? (cur = cow_current(x, p), &cur) : map_of(x, key);
     switch (k) {
     case MB_READ:
       rc = hmap_lookup(p, m, key, &v);
       if (rc == HMAP_OK ? v != MB_VAL(key) : rc == HMAP_NOTFOUND && id < stable) st->lost++;
       break;
-    case MB_WRITE: rc = hmap_assign(p, m, key, MB_VAL(key)); break;
-    default: rc = hmap_delete(p, m, key); break;
+    case MB_WRITE:
+      rc = prm->cow ? cow_write(x, p, key, k) : hmap_assign(p, m, key, MB_VAL(key));
+      break;
+    default: rc = prm->cow ? cow_write(x, p, key, k) : hmap_delete(p, m, key); break;
     }
     uint64_t dt = mem_now(p) - t0;
     if (rc == HMAP_ENOMEM || lat_push(st, k, dt) == HMAP_ENOMEM) {

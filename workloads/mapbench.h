@@ -13,7 +13,12 @@
  *   unsafe, fenced, atomic, locked, rwmutex  one map of that variant
  *                                             (hmap.h);
  *   sharded  workload.shards maps behind an RWMutex each, a key's shard
- *            picked by a hash of its own (as concurrent-map packages do).
+ *            picked by a hash of its own (as concurrent-map packages do);
+ *   cow      copy-on-write: readers load an atomic pointer (acquire) to an
+ *            immutable map; a writer takes a spinlock, copies the map
+ *            into a new one, changes it and publishes it (release).  Old
+ *            maps are never reused (Go's GC would reclaim them), so the
+ *            arena holds a copy per expected write.
  * The map is made with room for every key, so it never grows during a run.
  *
  * What a run measures (mapbench.* metrics; cycles in the simulator,
@@ -50,8 +55,8 @@ typedef enum { MB_READ, MB_WRITE, MB_DELETE, MB_NKINDS } mb_kind;
 extern const char *const mb_kind_name[MB_NKINDS];
 
 typedef struct mb_params {
-  hmap_variant variant; /* of every map (rwmutex when sharded) */
-  bool sharded;
+  hmap_variant variant; /* of every map (rwmutex when sharded, unsafe under cow) */
+  bool sharded, cow;
   const char *variant_name;
   unsigned threads, keys, shards, stride;
   uint64_t ops;             /* per thread per iteration */
@@ -72,7 +77,8 @@ typedef struct mb_inst {
   const mb_params *prm;
   wl_arena arena;
   unsigned nmaps;
-  hmap *maps; /* nmaps handles, host-side */
+  hmap *maps; /* nmaps handles, host-side (cow: the first version's) */
+  uint64_t *cow_ptr, *cow_lock; /* cow: the current map's header, the writers' lock */
 } mb_inst;
 
 size_t mb_arena_bytes(const mb_params *p);
