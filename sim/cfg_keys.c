@@ -420,6 +420,10 @@ static void print_wrapped(FILE *out, const char *s, int indent) {
   fputc('\n', out);
 }
 
+/* Choices longer than this get a line of their own under the key, so the
+ * table fits a 100-column terminal. */
+#define DOMAIN_COLUMN 32
+
 void cfg_print_defaults(FILE *out) {
   int wpath = 3, wtype = 4, wdom = 15;
   char dom[96], def[96];
@@ -428,7 +432,7 @@ void cfg_print_defaults(FILE *out) {
     int ld = (int)strlen(domain_text((cfg_key_id)i, dom, sizeof dom));
     if (lp > wpath) wpath = lp;
     if (lt > wtype) wtype = lt;
-    if (ld > wdom) wdom = ld;
+    if (ld > wdom && ld <= DOMAIN_COLUMN) wdom = ld;
   }
   fprintf(out, "%-*s  %-*s  %-*s  %s\n", wpath, "KEY", wtype, "TYPE", wdom, "RANGE / CHOICES",
           "DEFAULT");
@@ -436,9 +440,10 @@ void cfg_print_defaults(FILE *out) {
     const char *p = cfg__keys[i].path, *q = i ? cfg__keys[i - 1].path : NULL;
     size_t g = strcspn(p, ".");
     if (q && (strncmp(p, q, g) != 0 || q[g] != '.')) fputc('\n', out); /* new group */
+    bool long_dom = strlen(domain_text((cfg_key_id)i, dom, sizeof dom)) > DOMAIN_COLUMN;
     fprintf(out, "%-*s  %-*s  %-*s  %s\n", wpath, p, wtype, type_name(cfg__keys[i].type), wdom,
-            domain_text((cfg_key_id)i, dom, sizeof dom),
-            default_text((cfg_key_id)i, def, sizeof def));
+            long_dom ? "(below)" : dom, default_text((cfg_key_id)i, def, sizeof def));
+    if (long_dom) fprintf(out, "    one of %s\n", dom);
     print_wrapped(out, cfg__keys[i].doc, 4);
   }
   fputc('\n', out);

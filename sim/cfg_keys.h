@@ -93,9 +93,9 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
     "rate is stored as unknown (NULL), with a warning")                              \
   X(WORKLOAD_SCENARIO, "workload.scenario", CFG_STR, 0, 0, "", NULL,                 \
     "map scenario name")                                                             \
-  X(WORKLOAD_VARIANT, "workload.variant", CFG_ENUM, 0, 0, "unsafe", "unsafe|fenced|atomic|locked|rwmutex|sharded|cow", \
+  X(WORKLOAD_VARIANT, "workload.variant", CFG_ENUM, 0, 0, "unsafe", "unsafe|fenced|atomic|locked|rwmutex|sharded|cow|syncmap", \
     "map variant (mapbench only: sharded, workload.shards maps behind an RWMutex each; "  \
-    "cow, copy-on-write behind an atomic pointer)")                                                                   \
+    "cow, copy-on-write behind an atomic pointer; syncmap, Go's sync.Map)")                                                                   \
   X(WORKLOAD_THREADS, "workload.threads", CFG_INT, 1, 64, "2", NULL,                 \
     "threads of a map scenario or of mapbench, one per simulated core")                                                     \
   X(WORKLOAD_OPS, "workload.ops", CFG_INT, 1, 1000000000, "10000", NULL,            \

@@ -523,17 +523,26 @@ hmap_bucket *hmap_overflow(mem_port *p, const hmap *m, hmap_bucket *b) {
   return o;
 }
 
-int hmap_copy(mem_port *p, const hmap *dst, const hmap *src) {
-  uint64_t nb = UINT64_C(1) << ld(p, &src->h->B, 8);
-  hmap_bucket *buckets = PTR(ld(p, &src->h->buckets, 8));
+int hmap_each(mem_port *p, const hmap *m, int (*fn)(void *ctx, mem_port *p, uint64_t key,
+                                                    uint64_t val), void *ctx) {
+  uint64_t nb = UINT64_C(1) << ld(p, &m->h->B, 8);
+  hmap_bucket *buckets = PTR(ld(p, &m->h->buckets, 8));
   for (uint64_t i = 0; i < nb; i++)
     for (hmap_bucket *b = &buckets[i]; b; b = PTR(ld(p, &b->overflow, 8)))
       for (unsigned s = 0; s < HMAP_SLOTS; s++) {
         if (ld(p, &b->tophash[s], 1) < HMAP_MIN_TOPHASH) continue;
-        int rc = hmap_assign(p, dst, ld(p, &b->keys[s], 8), ld(p, &b->vals[s], 8));
+        int rc = fn(ctx, p, ld(p, &b->keys[s], 8), ld(p, &b->vals[s], 8));
         if (rc) return rc;
       }
   return HMAP_OK;
+}
+
+static int copy_one(void *dst, mem_port *p, uint64_t key, uint64_t val) {
+  return hmap_assign(p, dst, key, val);
+}
+
+int hmap_copy(mem_port *p, const hmap *dst, const hmap *src) {
+  return hmap_each(p, src, copy_one, (void *)dst);
 }
 
 /* Lookup without Go's count shortcut and hashWriting check, relaxed: for

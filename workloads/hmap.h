@@ -201,9 +201,13 @@ void hmap_unpin(mem_port *p, const hmap *m, hmap_bucket *head);
 uint64_t hmap_pins(mem_port *p, const hmap *m, hmap_bucket *head);
 hmap_bucket *hmap_overflow(mem_port *p, const hmap *m, hmap_bucket *b);
 
-/* Copy-on-write: assign every live pair of src (not growing; nobody
- * writes it) into dst, reading src with plain loads and no pins, as Go's
- * `for k, v := range old { n[k] = v }` reads a map no one else writes.
+/* Every live pair of m (not growing; nobody writes it), read with plain
+ * loads and no pins, as Go's `for k, v := range m` reads a map no one
+ * else writes: fn(ctx, p, key, val) each, stopping at its first nonzero
+ * return, which hmap_each returns. */
+int hmap_each(mem_port *p, const hmap *m, int (*fn)(void *ctx, mem_port *p, uint64_t key,
+                                                    uint64_t val), void *ctx);
+/* Copy-on-write: every live pair of src assigned into dst (hmap_each).
  * HMAP_OK or HMAP_ENOMEM. */
 int hmap_copy(mem_port *p, const hmap *dst, const hmap *src);
 

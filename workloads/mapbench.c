@@ -29,9 +29,10 @@ int mb_params_from_cfg(const cfg *c, mb_params *p, sim_err *err) {
   p->variant_name = cfg_str(c, CK_WORKLOAD_VARIANT);
   p->sharded = strcmp(p->variant_name, "sharded") == 0;
   p->cow = strcmp(p->variant_name, "cow") == 0;
-  p->variant = p->sharded ? HMAP_RWMUTEX
-               : p->cow   ? HMAP_UNSAFE
-                          : (hmap_variant)hmap_variant_find(p->variant_name);
+  p->syncm = strcmp(p->variant_name, "syncmap") == 0;
+  p->variant = p->sharded            ? HMAP_RWMUTEX
+               : p->cow || p->syncm ? HMAP_UNSAFE
+                                    : (hmap_variant)hmap_variant_find(p->variant_name);
   p->threads = (unsigned)cfg_int(c, CK_WORKLOAD_THREADS);
   p->keys = (unsigned)cfg_int(c, CK_WORKLOAD_KEYS);
   if (p->keys == 0) p->keys = 1024;
@@ -85,11 +86,11 @@ size_t mb_arena_bytes(const mb_params *p) {
   /* header, RWMutex, buckets, and overflow buckets for colliding keys
    * (and for unsafe writers that both extend one chain) */
   size_t per_map = 2 * al + al + nb * b + (kpm / 2 + 4) * b, copies = 0;
-  if (p->cow) { /* twice the expected writes, plus one a thread */
-    double writes = (double)p->threads * (double)p->ops * (1 - p->mix[0]);
+  double writes = (double)p->threads * (double)p->ops * (1 - p->mix[0]);
+  if (p->cow || p->syncm) /* a map a write (cow), or a dirty map a promotion (syncmap) */
     copies = 2 * (size_t)writes + p->threads;
-  }
-  return (p->shards + copies) * per_map + (size_t)p->threads * 16 * b + 2 * al + 4096;
+  size_t entries = p->syncm ? (p->keys + 2 * (size_t)writes + 16) * al : 0;
+  return (p->shards + copies) * per_map + entries + (size_t)p->threads * 16 * b + 2 * al + 4096;
 }
 
 /* The shard of a key: a hash of its own, not the map's (whose low bits
@@ -104,6 +105,20 @@ static const hmap *map_of(const mb_inst *x, uint64_t key) {
   return &x->maps[x->prm->sharded ? shard_of(x->prm, key) : 0];
 }
 
+static bool preloaded(const mb_params *p, unsigned id) { /* stable, or every other churn */
+  unsigned stable = p->keys / 2;
+  return id < stable || (id - stable) % 2 == 0;
+}
+
+/* syncmap: the same keys stored, then promoted to the read map. */
+static int syncmap_setup(mb_inst *x, const mb_params *p, mem_port *setup) {
+  int rc = syncmap_make(&x->sm, setup, HMAP_UNSAFE, keys_per_map(p), p->hash0, wl_arena_alloc,
+                        &x->arena);
+  for (unsigned id = 0; id < p->keys && !rc; id++)
+    if (preloaded(p, id)) rc = syncmap_store(setup, &x->sm, (uint64_t)id + 1, MB_VAL((uint64_t)id + 1));
+  return rc ? rc : syncmap_promote(setup, &x->sm);
+}
+
 int mb_inst_setup(mb_inst *x, const mb_params *p, uint8_t *base, size_t size,
                   mem_port *setup) {
   if (!x->maps && !(x->maps = calloc(p->shards, sizeof *x->maps))) return HMAP_ENOMEM;
@@ -111,6 +126,7 @@ int mb_inst_setup(mb_inst *x, const mb_params *p, uint8_t *base, size_t size,
   x->nmaps = p->shards;
   memset(base, 0, size);
   x->arena = (wl_arena){base, size, 0, p->stride > 64 ? p->stride : 64};
+  if (p->syncm) return syncmap_setup(x, p, setup);
   for (unsigned i = 0; i < x->nmaps; i++) {
     int rc = hmap_make(&x->maps[i], setup, p->variant, keys_per_map(p), p->hash0,
                        wl_arena_alloc, &x->arena);
@@ -122,9 +138,8 @@ int mb_inst_setup(mb_inst *x, const mb_params *p, uint8_t *base, size_t size,
     if (!x->cow_ptr || !x->cow_lock) return HMAP_ENOMEM;
     mem_store(setup, x->cow_ptr, (uint64_t)(uintptr_t)x->maps[0].h, 8, MO_RELAXED);
   }
-  unsigned stable = p->keys / 2;
-  for (unsigned id = 0; id < p->keys; id++) { /* every stable key, every other churn key */
-    if (id >= stable && (id - stable) % 2) continue;
+  for (unsigned id = 0; id < p->keys; id++) {
+    if (!preloaded(p, id)) continue;
     uint64_t key = (uint64_t)id + 1;
     int rc = hmap_assign(setup, map_of(x, key), key, MB_VAL(key));
     if (rc) return rc;
@@ -189,6 +204,21 @@ static int cow_write(const mb_inst *x, mem_port *p, uint64_t key, mb_kind k) {
   return rc;
 }
 
+/* One operation on whichever map the variant has; a lookup's value in *v. */
+static int one_op(const mb_inst *x, mem_port *p, mb_kind k, uint64_t key, uint64_t *v) {
+  const mb_params *prm = x->prm;
+  if (prm->syncm) {
+    if (k == MB_READ) return syncmap_load(p, &x->sm, key, v);
+    return k == MB_WRITE ? syncmap_store(p, &x->sm, key, MB_VAL(key))
+                         : syncmap_delete(p, &x->sm, key);
+  }
+  if (prm->cow && k != MB_READ) return cow_write(x, p, key, k);
+  hmap cur;
+  const hmap *m = prm->cow ? (cur = cow_current(x, p), &cur) : map_of(x, key);
+  if (k == MB_READ) return hmap_lookup(p, m, key, v);
+  return k == MB_WRITE ? hmap_assign(p, m, key, MB_VAL(key)) : hmap_delete(p, m, key);
+}
+
 int mb_thread(const mb_inst *x, mem_port *p, unsigned tid, uint64_t iteration, mb_stats *st) {
   const mb_params *prm = x->prm;
   sim_rng r;
@@ -202,19 +232,10 @@ int mb_thread(const mb_inst *x, mem_port *p, unsigned tid, uint64_t iteration, m
     unsigned id = k == MB_READ ? pick(&r, prm->cdf_all, prm->keys)
                                : stable + pick(&r, prm->cdf_churn, churn);
     uint64_t key = (uint64_t)id + 1, v = 0, t0 = mem_now(p);
-    hmap cur;
-    const hmap *m = prm->cow ? (cur = cow_current(x, p), &cur) : map_of(x, key);
-    switch (k) {
-    case MB_READ:
-      rc = hmap_lookup(p, m, key, &v);
-      if (rc == HMAP_OK ? v != MB_VAL(key) : rc == HMAP_NOTFOUND && id < stable) st->lost++;
-      break;
-    case MB_WRITE:
-      rc = prm->cow ? cow_write(x, p, key, k) : hmap_assign(p, m, key, MB_VAL(key));
-      break;
-    default: rc = prm->cow ? cow_write(x, p, key, k) : hmap_delete(p, m, key); break;
-    }
+    rc = one_op(x, p, k, key, &v);
     uint64_t dt = mem_now(p) - t0;
+    if (k == MB_READ && (rc == HMAP_OK ? v != MB_VAL(key) : rc == HMAP_NOTFOUND && id < stable))
+      st->lost++;
     if (rc == HMAP_ENOMEM || lat_push(st, k, dt) == HMAP_ENOMEM) {
       rc = HMAP_ENOMEM;
       break;

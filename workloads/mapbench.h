@@ -18,7 +18,9 @@
  *            immutable map; a writer takes a spinlock, copies the map
  *            into a new one, changes it and publishes it (release).  Old
  *            maps are never reused (Go's GC would reclaim them), so the
- *            arena holds a copy per expected write.
+ *            arena holds a copy per expected write;
+ *   syncmap  Go's sync.Map (syncmap.h), preloaded and promoted, so lookups
+ *            of preloaded keys start lock-free as in a warmed-up program.
  * The map is made with room for every key, so it never grows during a run.
  *
  * What a run measures (mapbench.* metrics; cycles in the simulator,
@@ -47,6 +49,7 @@
 #include "../sim/metrics.h"
 #include "hmap.h"
 #include "scenario.h"
+#include "syncmap.h"
 
 #define MB_MAX_THREADS 64
 #define MB_VAL(key) ((key) * 7 + 1)
@@ -56,7 +59,7 @@ extern const char *const mb_kind_name[MB_NKINDS];
 
 typedef struct mb_params {
   hmap_variant variant; /* of every map (rwmutex when sharded, unsafe under cow) */
-  bool sharded, cow;
+  bool sharded, cow, syncm;
   const char *variant_name;
   unsigned threads, keys, shards, stride;
   uint64_t ops;             /* per thread per iteration */
@@ -79,6 +82,7 @@ typedef struct mb_inst {
   unsigned nmaps;
   hmap *maps; /* nmaps handles, host-side (cow: the first version's) */
   uint64_t *cow_ptr, *cow_lock; /* cow: the current map's header, the writers' lock */
+  syncmap sm;                   /* syncmap */
 } mb_inst;
 
 size_t mb_arena_bytes(const mb_params *p);
