@@ -79,7 +79,7 @@ typedef struct figure {
   size_t nser;
   char **xs; /* distinct x values, in axis order (text x) */
   size_t nxs;
-  int xnumeric, errbars, logx, nonneg;
+  int xnumeric, errbars, logx, logy, nonneg;
   plot__pool pool;
 } figure;
 
@@ -224,7 +224,7 @@ static int point_cmp_x(const void *a, const void *b) {
 /* Series, x order and the drawing choices, from the gathered points. */
 static int arrange(figure *fg, sim_err *err) {
   int bynumeric = 1;
-  double xmin = INFINITY, xmax = -INFINITY;
+  double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
   fg->xnumeric = 1;
   fg->nonneg = 1;
   fg->errbars = fg->y.kind != PLOT_Y_METRIC;
@@ -243,6 +243,8 @@ static int arrange(figure *fg, sim_err *err) {
     if (p->y < 0 || p->lo < 0) fg->nonneg = 0;
     xmin = fmin(xmin, p->xnum);
     xmax = fmax(xmax, p->xnum);
+    ymin = fmin(ymin, p->runs > 1 ? fmin(p->y, p->lo) : p->y);
+    ymax = fmax(ymax, p->y);
     size_t j = 0;
     while (j < fg->nser && !same(fg->ser[j].by, p->by)) j++;
     if (j == fg->nser) fg->ser[fg->nser++] = (series){p->by, p->bynum, p->first};
@@ -256,6 +258,9 @@ static int arrange(figure *fg, sim_err *err) {
   if (fg->xnumeric) {
     qsort(fg->pts, fg->npts, sizeof *fg->pts, point_cmp_x);
     fg->logx = xmin > 0 && xmax / xmin >= 1000.0;
+    /* A metric over three decades (latency against cores): a log axis,
+     * or the small values are a flat line at 0. */
+    fg->logy = ymin > 0 && ymax / ymin >= 1000.0;
   } else { /* insertion sort of x values by first appearance: few of them */
     for (size_t i = 1; i < fg->nxs; i++)
       for (size_t j = i; j > 0 && xfirst[j] < xfirst[j - 1]; j--) {
@@ -386,6 +391,7 @@ static void write_gp(FILE *f, const figure *fg, const plot__files *files) {
   if (fg->xnumeric) {
     fputs("set autoscale xfix   # the data's own x range, padded by the offsets\n", f);
     if (fg->logx) fputs("set logscale x\n", f);
+    if (fg->logy) fputs("set logscale y\nset yrange [*:*]\n", f);
     fputs("plot ", f);
     for (size_t i = 0; i < fg->nser; i++) {
       if (i) fputs(", \\\n     ", f);

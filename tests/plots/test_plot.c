@@ -208,6 +208,7 @@ static void t_single_series_lines(void) {
   const char *gp = slurp(path_of("one.gp"));
   CHECK_CONTAINS(gp, "set title 'tso misses'\n");
   CHECK_CONTAINS(gp, "with yerrorlines lt 1 notitle"); /* jitter 1 has two tso runs */
+  CHECK(!strstr(gp, "set logscale y")); /* 50 to 300: within three decades */
 }
 
 static void t_unknown_names(void) {
