@@ -13,14 +13,18 @@
  *   MFENCE / SFENCE / LFENCE      FENCE full / store / load
  *   XCHG [x],EAX / XCHG EAX,[x]   RMW xchg, old value into EAX (always locked)
  *   LOCK ADD/SUB/AND/OR/XOR [x],$1|EAX, LOCK INC/DEC [x]    RMW, no result
+ *   ADD/SUB/AND/OR/XOR [x],$1|EAX, INC/DEC [x] (no LOCK)     LOAD into a hidden
+ *                                 register, then STORE of it op the source
  *   LOCK XADD [x],EAX             RMW add, old value into EAX
  *   LOCK CMPXCHG [x],EBX          CAS expecting EAX, old value into EAX
  * Register sizes: E?X are 32-bit.  An access has its location's size, so a
  * load from a uint64_t location keeps the low 32 bits in EAX (sign-extended).
- * Memory-destination arithmetic without LOCK is a separate load and store on
- * real x86 with no micro-op of its own here: refused (SIM_EUNSUP) rather
- * than silently made atomic.  So are branches, labels, and every other
- * instruction or addressing mode.
+ * Memory-destination arithmetic without LOCK is a read-modify-write that is
+ * not atomic on x86: another core's store can land between its read and
+ * its write (herd7's x86 model gives it separate read and write events),
+ * so it compiles to a load and a store, never to an RMW.  XADD and CMPXCHG
+ * without LOCK, branches, labels and other addressing modes are refused
+ * (SIM_EUNSUP).
  */
 #include <stdio.h>
 #include <string.h>
@@ -135,6 +139,31 @@ static const struct {
     {"LFENCE", M_FENCE, MF_LOAD, 0},
 };
 
+/* `ADD [x],src` without LOCK: the load of x into a hidden register is
+ * emitted here; *st becomes the store of that register op src. */
+static int unlocked_rmw(litmus_ps *ps, unsigned tid, const litmus_tok *mn, int m, const opnd *a,
+                        opnd *b, litmus_insn *st) {
+  litmus_test *t = ps->t;
+  unsigned bytes = t->loc[a->idx].size;
+  int tmp = litmus__reg_find(&t->th[tid], "%tmp", 4), rc; /* one per thread and width */
+  if ((tmp < 0 || t->th[tid].reg[tmp].bytes != bytes) &&
+      (rc = litmus__reg_add(ps, tid, mn, "%tmp", bytes, true, &tmp)))
+    return rc;
+  litmus_insn ld = {.op = LI_LOAD, .sub = MO_RELAXED, .loc = (uint8_t)a->idx, .dst = (int8_t)tmp,
+                    .size = (uint8_t)bytes, .dst_bytes = (uint8_t)bytes, .line = st->line,
+                    .col = st->col};
+  if ((rc = litmus__emit(ps, tid, &ld, NULL))) return rc;
+  uint32_t e, er;
+  litmus_expr r = {.kind = LX_REG, .reg = (uint8_t)tmp};
+  if ((rc = source(ps, b, &e)) || (rc = litmus__expr(ps, mn, r, &er))) return rc;
+  litmus_expr op = {.kind = mnemonics[m].xkind, .a = er, .b = e};
+  if ((rc = litmus__expr(ps, mn, op, &st->e1))) return rc;
+  st->op = LI_STORE;
+  st->sub = MO_RELAXED;
+  st->loc = (uint8_t)a->idx;
+  return 0;
+}
+
 /* One cell: an instruction of thread tid, or nothing. */
 static int cell(litmus_ps *ps, unsigned tid) {
   litmus_tok tok, mn;
@@ -198,11 +227,9 @@ static int cell(litmus_ps *ps, unsigned tid) {
       if ((rc = operand(ps, tid, &a))) return rc;
       b = (opnd){.kind = OP_IMM, .imm = 1, .tok = a.tok};
     }
-    if (a.kind == OP_MEM) {
-      if (!lock)
-        return litmus__err_tok(ps, &mn, SIM_EUNSUP,
-                               "%s on memory without LOCK is a separate load and store; only LOCK %s is supported",
-                               mnemonics[m].name, mnemonics[m].name);
+    if (a.kind == OP_MEM && !lock) {
+      if ((rc = unlocked_rmw(ps, tid, &mn, m, &a, &b, &in))) return rc;
+    } else if (a.kind == OP_MEM) {
       if ((rc = source(ps, &b, &in.e1))) return rc;
       in.op = LI_RMW;
       in.sub = mnemonics[m].sub;

@@ -209,6 +209,28 @@ static void t_x86_mapping(void) {
   litmus_free(w.t);
 }
 
+/* Arithmetic on memory without LOCK is x86's non-atomic read-modify-write:
+ * a load, then a store of the loaded value op the source (herd7 gives it
+ * separate read and write events), never an RMW. */
+static void t_x86_unlocked_rmw(void) {
+  world w;
+  world_parse(&w, "X86 unlocked\n{ x=5; 0:EBX=3; }\n P0 ;\n"
+                  " INC [x] ;\n ADD [x],EBX ;\n DEC [x] ;\n XOR [x],$1 ;\n"
+                  "exists (x=0)\n");
+  world_run(&w, (const int[]){0, -1});
+  CHECK_OP(&w, 0, 0, K_LOAD, "x", 4, MO_RELAXED, 0);
+  CHECK_OP(&w, 0, 1, K_STORE, "x", 4, MO_RELAXED, 6);
+  CHECK_OP(&w, 0, 2, K_LOAD, "x", 4, MO_RELAXED, 0);
+  CHECK_OP(&w, 0, 3, K_STORE, "x", 4, MO_RELAXED, 9);
+  CHECK_OP(&w, 0, 4, K_LOAD, "x", 4, MO_RELAXED, 0);
+  CHECK_OP(&w, 0, 5, K_STORE, "x", 4, MO_RELAXED, 8);
+  CHECK_OP(&w, 0, 6, K_LOAD, "x", 4, MO_RELAXED, 0);
+  CHECK_OP(&w, 0, 7, K_STORE, "x", 4, MO_RELAXED, 9);
+  CHECK_EQ_U64(w.port[0].nlog, 8);
+  CHECK_EQ_STR(w.outcome, "x=9;"); /* the hidden register is never observed */
+  litmus_free(w.t);
+}
+
 static void t_x86_registers(void) {
   world w;
   world_parse(&w, "X86 regs\n{ x=1; y=7; 0:EAX=5; }\n P0 | P1 ;\n"
@@ -609,6 +631,7 @@ static void t_shipped_sequential_c(void) { check_sequential("c"); }
 static const check_case cases[] = {
     {"x86_sb_sequential", t_x86_sb_sequential},
     {"x86_mapping", t_x86_mapping},
+    {"x86_unlocked_rmw", t_x86_unlocked_rmw},
     {"x86_registers", t_x86_registers},
     {"c_mapping", t_c_mapping},
     {"c_returns", t_c_returns},

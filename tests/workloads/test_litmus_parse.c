@@ -360,7 +360,6 @@ static void t_unsupported(void) {
       {"X86 t\n{}\n P0 ;\n JMP L0 ;\n", "instruction 'JMP' is not supported"},
       {"X86 t\n{}\n P0 ;\n MOV EAX,[x+4] ;\n", "t.litmus:4:12: addressing modes other than [location] are not supported"},
       {"X86 t\n{}\n P0 ;\n MOV EAX,[EBX] ;\n", "register-indirect addressing [EBX]"},
-      {"X86 t\n{}\n P0 ;\n ADD [x],$1 ;\n", "t.litmus:4:2: ADD on memory without LOCK is a separate load and store"},
       {"X86 t\n{}\n P0 ;\n XADD [x],EAX ;\n", "XADD without LOCK is not atomic"},
       {"X86 t\n{}\n P0 ;\n MOV EAX,$x ;\n", "'$x': addresses as values are not supported"},
       {"X86 t\n{ 0:EAX=x; }\n P0 ;\n MOV EAX,[x] ;\n", "t.litmus:2:9: 'x': locations holding addresses are not supported"},
