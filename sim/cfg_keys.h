@@ -81,8 +81,9 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
     "where lines start each iteration: random (memory, shared or owned, seeded) or memory") \
   X(CACHE_CHECK, "cache.check", CFG_BOOL, 0, 0, "false", NULL,                       \
     "check the coherence invariants after every protocol step (slow; on in tests)")  \
-  X(WORKLOAD_KIND, "workload.kind", CFG_ENUM, 0, 0, "litmus", "litmus|map|mapbench|coherence-test", \
-    "what the threads run: a litmus test, a map race scenario, map throughput, the tester")                                                          \
+  X(WORKLOAD_KIND, "workload.kind", CFG_ENUM, 0, 0, "litmus",                        \
+    "litmus|map|mapbench|coherence-test",                                            \
+    "what the threads run: a litmus test, a map race scenario, map throughput, the tester") \
   X(WORKLOAD_LITMUS, "workload.litmus", CFG_STR, 0, 0, "", NULL,                     \
     "litmus file, relative to the config file's folder")                             \
   X(WORKLOAD_LITMUS_HASH, "workload.litmus_hash", CFG_STR, 0, 0, "", NULL,          \
@@ -93,14 +94,15 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
     "rate is stored as unknown (NULL), with a warning")                              \
   X(WORKLOAD_SCENARIO, "workload.scenario", CFG_STR, 0, 0, "", NULL,                 \
     "map scenario name")                                                             \
-  X(WORKLOAD_VARIANT, "workload.variant", CFG_ENUM, 0, 0, "unsafe", "unsafe|fenced|atomic|locked|rwmutex|sharded|cow|syncmap", \
+  X(WORKLOAD_VARIANT, "workload.variant", CFG_ENUM, 0, 0, "unsafe",                  \
+    "unsafe|fenced|atomic|locked|rwmutex|sharded|cow|syncmap",                       \
     "map variant (mapbench only: sharded, workload.shards maps behind an RWMutex each; "  \
-    "cow, copy-on-write behind an atomic pointer; syncmap, Go's sync.Map)")                                                                   \
+    "cow, copy-on-write behind an atomic pointer; syncmap, Go's sync.Map)")         \
   X(WORKLOAD_THREADS, "workload.threads", CFG_INT, 1, 64, "2", NULL,                 \
-    "threads of a map scenario or of mapbench, one per simulated core")                                                     \
+    "threads of a map scenario or of mapbench, one per simulated core")             \
   X(WORKLOAD_OPS, "workload.ops", CFG_INT, 1, 1000000000, "10000", NULL,            \
     "coherence-test: requests per iteration (one tester run on a fresh memory); "   \
-    "mapbench: map operations per thread per iteration")     \
+    "mapbench: map operations per thread per iteration")                            \
   X(WORKLOAD_OUTSTANDING, "workload.outstanding", CFG_INT, 1, 64, "2", NULL,         \
     "coherence-test: requests each core keeps in flight")                            \
   X(WORKLOAD_KEYS, "workload.keys", CFG_INT, 0, 1048576, "0", NULL,                 \

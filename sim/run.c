@@ -214,8 +214,9 @@ static int run_map(run_session *s, const cfg *c, sim_err *err) {
   uint64_t count = s->o.replay ? 1 : (uint64_t)cfg_int(c, CK_RUN_ITERATIONS);
   /* run.causes attributes each anomalous iteration as it runs (a replay
    * stores nothing, so it needs none). */
-  int rc = cfg_int(c, CK_RUN_CAUSES) && !s->o.replay ? wl_run_causes(c, first, count, s->o.jobs, &r, err)
-                                                      : wl_run_sim(c, first, count, s->o.jobs, &r, err);
+  int rc = cfg_int(c, CK_RUN_CAUSES) && !s->o.replay
+               ? wl_run_causes(c, first, count, s->o.jobs, &r, err)
+               : wl_run_sim(c, first, count, s->o.jobs, &r, err);
   if (!rc) {
     const char *model = cfg_str(c, CK_CPU_MODEL);
     if (s->o.out) {
