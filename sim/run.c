@@ -163,49 +163,44 @@ static void sc_note(litmus_result *r, const sim_hist *sc, const litmus_sc_stats 
   if (st->data_race) fprintf(stderr, "mmsim: data race on %s\n", st->race);
 }
 
-/* model: whose expectation marks outcomes forbidden; engine "native" stores
- * the host's CPU as the run's model, with host.* params.  sc: the SC
- * outcome set (NULL: unknown, every outcome's anomaly NULL). */
-static int store_litmus(run_session *s, const cfg *c, const litmus_test *t, litmus_result *r,
-                        const sim_hist *sc, const char *engine, const char *model,
-                        const native_host *h, sim_err *err) {
-  char *text = NULL, cores[32];
-  db_outcome *outs = litmus_report_outcomes(t, model, r, sc, &text);
+/* rr stored with outs, the outcome rows of a report (NULL: it ran out of
+ * memory), whose memory (outs and text) is freed here.  A native run (h)
+ * is stored with engine native, the host's CPU as its model and the
+ * host.cpu and host.cores params; a simulated one as rr says. */
+static int store_report(run_session *s, const cfg *c, run_record *rr, db_outcome *outs,
+                        char *text, const native_host *h, sim_err *err) {
+  char cores[32];
   db_param extra[2];
   int rc;
-  if (h) {
-    snprintf(cores, sizeof cores, "%u", h->cores);
-    extra[0] = (db_param){"host.cpu", h->cpu};
-    extra[1] = (db_param){"host.cores", cores};
-  }
   if (!outs) {
     rc = sim_errf(err, SIM_ENOMEM, "out of memory");
   } else {
-    run_record rr = {.engine = engine, .workload = litmus_name(t), .model = h ? h->cpu : model,
-                     .iterations = r->iterations, .sim_cycles = r->sim_cycles,
-                     .wall_s = r->wall_s, .outs = outs, .nouts = hist_len(r->hist),
-                     .metrics = &r->metrics, .extra = h ? extra : NULL, .nextra = h ? 2 : 0};
-    rc = store_run(s, c, &rr, err);
+    if (h) {
+      snprintf(cores, sizeof cores, "%u", h->cores);
+      extra[0] = (db_param){"host.cpu", h->cpu};
+      extra[1] = (db_param){"host.cores", cores};
+      rr->engine = "native", rr->model = h->cpu, rr->extra = extra, rr->nextra = 2;
+    }
+    rr->outs = outs;
+    rc = store_run(s, c, rr, err);
   }
   free(text);
   free(outs);
   return rc;
 }
 
-/* A map scenario's result, simulated or native. */
-static int store_map(run_session *s, const cfg *c, wl_result *r, const char *engine,
-                     const char *model, const db_param *extra, size_t nextra, sim_err *err) {
+/* model: whose expectation marks outcomes forbidden (and, simulated, the
+ * run's model).  sc: the SC outcome set (NULL: unknown, every outcome's
+ * anomaly NULL). */
+static int store_litmus(run_session *s, const cfg *c, const litmus_test *t, litmus_result *r,
+                        const sim_hist *sc, const char *model, const native_host *h,
+                        sim_err *err) {
   char *text = NULL;
-  db_outcome *outs = wl_report_outcomes(r, &text);
-  if (!outs) return sim_errf(err, SIM_ENOMEM, "out of memory");
-  run_record rr = {.engine = engine, .workload = r->s->name, .model = model,
+  db_outcome *outs = litmus_report_outcomes(t, model, r, sc, &text);
+  run_record rr = {.engine = "sim", .workload = litmus_name(t), .model = model,
                    .iterations = r->iterations, .sim_cycles = r->sim_cycles,
-                   .wall_s = r->wall_s, .outs = outs, .nouts = hist_len(r->hist),
-                   .metrics = &r->metrics, .extra = extra, .nextra = nextra};
-  int rc = store_run(s, c, &rr, err);
-  free(text);
-  free(outs);
-  return rc;
+                   .wall_s = r->wall_s, .nouts = hist_len(r->hist), .metrics = &r->metrics};
+  return store_report(s, c, &rr, outs, text, h, err);
 }
 
 static int run_map(run_session *s, const cfg *c, sim_err *err) {
@@ -224,38 +219,21 @@ static int run_map(run_session *s, const cfg *c, sim_err *err) {
         fprintf(s->o.out, "Replay of iteration %" PRIu64 " (not stored)\n", first);
       wl_report_print(s->o.out, &r, "sim", model);
     }
-    if (s->d) rc = store_map(s, c, &r, "sim", model, NULL, 0, err);
+    rc = run_store_map(s, c, &r, NULL, err);
   }
   wl_result_free(&r);
   return rc;
 }
 
-/* A mapbench result stored as one run; natively with the host's CPU as
- * its model and host.* params. */
+/* A mapbench result stored as one run (natively with h). */
 static int store_mapbench(run_session *s, const cfg *c, mb_result *r, const native_host *h,
                           sim_err *err) {
-  char *text = NULL, cores[32];
+  char *text = NULL;
   db_outcome *outs = mb_report_outcomes(r, &text);
-  int rc;
-  if (!outs) {
-    rc = sim_errf(err, SIM_ENOMEM, "out of memory");
-  } else {
-    db_param extra[2];
-    if (h) {
-      snprintf(cores, sizeof cores, "%u", h->cores);
-      extra[0] = (db_param){"host.cpu", h->cpu};
-      extra[1] = (db_param){"host.cores", cores};
-    }
-    run_record rr = {.engine = h ? "native" : "sim", .workload = "mapbench",
-                     .model = h ? h->cpu : cfg_str(c, CK_CPU_MODEL),
-                     .iterations = r->iterations, .sim_cycles = r->sim_cycles,
-                     .wall_s = r->wall_s, .outs = outs, .nouts = hist_len(r->hist),
-                     .metrics = &r->metrics, .extra = h ? extra : NULL, .nextra = h ? 2 : 0};
-    rc = store_run(s, c, &rr, err);
-  }
-  free(text);
-  free(outs);
-  return rc;
+  run_record rr = {.engine = "sim", .workload = "mapbench", .model = cfg_str(c, CK_CPU_MODEL),
+                   .iterations = r->iterations, .sim_cycles = r->sim_cycles,
+                   .wall_s = r->wall_s, .nouts = hist_len(r->hist), .metrics = &r->metrics};
+  return store_report(s, c, &rr, outs, text, h, err);
 }
 
 /* workload.kind mapbench: map throughput (mapbench.h), stored as one run
@@ -298,7 +276,7 @@ static int run_native_litmus(run_session *s, const cfg *c, bool *matched, sim_er
       litmus_report_print(s->o.out, t, model, &r);
     }
     if (matched) *matched = litmus_matches(litmus_expected(t, model), r.positive, r.iterations);
-    if (s->d) rc = store_litmus(s, c, t, &r, sc, "native", model, &h, err);
+    if (s->d) rc = store_litmus(s, c, t, &r, sc, model, &h, err);
   }
   hist_free(sc);
   litmus_result_free(&r);
@@ -336,11 +314,12 @@ int run_native_config(run_session *s, const cfg *c, bool *matched, sim_err *err)
 int run_store_map(run_session *s, const cfg *c, wl_result *r, const native_host *h,
                   sim_err *err) {
   if (!s->d) return 0;
-  if (!h) return store_map(s, c, r, "sim", cfg_str(c, CK_CPU_MODEL), NULL, 0, err);
-  char cores[32];
-  snprintf(cores, sizeof cores, "%u", h->cores);
-  db_param extra[] = {{"host.cpu", h->cpu}, {"host.cores", cores}};
-  return store_map(s, c, r, "native", h->cpu, extra, 2, err);
+  char *text = NULL;
+  db_outcome *outs = wl_report_outcomes(r, &text);
+  run_record rr = {.engine = "sim", .workload = r->s->name, .model = cfg_str(c, CK_CPU_MODEL),
+                   .iterations = r->iterations, .sim_cycles = r->sim_cycles,
+                   .wall_s = r->wall_s, .nouts = hist_len(r->hist), .metrics = &r->metrics};
+  return store_report(s, c, &rr, outs, text, h, err);
 }
 
 int64_t run_session_experiment(const run_session *s) { return s->experiment_id; }
@@ -373,7 +352,7 @@ static int run_litmus(run_session *s, const cfg *c, bool *matched, sim_err *err)
     }
     if (matched)
       *matched = litmus_matches(litmus_expected(t, model), r.positive, r.iterations);
-    if (s->d) rc = store_litmus(s, c, t, &r, sc, "sim", model, NULL, err);
+    if (s->d) rc = store_litmus(s, c, t, &r, sc, model, NULL, err);
   }
   hist_free(sc);
   litmus_result_free(&r);

@@ -100,18 +100,21 @@ static int dirty_locked(mem_port *p, const syncmap *s, uint64_t readm) {
   return rc;
 }
 
-/* missLocked: as many misses as dirty has keys promote it to read. */
-static int miss_locked(mem_port *p, const syncmap *s) {
-  uint64_t misses = ld(p, &s->w->misses) + 1, dm = ld(p, &s->w->dirty);
-  hmap d = handle(s, dm);
-  if (misses < hmap_len(p, &d)) {
-    st(p, &s->w->misses, misses);
-    return HMAP_OK;
-  }
+/* dirty (its header dm) becomes read; the next new key starts a dirty. */
+static int promote_locked(mem_port *p, const syncmap *s, uint64_t dm) {
   int rc = publish_read(p, s, dm, false);
   st(p, &s->w->dirty, 0);
   st(p, &s->w->misses, 0);
   return rc;
+}
+
+/* missLocked: as many misses as dirty has keys promote it to read. */
+static int miss_locked(mem_port *p, const syncmap *s) {
+  uint64_t misses = ld(p, &s->w->misses) + 1, dm = ld(p, &s->w->dirty);
+  hmap d = handle(s, dm);
+  if (misses >= hmap_len(p, &d)) return promote_locked(p, s, dm);
+  st(p, &s->w->misses, misses);
+  return HMAP_OK;
 }
 
 /* --- Operations ------------------------------------------------------------ */
@@ -201,9 +204,5 @@ int syncmap_delete(mem_port *p, const syncmap *s, uint64_t key) {
 
 int syncmap_promote(mem_port *p, const syncmap *s) {
   uint64_t dm = ld(p, &s->w->dirty);
-  if (!dm) return HMAP_OK;
-  int rc = publish_read(p, s, dm, false);
-  st(p, &s->w->dirty, 0);
-  st(p, &s->w->misses, 0);
-  return rc;
+  return dm ? promote_locked(p, s, dm) : HMAP_OK;
 }
