@@ -34,7 +34,8 @@ static const char *const run_columns[] = {
 
 /* DESIGN.md "What the numbers mean", the anomaly kinds. */
 static const char *const anomaly_kinds[] = {
-    "stale_read", "torn_read", "lost_update", "undetected_write", "mutual_exclusion", NULL,
+    "stale_read", "torn_read", "lost_update", "undetected_write", "mutual_exclusion",
+    "inconsistent_map", NULL,
 };
 
 static int is_run_column(const char *name) {

@@ -52,7 +52,7 @@ const char *explain_mech_field(const explain_result *r, unsigned i) {
 
 void explain_thread_name(const explain_result *r, unsigned thread, char *buf, size_t n) {
   const char *role = NULL;
-  if (r->s && thread < 2) role = r->s->role[thread];
+  if (r->s && thread < WL_ROLES && r->s->role[thread]) role = r->s->role[thread];
   else if (r->s && r->s->role[0] && r->s->role[1] && strcmp(r->s->role[0], r->s->role[1]) == 0)
     role = r->s->role[0];
   if (role) snprintf(buf, n, "P%u (%s)", thread, role);

@@ -364,10 +364,10 @@ out:;
   return rc ? rc : rc2;
 }
 
-static int lookup_in(mem_port *p, const hmap *m, uint64_t key, uint64_t *val) {
+/* Go's mapaccessK: find key without the hashWriting check (the iterator's
+ * lookup of a key whose bucket moved since the iteration began). */
+static int access_k(mem_port *p, const hmap *m, uint64_t key, uint64_t *val) {
   hmap_hdr *h = m->h;
-  if (ld_pub(m, p, &h->count, 8) == 0) return HMAP_NOTFOUND;
-  if (ld(p, &h->flags, 8) & HMAP_WRITING) return HMAP_CONCURRENT; /* Go: fatal */
   uint64_t hash = hmap_hash(m, p, key), mask = (UINT64_C(1) << ld(p, &h->B, 8)) - 1;
   uint8_t top = tophash(hash);
   hmap_bucket *b = hmap_bucket_at(p, m, hash & mask), *old = ld_ptr(m, p, &h->oldbuckets);
@@ -384,6 +384,12 @@ static int lookup_in(mem_port *p, const hmap *m, uint64_t key, uint64_t *val) {
       return HMAP_OK;
     }
   return HMAP_NOTFOUND;
+}
+
+static int lookup_in(mem_port *p, const hmap *m, uint64_t key, uint64_t *val) {
+  if (ld_pub(m, p, &m->h->count, 8) == 0) return HMAP_NOTFOUND;
+  if (ld(p, &m->h->flags, 8) & HMAP_WRITING) return HMAP_CONCURRENT; /* Go: fatal */
+  return access_k(p, m, key, val);
 }
 
 static int delete_in(mem_port *p, const hmap *m, uint64_t key) {
@@ -564,14 +570,17 @@ int hmap_probe(mem_port *p, const hmap *m, uint64_t key, uint64_t *val) {
 
 /* --- Iteration ------------------------------------------------------------ */
 
+/* Go's mapiterinit: the iterator keeps the bucket array and B it began
+ * with, so a growth later in the iteration does not move it. */
 void hmap_iter_init(mem_port *p, const hmap *m, hmap_iter *it) {
   tag(p, HMAP_OP_ITER_INIT);
   memset(it, 0, sizeof *it);
   rlock(m, p);
+  it->B = ld(p, &m->h->B, 8);
+  it->buckets = ld_ptr(m, p, &m->h->buckets);
   const uint64_t both = HMAP_ITERATOR | HMAP_OLD_ITERATOR;
   if ((ld(p, &m->h->flags, 8) & both) != both) /* Go: atomic.Or8 */
     mem_rmw(p, &m->h->flags, RMW_OR, both, 8);
-  it->nbuckets = UINT64_C(1) << ld(p, &m->h->B, 8);
   runlock(m, p);
 }
 
@@ -580,21 +589,25 @@ static void iter_leave(mem_port *p, const hmap *m, hmap_iter *it) {
   it->head = it->b = NULL;
 }
 
+/* Go's mapiternext, bucket by bucket of the array the iteration began with
+ * (it->buckets, 2^it->B of them). */
 static int iter_next_in(mem_port *p, const hmap *m, hmap_iter *it, uint64_t *key, uint64_t *val) {
   hmap_hdr *h = m->h;
   if (ld(p, &h->flags, 8) & HMAP_WRITING) { /* Go: fatal */
     iter_leave(p, m, it);
-    it->bucket = it->nbuckets;
+    it->bucket = UINT64_C(1) << it->B;
     return HMAP_CONCURRENT;
   }
-  uint64_t hash0 = ld(p, &h->hash0, 8);
+  uint64_t hash0 = ld(p, &h->hash0, 8), nb = UINT64_C(1) << it->B;
   for (;;) {
     if (!it->b) { /* enter the chain of it->bucket */
-      if (it->bucket >= it->nbuckets) return HMAP_NOTFOUND;
-      hmap_bucket *head = hmap_bucket_at(p, m, it->bucket), *old = ld_ptr(m, p, &h->oldbuckets);
+      if (it->bucket >= nb) return HMAP_NOTFOUND;
+      hmap_bucket *head = &it->buckets[it->bucket], *old = ld_ptr(m, p, &h->oldbuckets);
       it->old = false;
-      if (old) {
-        hmap_bucket *ob = &old[it->bucket & (it->nbuckets / 2 - 1)];
+      /* Begun in the middle of a growth that is not done: an old bucket
+       * not yet evacuated holds this bucket's keys (and its sibling's). */
+      if (old && ld(p, &h->B, 8) == it->B) {
+        hmap_bucket *ob = &old[it->bucket & (nb / 2 - 1)];
         if (!evacuated(p, ob)) head = ob, it->old = true;
       }
       pin_in(p, m, head);
@@ -604,12 +617,19 @@ static int iter_next_in(mem_port *p, const hmap *m, hmap_iter *it, uint64_t *key
     while (it->slot < HMAP_SLOTS) {
       unsigned i = it->slot++;
       uint64_t t = ld_pub(m, p, &it->b->tophash[i], 1);
-      if (t < HMAP_MIN_TOPHASH) continue; /* empty or evacuated */
+      if (t <= EMPTY_ONE || t == EVAC_EMPTY) continue;
       uint64_t k = ld(p, &it->b->keys[i], 8);
       /* An old bucket holds keys of two new buckets: only ours. */
-      if (it->old && (hashk(hash0, k) & (it->nbuckets - 1)) != it->bucket) continue;
+      if (it->old && (hashk(hash0, k) & (nb - 1)) != it->bucket) continue;
+      if (t != EVAC_X && t != EVAC_Y) { /* the golden data */
+        *key = k;
+        *val = ld_pub(m, p, &it->b->vals[i], 8);
+        return HMAP_OK;
+      }
+      /* The map grew since the iteration began and this slot moved: the
+       * key's current value is wherever a lookup finds it, if anywhere. */
+      if (ld_pub(m, p, &h->count, 8) == 0 || access_k(p, m, k, val) != HMAP_OK) continue;
       *key = k;
-      *val = ld_pub(m, p, &it->b->vals[i], 8);
       return HMAP_OK;
     }
     hmap_bucket *o = ld_ptr(m, p, &it->b->overflow);

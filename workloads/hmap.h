@@ -158,12 +158,13 @@ typedef struct hmap {
 
 /* One thread's iterator (host-side, private). */
 typedef struct hmap_iter {
-  uint64_t bucket;      /* index in the new array */
+  hmap_bucket *buckets; /* the bucket array when the iteration began */
+  uint64_t B;           /* and its log2 size */
+  uint64_t bucket;      /* index in that array */
   hmap_bucket *head;    /* pinned chain head, or NULL */
   hmap_bucket *b;       /* bucket being read */
   unsigned slot;
-  bool old;             /* reading the old bucket of `bucket` */
-  uint64_t nbuckets;
+  bool old;             /* reading the old bucket of `bucket` (growth in progress) */
 } hmap_iter;
 
 /* Lifetime: make the header and 2^B buckets for `hint` keys, through port p
@@ -178,7 +179,11 @@ int hmap_lookup(mem_port *p, const hmap *m, uint64_t key, uint64_t *val); /* OK/
 int hmap_delete(mem_port *p, const hmap *m, uint64_t key);
 uint64_t hmap_len(mem_port *p, const hmap *m);
 
-/* Iteration: every live key once, if nobody writes meanwhile.  next returns
+/* Iteration, as Go's range over a map: a key present from init to the end
+ * is returned exactly once, with its current value, even when whole writes
+ * (and so a growth) come between the calls; a key added or deleted
+ * meanwhile may or may not be.  Writes that overlap a call void that
+ * promise (scenario grow-evacuate).  next returns
  * HMAP_OK with a pair, HMAP_NOTFOUND at the end, HMAP_CONCURRENT on a caught
  * writer (the iterator is then finished).  Pins are released by next at the
  * end of each chain and by done. */

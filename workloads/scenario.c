@@ -8,6 +8,7 @@
 static const wl_scenario *const all[] = {
     &wl_publish_flag,  &wl_delete_len,           &wl_overflow_publish,  &wl_iterate_delete,
     &wl_refcount_tear, &wl_refcount_lost_update, &wl_write_detect_miss, &wl_dekker_flags,
+    &wl_grow_evacuate,
 };
 #define NSCEN (sizeof all / sizeof all[0])
 

@@ -43,6 +43,7 @@
 
 #define WL_MAX_THREADS 16
 #define WL_MAX_OBS 6
+#define WL_ROLES 3
 #define WL_SPIN 1024 /* polls of a reader waiting for a writer's publication */
 
 /* What a run sets (workload.* keys). */
@@ -69,7 +70,11 @@ typedef struct wl_inst {
   wl_arena arena;
   hmap map[2];
   hmap_bucket *hot;          /* the hot bucket (chain head) */
+  hmap_bucket *grown_from;   /* map 0's buckets before a growth, for names (or NULL) */
+  uint64_t ngrown_from;
   uint64_t key[HMAP_SLOTS + 2];
+  uint64_t pre[32]; /* preloaded keys, for scenarios that need many (npre) */
+  unsigned npre;
   int64_t obs[WL_MAX_THREADS][4]; /* per thread, private */
   uint64_t ops[WL_MAX_THREADS];   /* map operations per thread */
 } wl_inst;
@@ -77,7 +82,7 @@ typedef struct wl_inst {
 typedef struct wl_scenario {
   const char *name, *doc;
   const char *anomaly;        /* the kind it exhibits */
-  const char *role[2];        /* what threads 0 and 1 do, for explanations (or NULL) */
+  const char *role[WL_ROLES]; /* what threads 0, 1, 2 do, for explanations (or NULL) */
   unsigned min_threads, max_threads;
   unsigned fixed_by;          /* bit per hmap_variant that brings it to zero */
   unsigned nobs;
@@ -118,6 +123,6 @@ size_t wl__arena_bytes(const wl_params *prm, unsigned maps, unsigned extra_bucke
 /* The scenario families, one file each. */
 extern const wl_scenario wl_publish_flag, wl_delete_len, wl_overflow_publish;
 extern const wl_scenario wl_iterate_delete, wl_refcount_tear, wl_refcount_lost_update;
-extern const wl_scenario wl_write_detect_miss, wl_dekker_flags;
+extern const wl_scenario wl_write_detect_miss, wl_dekker_flags, wl_grow_evacuate;
 
 #endif

@@ -139,6 +139,10 @@ static void name_of(const wl_inst *inst, mem_port *peek, const uint8_t *a, unsig
     b = (const hmap_bucket *)(uintptr_t)mem_load(peek, &h->oldbuckets, 8, MO_RELAXED);
     if (in_buckets(peek, what, b, nb / 2, a, size, buf, n)) return;
   }
+  /* A growth that ended leaves no oldbuckets to name the old array by. */
+  if (inst->grown_from &&
+      in_buckets(peek, "old bucket", inst->grown_from, inst->ngrown_from, a, size, buf, n))
+    return;
   snprintf(buf, n, "arena+%#llx", (unsigned long long)(a - inst->arena.base));
 }
 

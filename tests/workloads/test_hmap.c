@@ -168,6 +168,57 @@ static void t_overflow_and_tombstones(void) {
   free(mem);
 }
 
+/* Go's promise for a range loop whose body writes the map: an iterator
+ * left open across whole writes that grow the map (twice: 2^3 to 2^5
+ * buckets), delete and update keys.  A key present throughout comes back
+ * exactly once; every pair returned is in the map at that moment. */
+static void iterate_across_growth(hmap_variant v, uint64_t seed) {
+  enum { N = 40, MAX = 400 }; /* N keys fit 2^3 buckets; MAX keys need 2^6 */
+  static run x;
+  memset(&x, 0, sizeof x);
+  uint8_t *mem = aligned_alloc(4096, 1 << 20);
+  CHECK(mem);
+  memset(mem, 0, 1 << 20);
+  x.a = (wl_arena){mem, 1 << 20, 0, 64};
+  mem_native_port p;
+  mem_native_port_init(&p, 0, 8);
+  CHECK_EQ_I64(hmap_make(&x.m, &p.base, v, N, seed, wl_arena_alloc, &x.a), HMAP_OK);
+  static uint64_t val[MAX + 1];
+  static unsigned seen[MAX + 1];
+  memset(val, 0, sizeof val), memset(seen, 0, sizeof seen);
+  for (uint64_t k = 1; k <= N; k++) CHECK_EQ_I64(hmap_assign(&p.base, &x.m, k, val[k] = k), 0);
+  sim_rng g;
+  sim_rng_seed(&g, seed);
+  hmap_iter it;
+  uint64_t k, got, next = N + 1;
+  hmap_iter_init(&p.base, &x.m, &it);
+  while (hmap_iter_next(&p.base, &x.m, &it, &k, &got) == HMAP_OK) {
+    CHECK(k >= 1 && k <= MAX && val[k] == got); /* present now, current value */
+    seen[k]++;
+    for (unsigned n = (unsigned)sim_rng_upto(&g, 12); n; n--) {
+      uint64_t r = 1 + sim_rng_upto(&g, next - 1), w = sim_rng_next(&g) | 1;
+      if (r % 2 == 0 && r <= N) r--;                   /* even keys <= N: never deleted */
+      if (sim_rng_upto(&g, 2) && next <= MAX) r = next++; /* insert: growth */
+      if (val[r] && sim_rng_upto(&g, 3) == 0 && r % 2) {
+        CHECK_EQ_I64(hmap_delete(&p.base, &x.m, r), HMAP_OK);
+        val[r] = 0;
+      } else {
+        CHECK_EQ_I64(hmap_assign(&p.base, &x.m, r, val[r] = w), HMAP_OK);
+      }
+    }
+  }
+  hmap_iter_done(&p.base, &x.m, &it);
+  for (uint64_t e = 2; e <= N; e += 2) CHECK_EQ_U64(seen[e], 1);
+  for (uint64_t e = 1; e <= MAX; e++) CHECK(seen[e] <= 1);
+  CHECK(x.m.h->B >= 5); /* it grew twice while iterating */
+  free(mem);
+}
+
+static void t_iterate_across_growth(void) {
+  for (uint64_t seed = 1; seed <= 20; seed++)
+    for (int v = 0; v < HMAP_NVARIANTS; v++) iterate_across_growth((hmap_variant)v, seed);
+}
+
 static const check_case cases[] = {
     {"native_unsafe", t_native_unsafe},
     {"native_fenced", t_native_fenced},
@@ -177,6 +228,7 @@ static const check_case cases[] = {
     {"sim_sc_locked", t_sim_sc_locked},
     {"sim_tso_atomic", t_sim_tso_atomic},
     {"overflow_and_tombstones", t_overflow_and_tombstones},
+    {"iterate_across_growth", t_iterate_across_growth},
     {0, 0}};
 
 int main(int argc, char **argv) { return check_main(cases, argc, argv); }
