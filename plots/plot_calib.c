@@ -3,17 +3,18 @@
  * Two panels side by side, from the stored runs only (so the figure can be
  * redrawn from the database alone):
  *   left   every run's anomaly frequency, the native runs and the best
- *          point's simulated runs in two columns, each run a dot (spread
+ *          point's simulated runs in two columns per scenario (one pair
+ *          for mmsim calibrate, one per config for --joint), each run a dot (spread
  *          sideways by its index so equal values stay visible), a bar at
  *          each median.  Frequencies as (k+1/2)/(n+1) raised to the floor
  *          of the shortest runs, the values the residual is measured on
  *          (sim/calib_stats.h), so a run that saw nothing is drawn just
  *          below 1/n instead of vanishing; log y when they span a decade.
- *   right  the residual (W1, decades) of every grid point against the swept
+ *   right  the residual (W1, decades; --joint: the mean over scenarios) of every grid point against the swept
  *          key with the most values (the x axis), one line per combination
  *          of the other swept keys, the best point circled.
- * Swept keys are the params whose value differs between the experiment's
- * simulated runs (run.seed aside), so no config is parsed here.
+ * Swept keys are the params whose value differs between the simulated runs
+ * of one scenario (run.seed aside), so no config is parsed here.
  *
  * .dat blocks (gnuplot index): 0 native runs (x, f), 1 best point's runs,
  * 2 the two medians, 3 the best point on the right panel (x, W1), then one
@@ -27,8 +28,11 @@
 
 #include "plot_int.h"
 
+enum { CAL_MAX_SCN = 16 }; /* scenarios drawn; runs of more are pooled into the last */
+
 typedef struct cal_run {
   double f; /* (k + 1/2) / (n + 1) */
+  int scn;  /* index in cal_fig.scn */
   long long point;
   double residual;
   int best;
@@ -49,7 +53,9 @@ typedef struct cal_fig {
   size_t nkeys;
   cal_point *pts;
   size_t npts;
-  char host[128], workload[128];
+  char host[128], workload[256];
+  char scn[CAL_MAX_SCN][64]; /* workloads, in order of their first native run */
+  size_t nscn;
   double n_min; /* the shortest run's iterations: the common floor */
 } cal_fig;
 
@@ -101,12 +107,21 @@ static int load_runs(sqlite3 *h, const char *path, cal_fig *g, int sim, sim_err 
     }
     double k = sqlite3_column_double(s, 0), it = sqlite3_column_double(s, 1);
     if (it < g->n_min) g->n_min = it;
-    (*v)[(*n)++] = (cal_run){.f = (k + 0.5) / (it + 1), .point = sqlite3_column_int64(s, 2),
+    const unsigned char *model = sqlite3_column_text(s, 5), *wl = sqlite3_column_text(s, 6);
+    const char *w = wl ? (const char *)wl : "";
+    size_t sc = 0;
+    while (sc < g->nscn && strcmp(g->scn[sc], w) != 0) sc++;
+    if (sc == g->nscn && g->nscn < CAL_MAX_SCN) { /* native runs come first: they name them */
+      snprintf(g->scn[g->nscn++], sizeof g->scn[0], "%s", w);
+      size_t len = strlen(g->workload);
+      snprintf(g->workload + len, sizeof g->workload - len, "%s%s", len ? ", " : "", w);
+    }
+    if (sc == CAL_MAX_SCN) sc = CAL_MAX_SCN - 1;
+    (*v)[(*n)++] = (cal_run){.f = (k + 0.5) / (it + 1), .scn = (int)sc,
+                             .point = sqlite3_column_int64(s, 2),
                              .residual = sqlite3_column_double(s, 3),
                              .best = sqlite3_column_int(s, 4) != 0};
-    const unsigned char *model = sqlite3_column_text(s, 5), *wl = sqlite3_column_text(s, 6);
     if (!sim && model) snprintf(g->host, sizeof g->host, "%s", (const char *)model);
-    if (wl) snprintf(g->workload, sizeof g->workload, "%s", (const char *)wl);
   }
   sqlite3_finalize(s);
   return rc == SQLITE_DONE ? 0 : db_fail(h, path, err);
@@ -117,10 +132,11 @@ static int load_points(sqlite3 *h, const char *path, cal_fig *g, sim_err *err) {
   sqlite3_stmt *s;
   int rc;
   if (sqlite3_prepare_v2(h,
-                         "SELECT p.key FROM params p JOIN runs r ON r.id = p.run_id "
+                         "SELECT key FROM (SELECT p.key AS key, count(DISTINCT p.value) AS n "
+                         "FROM params p JOIN runs r ON r.id = p.run_id "
                          "WHERE r.experiment_id = ?1 AND r.engine = 'sim' AND p.key <> 'run.seed' "
-                         "GROUP BY p.key HAVING count(DISTINCT p.value) > 1 "
-                         "ORDER BY count(DISTINCT p.value) DESC, p.key",
+                         "GROUP BY r.workload, p.key HAVING n > 1) "
+                         "GROUP BY key ORDER BY max(n) DESC, key",
                          -1, &s, NULL) != SQLITE_OK)
     return db_fail(h, path, err);
   sqlite3_bind_int64(s, 1, g->exp);
@@ -174,12 +190,12 @@ static int cmp_double(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-static double median_f(const cal_run *v, size_t n, int best_only) {
+static double median_f(const cal_run *v, size_t n, int best_only, int scn) {
   double *t = malloc((n ? n : 1) * sizeof *t);
   size_t m = 0;
   if (!t) return NAN;
   for (size_t i = 0; i < n; i++)
-    if (!best_only || v[i].best) t[m++] = v[i].f;
+    if ((!best_only || v[i].best) && v[i].scn == scn) t[m++] = v[i].f;
   qsort(t, m, sizeof *t, cmp_double);
   double r = m == 0 ? NAN : m % 2 ? t[m / 2] : (t[m / 2 - 1] + t[m / 2]) / 2;
   free(t);
@@ -205,19 +221,31 @@ static double x_of(const cal_fig *g, const cal_point *p) {
 static void write_dat(FILE *f, const cal_fig *g, char (*labels)[256], size_t *nseries) {
   size_t nb = 0, j;
   fprintf(f, "# mmsim calibration figure of experiment %lld: %s\n", g->exp, g->workload);
+  /* Scenario s: its native runs about x = 2s, the best point's about 2s+1. */
   fputs("# index 0: native runs (x, frequency (k+1/2)/(n+1))\n", f);
-  for (size_t i = 0; i < g->nnative; i++)
-    fprintf(f, "%.4f %.6g\n", -0.2 + 0.4 * (double)i / (double)(g->nnative > 1 ? g->nnative - 1 : 1),
-            g->native[i].f);
+  for (size_t s = 0; s < g->nscn; s++) {
+    size_t ns = 0;
+    for (size_t i = 0; i < g->nnative; i++) ns += g->native[i].scn == (int)s;
+    j = 0;
+    for (size_t i = 0; i < g->nnative; i++)
+      if (g->native[i].scn == (int)s)
+        fprintf(f, "%.4f %.6g\n", 2.0 * (double)s - 0.2 + 0.4 * (double)j++ / (double)(ns > 1 ? ns - 1 : 1),
+                g->native[i].f);
+  }
   fputs("\n\n# index 1: the best point's simulated runs\n", f);
-  for (size_t i = 0; i < g->nsim; i++) nb += g->sim[i].best;
-  j = 0;
-  for (size_t i = 0; i < g->nsim; i++)
-    if (g->sim[i].best)
-      fprintf(f, "%.4f %.6g\n", 1 - 0.2 + 0.4 * (double)j++ / (double)(nb > 1 ? nb - 1 : 1),
-              g->sim[i].f);
+  for (size_t s = 0; s < g->nscn; s++) {
+    nb = 0;
+    for (size_t i = 0; i < g->nsim; i++) nb += g->sim[i].best && g->sim[i].scn == (int)s;
+    j = 0;
+    for (size_t i = 0; i < g->nsim; i++)
+      if (g->sim[i].best && g->sim[i].scn == (int)s)
+        fprintf(f, "%.4f %.6g\n", 2.0 * (double)s + 1 - 0.2 + 0.4 * (double)j++ / (double)(nb > 1 ? nb - 1 : 1),
+                g->sim[i].f);
+  }
   fputs("\n\n# index 2: medians\n", f);
-  fprintf(f, "0 %.6g\n1 %.6g\n", median_f(g->native, g->nnative, 0), median_f(g->sim, g->nsim, 1));
+  for (size_t s = 0; s < g->nscn; s++)
+    fprintf(f, "%zu %.6g\n%zu %.6g\n", 2 * s, median_f(g->native, g->nnative, 0, (int)s), 2 * s + 1,
+            median_f(g->sim, g->nsim, 1, (int)s));
   fputs("\n\n# index 3: the best point (x, W1)\n", f);
   for (size_t p = 0; p < g->npts; p++)
     if (g->pts[p].best) fprintf(f, "%.6g %.6g\n", x_of(g, &g->pts[p]), g->pts[p].residual);
@@ -271,14 +299,34 @@ static void write_gp(FILE *f, const cal_fig *g, const plot__files *files, char (
   else fputs("set yrange [0:*]\n", f);
   fputs("set key outside bottom center horizontal\n"
         "set ylabel 'anomaly frequency per iteration, (k+1/2)/(n+1)'\n"
-        "set xrange [-0.6:1.6]\nset xtics scale 0\nset grid noxtics\n",
+        "set xtics scale 0\nset grid noxtics\n",
         f);
-  fputs("set xtics ('native' 0, ", f);
+  fprintf(f, "set xrange [-0.6:%.1f]\n", 2.0 * (double)g->nscn - 0.4);
   char simlab[300];
-  snprintf(simlab, sizeof simlab, "sim: %s", best[0] ? best : "best point");
-  plot__quote(f, simlab);
-  fputs(" 1)\n", f);
-  fputs("set title 'per-run anomaly frequency'\n", f);
+  if (g->nscn == 1) {
+    fputs("set xtics ('native' 0, ", f);
+    snprintf(simlab, sizeof simlab, "sim: %s", best[0] ? best : "best point");
+    plot__quote(f, simlab);
+    fputs(" 1)\n", f);
+  } else { /* the point is in the title; the columns name their scenario */
+    fputs("set xtics rotate by -30 (", f);
+    for (size_t s = 0; s < g->nscn; s++) {
+      snprintf(simlab, sizeof simlab, "%s native", g->scn[s]);
+      plot__quote(f, simlab);
+      fprintf(f, " %zu, ", 2 * s);
+      snprintf(simlab, sizeof simlab, "%s sim", g->scn[s]);
+      plot__quote(f, simlab);
+      fprintf(f, " %zu%s", 2 * s + 1, s + 1 < g->nscn ? ", " : ")\n");
+    }
+  }
+  if (g->nscn == 1) {
+    fputs("set title 'per-run anomaly frequency'\n", f);
+  } else {
+    snprintf(simlab, sizeof simlab, "per-run anomaly frequency; sim at %s", best[0] ? best : "the best point");
+    fputs("set title ", f);
+    plot__quote(f, simlab);
+    fputc('\n', f);
+  }
   fputs("plot ", f);
   plot__quote(f, files->dat_base);
   fprintf(f, " index 0 using 1:2 with points lt %d title 'native runs', \\\n"
@@ -288,13 +336,15 @@ static void write_gp(FILE *f, const cal_fig *g, const plot__files *files, char (
              "     '' index 2 using ($1-0.3):2:(0.6):(0) with vectors nohead lt 7 lw 3 notitle\n",
           PLOT_LT_ALLOWED, PLOT_LT_FORBIDDEN);
   fputs("\n# right: residual against the first swept key\n", f);
-  fputs("unset logscale y\nset xrange [*:*]\nset yrange [0:*]\nset xtics auto\nset grid xtics ytics\n"
+  fputs("unset logscale y\nset xrange [*:*]\nset yrange [0:*]\nset xtics auto norotate\nset grid xtics ytics\n"
         "set key outside bottom center horizontal\n"
         "set ylabel 'residual W1 (decades of frequency)'\n",
         f);
   fputs("set xlabel ", f);
   plot__quote(f, g->nkeys ? g->keys[0] : "grid point");
-  fputs("\nset title 'residual of every grid point'\nplot ", f);
+  fputs(g->nscn == 1 ? "\nset title 'residual of every grid point'\nplot "
+                     : "\nset title 'mean residual over the scenarios, every grid point'\nplot ",
+        f);
   for (size_t s = 0; s < nseries; s++) {
     if (s) fputs(", \\\n     ", f);
     plot__quote(f, files->dat_base);

@@ -8,39 +8,12 @@
 #include <string.h>
 
 #include "../plots/plot.h"
-#include "../workloads/native.h"
-#include "../workloads/scenario_run.h"
+#include "calib_int.h"
 #include "calib_stats.h"
 #include "run.h"
 #include "wallclock.h"
 
 enum { MAX_SIM_RUNS = 100000 }; /* points x sim_runs: every result is held until the fit */
-
-typedef struct sample {
-  wl_result *r; /* n results, kept to be stored after the fit */
-  double *logf; /* calib_log_freq of each */
-  double *freq; /* anomalies / iterations of each */
-  size_t n;
-} sample;
-
-typedef struct point {
-  cfg *c;
-  sample s;
-  double w1, ks;
-} point;
-
-typedef struct calib {
-  const cfg *base;
-  const calib_opts *o;
-  cfg_calib k;
-  size_t nkeys, npoints, best;
-  point *pts;
-  cfg *native_cfg;
-  sample native;
-  native_host host;
-  double load; /* /proc/loadavg's 1-minute figure before the native runs; -1 unknown */
-  const wl_scenario *scn;
-} calib;
 
 static int nomem(sim_err *err) { return sim_errf(err, SIM_ENOMEM, "out of memory"); }
 
@@ -72,14 +45,14 @@ static int set_u64(cfg *c, const char *key, uint64_t v, sim_err *err) {
   return cfg_set(c, key, text, err);
 }
 
-/* "net.jitter=32 cpu.issue_cycles=40" */
-static const char *point_text(const calib *k, size_t p, char *buf, size_t n) {
+const char *calib__point_text(const calib *k, size_t p, char *buf, size_t n) {
   size_t len = 0;
   buf[0] = '\0';
   for (size_t i = 0; i < k->nkeys; i++) {
     char v[64];
-    cfg_value_text(k->pts[p].c, (cfg_key_id)cfg_key_find(cfg_calib_key(k->base, i)), v, sizeof v);
-    int w = snprintf(buf + len, n - len, "%s%s=%s", i ? " " : "", cfg_calib_key(k->base, i), v);
+    const char *key = cfg_calib_key(k->grid, i);
+    cfg_value_text(k->sc[0].pts[p].c, (cfg_key_id)cfg_key_find(key), v, sizeof v);
+    int w = snprintf(buf + len, n - len, "%s%s=%s", i ? " " : "", key, v);
     if (w < 0 || (size_t)w >= n - len) break;
     len += (size_t)w;
   }
@@ -88,29 +61,50 @@ static const char *point_text(const calib *k, size_t p, char *buf, size_t n) {
 
 /* ---- 1. grid ---- */
 
+/* The later configs must name the first one's grid: one machine for all. */
+static int same_grid(const cfg *a, const cfg *b, const char *file, sim_err *err) {
+  bool same = cfg_calib_nkeys(a) == cfg_calib_nkeys(b);
+  for (size_t i = 0; same && i < cfg_calib_nkeys(a); i++) {
+    same = strcmp(cfg_calib_key(a, i), cfg_calib_key(b, i)) == 0 &&
+           cfg_calib_nvalues(a, i) == cfg_calib_nvalues(b, i);
+    for (size_t j = 0; same && j < cfg_calib_nvalues(a, i); j++)
+      same = strcmp(cfg_calib_value(a, i, j), cfg_calib_value(b, i, j)) == 0;
+  }
+  if (same) return 0;
+  return sim_errf(err, SIM_ECONFIG, "%s: calibrate.params: --joint fits one grid; give every "
+                  "config the first one's (%s)", file, cfg_file(a) ? cfg_file(a) : "the first");
+}
+
 static int make_grid(calib *k, sim_err *err) {
-  k->nkeys = cfg_calib_nkeys(k->base);
+  size_t runs = 0;
+  k->nkeys = cfg_calib_nkeys(k->grid);
   k->npoints = 1;
+  for (size_t j = 0; j < k->nsc; j++) runs += (size_t)k->sc[j].k.sim_runs;
   for (size_t i = 0; i < k->nkeys; i++) {
-    k->npoints *= cfg_calib_nvalues(k->base, i);
-    if (k->npoints * (size_t)k->k.sim_runs > MAX_SIM_RUNS)
+    k->npoints *= cfg_calib_nvalues(k->grid, i);
+    if (k->npoints * runs > MAX_SIM_RUNS)
       return sim_errf(err, SIM_ECONFIG,
                       "calibrate.params: the grid times calibrate.sim_runs is more than %d "
                       "simulated runs; use a coarser grid",
                       MAX_SIM_RUNS);
   }
-  if (!(k->pts = calloc(k->npoints, sizeof *k->pts))) return nomem(err);
-  for (size_t p = 0; p < k->npoints; p++) {
-    if (!(k->pts[p].c = cfg_clone(k->base))) return nomem(err);
-    size_t rest = p;
-    for (size_t i = k->nkeys; i-- > 0;) { /* the last key fastest */
-      size_t n = cfg_calib_nvalues(k->base, i);
-      int rc = cfg_set(k->pts[p].c, cfg_calib_key(k->base, i),
-                       cfg_calib_value(k->base, i, rest % n), err);
-      if (rc) return rc;
-      rest /= n;
+  if (!(k->w1 = calloc(k->npoints, sizeof *k->w1)) || !(k->ks = calloc(k->npoints, sizeof *k->ks)))
+    return nomem(err);
+  for (size_t j = 0; j < k->nsc; j++) {
+    calib_scn *sc = &k->sc[j];
+    if (!(sc->pts = calloc(k->npoints, sizeof *sc->pts))) return nomem(err);
+    for (size_t p = 0; p < k->npoints; p++) {
+      if (!(sc->pts[p].c = cfg_clone(sc->base))) return nomem(err);
+      size_t rest = p;
+      for (size_t i = k->nkeys; i-- > 0;) { /* the last key fastest */
+        size_t n = cfg_calib_nvalues(k->grid, i);
+        int rc = cfg_set(sc->pts[p].c, cfg_calib_key(k->grid, i),
+                         cfg_calib_value(k->grid, i, rest % n), err);
+        if (rc) return rc;
+        rest /= n;
+      }
+      if (sample_alloc(&sc->pts[p].s, (size_t)sc->k.sim_runs)) return nomem(err);
     }
-    if (sample_alloc(&k->pts[p].s, (size_t)k->k.sim_runs)) return nomem(err);
   }
   return 0;
 }
@@ -130,55 +124,83 @@ static double host_load(void) {
   return l;
 }
 
-static int run_native(calib *k, sim_err *err) {
-  uint64_t seed = (uint64_t)cfg_int(k->base, CK_RUN_SEED);
+static int native_setup(calib_scn *sc, sim_err *err) {
   int rc;
-  k->load = host_load();
-  if (!(k->native_cfg = cfg_clone(k->base))) return nomem(err);
-  if (k->k.native_iterations &&
-      (rc = set_u64(k->native_cfg, "run.iterations", (uint64_t)k->k.native_iterations, err)))
+  if (!(sc->native_cfg = cfg_clone(sc->base))) return nomem(err);
+  if (sc->k.native_iterations &&
+      (rc = set_u64(sc->native_cfg, "run.iterations", (uint64_t)sc->k.native_iterations, err)))
     return rc;
-  if (sample_alloc(&k->native, (size_t)k->k.native_runs)) return nomem(err);
-  double t0 = wallclock_s();
-  for (int64_t i = 0; i < k->k.native_runs; i++) {
-    if ((rc = set_u64(k->native_cfg, "run.seed", seed + (uint64_t)i, err)) ||
-        (rc = native_run(k->native_cfg, &k->native.r[k->native.n], &k->host, err))) {
-      wl_result_free(&k->native.r[k->native.n]);
-      return rc;
-    }
-    sample_add(&k->native);
+  return sample_alloc(&sc->native, (size_t)sc->k.native_runs) ? nomem(err) : 0;
+}
+
+/* Round by round, a run of each scenario in turn: the host's state drifts
+ * within minutes (its native rates with it), so every scenario samples the
+ * same stretch of it, and the load read before each round is each one's. */
+static int run_native(calib *k, sim_err *err) {
+  int64_t rounds = 0;
+  int rc;
+  double t0 = wallclock_s(), *load = calloc(k->nsc, sizeof *load);
+  if (!load) return nomem(err);
+  for (size_t j = 0; j < k->nsc; j++) {
+    if ((rc = native_setup(&k->sc[j], err))) goto out;
+    if (k->sc[j].k.native_runs > rounds) rounds = k->sc[j].k.native_runs;
   }
+  for (int64_t i = 0; i < rounds; i++) {
+    double l = host_load();
+    for (size_t j = 0; j < k->nsc; j++) {
+      calib_scn *sc = &k->sc[j];
+      if (i >= sc->k.native_runs) continue;
+      load[j] += l / (double)sc->k.native_runs;
+      uint64_t seed = (uint64_t)cfg_int(sc->base, CK_RUN_SEED) + (uint64_t)i;
+      if ((rc = set_u64(sc->native_cfg, "run.seed", seed, err)) ||
+          (rc = native_run(sc->native_cfg, &sc->native.r[sc->native.n], &k->host, err))) {
+        wl_result_free(&sc->native.r[sc->native.n]);
+        if (k->nsc > 1) sim_err_prefix(err, "%s", sc->scn->name);
+        goto out;
+      }
+      sample_add(&sc->native);
+    }
+  }
+  for (size_t j = 0; j < k->nsc; j++) k->sc[j].load = load[j]; /* the mean over its runs */
   if (k->o->progress)
-    fprintf(k->o->progress, "native: %" PRId64 " runs of %" PRId64 " iterations on %s, %.1f s\n",
-            k->k.native_runs, cfg_int(k->native_cfg, CK_RUN_ITERATIONS), k->host.cpu,
-            wallclock_s() - t0);
-  return 0;
+    for (size_t j = 0; j < k->nsc; j++)
+      fprintf(k->o->progress, "native: %s%s%" PRId64 " runs of %" PRId64 " iterations on %s\n",
+              k->nsc > 1 ? k->sc[j].scn->name : "", k->nsc > 1 ? ": " : "",
+              k->sc[j].k.native_runs, cfg_int(k->sc[j].native_cfg, CK_RUN_ITERATIONS),
+              k->host.cpu);
+  if (k->o->progress) fprintf(k->o->progress, "native: %.1f s\n", wallclock_s() - t0);
+  rc = 0;
+out:
+  free(load);
+  return rc;
 }
 
 /* ---- 3. sim ---- */
 
 static int run_points(calib *k, sim_err *err) {
-  uint64_t seed = (uint64_t)cfg_int(k->base, CK_RUN_SEED);
   double t0 = wallclock_s();
   for (size_t p = 0; p < k->npoints; p++) {
-    point *pt = &k->pts[p];
-    uint64_t iters = (uint64_t)cfg_int(pt->c, CK_RUN_ITERATIONS);
-    for (int64_t i = 0; i < k->k.sim_runs; i++) {
-      int rc;
-      if ((rc = set_u64(pt->c, "run.seed", seed + (uint64_t)i, err)) ||
-          (rc = wl_run_sim(pt->c, 0, iters, k->o->jobs, &pt->s.r[pt->s.n], err))) {
-        wl_result_free(&pt->s.r[pt->s.n]);
-        char where[512];
-        sim_err_prefix(err, "point %zu (%s)", p, point_text(k, p, where, sizeof where));
-        return rc;
+    char where[512];
+    for (size_t j = 0; j < k->nsc; j++) {
+      calib_scn *sc = &k->sc[j];
+      point *pt = &sc->pts[p];
+      uint64_t seed = (uint64_t)cfg_int(sc->base, CK_RUN_SEED);
+      uint64_t iters = (uint64_t)cfg_int(pt->c, CK_RUN_ITERATIONS);
+      for (int64_t i = 0; i < sc->k.sim_runs; i++) {
+        int rc;
+        if ((rc = set_u64(pt->c, "run.seed", seed + (uint64_t)i, err)) ||
+            (rc = wl_run_sim(pt->c, 0, iters, k->o->jobs, &pt->s.r[pt->s.n], err))) {
+          wl_result_free(&pt->s.r[pt->s.n]);
+          sim_err_prefix(err, "%s%spoint %zu (%s)", k->nsc > 1 ? sc->scn->name : "",
+                         k->nsc > 1 ? ": " : "", p, calib__point_text(k, p, where, sizeof where));
+          return rc;
+        }
+        sample_add(&pt->s);
       }
-      sample_add(&pt->s);
     }
-    if (k->o->progress) {
-      char where[512];
+    if (k->o->progress)
       fprintf(k->o->progress, "sim: point %zu/%zu (%s) done, %.1f s\n", p + 1, k->npoints,
-              point_text(k, p, where, sizeof where), wallclock_s() - t0);
-    }
+              calib__point_text(k, p, where, sizeof where), wallclock_s() - t0);
   }
   return 0;
 }
@@ -191,151 +213,125 @@ static uint64_t min_iterations(const sample *s, uint64_t m) {
   return m;
 }
 
+/* Each scenario against its own native runs, on its own floor; then the
+ * joint fit of a point is the mean of its scenarios' (W1, then KS): one
+ * decade off in one scenario weighs as much as in another. */
 static void fit(calib *k) {
-  uint64_t n_min = min_iterations(&k->native, UINT64_MAX);
-  for (size_t p = 0; p < k->npoints; p++) n_min = min_iterations(&k->pts[p].s, n_min);
-  calib_clamp(k->native.logf, k->native.n, n_min); /* calib_stats.h: the common floor */
-  for (size_t p = 0; p < k->npoints; p++) calib_clamp(k->pts[p].s.logf, k->pts[p].s.n, n_min);
-  k->best = 0;
-  for (size_t p = 0; p < k->npoints; p++) {
-    point *pt = &k->pts[p], *b = &k->pts[k->best];
-    pt->w1 = calib_w1(k->native.logf, k->native.n, pt->s.logf, pt->s.n);
-    pt->ks = calib_ks(k->native.logf, k->native.n, pt->s.logf, pt->s.n);
-    if (pt->w1 < b->w1 || (pt->w1 == b->w1 && pt->ks < b->ks)) k->best = p;
+  for (size_t j = 0; j < k->nsc; j++) {
+    calib_scn *sc = &k->sc[j];
+    uint64_t n_min = min_iterations(&sc->native, UINT64_MAX);
+    for (size_t p = 0; p < k->npoints; p++) n_min = min_iterations(&sc->pts[p].s, n_min);
+    calib_clamp(sc->native.logf, sc->native.n, n_min); /* calib_stats.h: the common floor */
+    for (size_t p = 0; p < k->npoints; p++) calib_clamp(sc->pts[p].s.logf, sc->pts[p].s.n, n_min);
+    sc->own_best = 0;
+    for (size_t p = 0; p < k->npoints; p++) {
+      point *pt = &sc->pts[p], *b = &sc->pts[sc->own_best];
+      pt->w1 = calib_w1(sc->native.logf, sc->native.n, pt->s.logf, pt->s.n);
+      pt->ks = calib_ks(sc->native.logf, sc->native.n, pt->s.logf, pt->s.n);
+      if (pt->w1 < b->w1 || (pt->w1 == b->w1 && pt->ks < b->ks)) sc->own_best = p;
+      k->w1[p] += pt->w1 / (double)k->nsc;
+      k->ks[p] += pt->ks / (double)k->nsc;
+    }
   }
+  k->best = 0;
+  for (size_t p = 0; p < k->npoints; p++)
+    if (k->w1[p] < k->w1[k->best] || (k->w1[p] == k->w1[k->best] && k->ks[p] < k->ks[k->best]))
+      k->best = p;
 }
 
 /* ---- 5. store ---- */
 
 static int store(calib *k, run_session *s, sim_err *err) {
   int rc;
-  for (size_t i = 0; i < k->native.n; i++) {
-    /* Each native run under the seed it ran with. */
-    if ((rc = set_u64(k->native_cfg, "run.seed",
-                      (uint64_t)cfg_int(k->base, CK_RUN_SEED) + i, err)) ||
-        (metrics_set(&k->native.r[i].metrics, "calibrate.host_load", k->load),
-         rc = run_store_map(s, k->native_cfg, &k->native.r[i], &k->host, err)))
-      return rc;
-  }
-  for (size_t p = 0; p < k->npoints; p++) {
-    point *pt = &k->pts[p];
-    for (size_t i = 0; i < pt->s.n; i++) {
-      sim_metrics *m = &pt->s.r[i].metrics;
-      metrics_set(m, "calibrate.point", (double)p);
-      metrics_set(m, "calibrate.residual", pt->w1);
-      metrics_set(m, "calibrate.ks", pt->ks);
-      metrics_set(m, "calibrate.best", p == k->best);
-      if ((rc = set_u64(pt->c, "run.seed", (uint64_t)cfg_int(k->base, CK_RUN_SEED) + i, err)) ||
-          (rc = run_store_map(s, pt->c, &pt->s.r[i], NULL, err)))
+  for (size_t j = 0; j < k->nsc; j++) {
+    calib_scn *sc = &k->sc[j];
+    uint64_t seed = (uint64_t)cfg_int(sc->base, CK_RUN_SEED);
+    for (size_t i = 0; i < sc->native.n; i++) {
+      /* Each native run under the seed it ran with. */
+      if ((rc = set_u64(sc->native_cfg, "run.seed", seed + i, err)) ||
+          (metrics_set(&sc->native.r[i].metrics, "calibrate.host_load", sc->load),
+           rc = run_store_map(s, sc->native_cfg, &sc->native.r[i], &k->host, err)))
         return rc;
+    }
+    for (size_t p = 0; p < k->npoints; p++) {
+      point *pt = &sc->pts[p];
+      for (size_t i = 0; i < pt->s.n; i++) {
+        sim_metrics *m = &pt->s.r[i].metrics;
+        metrics_set(m, "calibrate.point", (double)p);
+        metrics_set(m, "calibrate.residual", k->w1[p]);
+        metrics_set(m, "calibrate.ks", k->ks[p]);
+        metrics_set(m, "calibrate.best", p == k->best);
+        if (k->nsc > 1) { /* the point's fit is the mean; this is the scenario's part */
+          metrics_set(m, "calibrate.scenario_residual", pt->w1);
+          metrics_set(m, "calibrate.scenario_ks", pt->ks);
+        }
+        if ((rc = set_u64(pt->c, "run.seed", seed + i, err)) ||
+            (rc = run_store_map(s, pt->c, &pt->s.r[i], NULL, err)))
+          return rc;
+      }
     }
   }
   return 0;
 }
 
-/* ---- 6. report ---- */
-
-/* median [q1, q3] min..max of a sample's frequencies. */
-static void print_dist(FILE *out, const sample *s) {
-  double *v = malloc(s->n * sizeof *v);
-  if (!v) return;
-  memcpy(v, s->freq, s->n * sizeof *v);
-  calib_sort(v, s->n);
-  fprintf(out, "%-10.4g %-10.4g %-10.4g %-10.4g %-10.4g", calib_quantile(v, s->n, 0.5),
-          calib_quantile(v, s->n, 0.25), calib_quantile(v, s->n, 0.75), v[0], v[s->n - 1]);
-  free(v);
-}
-
-static void print_runs(FILE *out, const char *what, const sample *s) {
-  fprintf(out, "  %-8s", what);
-  for (size_t i = 0; i < s->n; i++) {
-    if (i && i % 10 == 0) fprintf(out, "\n  %-8s", "");
-    fprintf(out, " %-9.4g", s->freq[i]);
-  }
-  fputc('\n', out);
-}
-
-static void report(const calib *k, FILE *out) {
-  const point *b = &k->pts[k->best];
-  char where[512];
-  fprintf(out,
-          "Calibration of %s (%s) against %s (%u CPUs, load average %.2f)\n"
-          "  native: %zu runs of %" PRId64 " iterations; simulated: %zu points x %zu runs of "
-          "%" PRId64 " iterations (seeds %" PRId64 "..)\n"
-          "  residual W1: mean gap between the two distributions of log10 frequency, in "
-          "decades\n"
-          "  (frequency (k+1/2)/(n+1)); KS: largest gap between their CDFs, the tie-break\n\n",
-          k->scn->name, cfg_str(k->base, CK_WORKLOAD_VARIANT), k->host.cpu, k->host.cores,
-          k->load, k->native.n, cfg_int(k->native_cfg, CK_RUN_ITERATIONS), k->npoints,
-          (size_t)k->k.sim_runs, cfg_int(k->base, CK_RUN_ITERATIONS),
-          cfg_int(k->base, CK_RUN_SEED));
-  fprintf(out, "  %6s  ", "point");
-  for (size_t i = 0; i < k->nkeys; i++)
-    fprintf(out, "%*s  ", (int)strlen(cfg_calib_key(k->base, i)), cfg_calib_key(k->base, i));
-  fprintf(out, "%-10s %-10s %-10s %-10s %-10s %-8s %s\n", "median", "q1", "q3", "min", "max",
-          "W1", "KS");
-  for (size_t p = 0; p < k->npoints; p++) {
-    fprintf(out, "%c %6zu  ", p == k->best ? '*' : ' ', p);
-    for (size_t i = 0; i < k->nkeys; i++) {
-      char v[64];
-      const char *key = cfg_calib_key(k->base, i);
-      fprintf(out, "%*s  ", (int)strlen(key),
-              cfg_value_text(k->pts[p].c, (cfg_key_id)cfg_key_find(key), v, sizeof v));
-    }
-    print_dist(out, &k->pts[p].s);
-    fprintf(out, " %-8.3f %.2f\n", k->pts[p].w1, k->pts[p].ks);
-  }
-  fprintf(out, "  %6s  ", "native");
-  for (size_t i = 0; i < k->nkeys; i++)
-    fprintf(out, "%*s  ", (int)strlen(cfg_calib_key(k->base, i)), "");
-  print_dist(out, &k->native);
-  fprintf(out, "\n\nBest point %zu: %s\n  residual W1 %.3f decades, KS %.2f\n", k->best,
-          point_text(k, k->best, where, sizeof where), b->w1, b->ks);
-  /* A best value at the end of its axis may be short of the real fit. */
-  for (size_t i = 0, stride = k->npoints; i < k->nkeys; i++) {
-    size_t n = cfg_calib_nvalues(k->base, i);
-    stride /= n;
-    size_t j = (k->best / stride) % n;
-    const cfg_key *key = cfg_key_at((cfg_key_id)cfg_key_find(cfg_calib_key(k->base, i)));
-    const char *v = cfg_calib_value(k->base, i, j);
-    bool at_limit = key->type == CFG_INT && (strtoll(v, NULL, 10) == key->min ||
-                                             strtoll(v, NULL, 10) == key->max);
-    if (n > 1 && (j == 0 || j == n - 1) && !at_limit) /* nothing lies beyond a key's range */
-      fprintf(out, "  note: %s=%s is the %s of its axis; the fit may lie beyond it\n",
-              cfg_calib_key(k->base, i), v, j ? "last" : "first");
-  }
-  fprintf(out, "Per-run anomaly frequencies:\n");
-  print_runs(out, "native", &k->native);
-  print_runs(out, "best", &b->s);
-}
-
 /* ---- calib_run ---- */
 
 static void calib_free(calib *k) {
-  for (size_t p = 0; k->pts && p < k->npoints; p++) {
-    cfg_free(k->pts[p].c);
-    sample_free(&k->pts[p].s);
+  for (size_t j = 0; j < k->nsc; j++) {
+    calib_scn *sc = &k->sc[j];
+    for (size_t p = 0; sc->pts && p < k->npoints; p++) {
+      cfg_free(sc->pts[p].c);
+      sample_free(&sc->pts[p].s);
+    }
+    free(sc->pts);
+    cfg_free(sc->native_cfg);
+    sample_free(&sc->native);
   }
-  free(k->pts);
-  cfg_free(k->native_cfg);
-  sample_free(&k->native);
+  free(k->sc);
+  free(k->w1);
+  free(k->ks);
+}
+
+/* Each config: a calibrate object, a map scenario, the first one's grid,
+ * a scenario of its own. */
+static int check_configs(calib *k, const cfg *const *cs, sim_err *err) {
+  for (size_t j = 0; j < k->nsc; j++) {
+    calib_scn *sc = &k->sc[j];
+    const char *file = cfg_file(cs[j]) ? cfg_file(cs[j]) : "calibrate";
+    wl_params prm;
+    int rc;
+    sc->base = cs[j];
+    if (!cfg_calibrate(cs[j], &sc->k))
+      return sim_errf(err, SIM_ECONFIG, "%s: calibrate: the config has no \"calibrate\" object",
+                      file);
+    if (strcmp(cfg_str(cs[j], CK_WORKLOAD_KIND), "map") != 0)
+      return sim_errf(err, SIM_EUNSUP,
+                      "%s: workload.kind: mmsim calibrate fits map scenarios, not \"%s\"", file,
+                      cfg_str(cs[j], CK_WORKLOAD_KIND));
+    if ((rc = wl_params_from_cfg(cs[j], &sc->scn, &prm, err))) return rc;
+    if (j && (rc = same_grid(cs[0], cs[j], file, err))) return rc;
+    for (size_t i = 0; i < j; i++)
+      if (k->sc[i].scn == sc->scn)
+        return sim_errf(err, SIM_ECONFIG, "%s: workload.scenario: %s is already in the fit (%s)",
+                        file, sc->scn->name, cfg_file(cs[i]) ? cfg_file(cs[i]) : "");
+  }
+  return 0;
 }
 
 int calib_run(const cfg *c, const calib_opts *o, sim_err *err) {
-  calib k = {.base = c, .o = o};
+  return calib_run_joint(&c, 1, o, err);
+}
+
+int calib_run_joint(const cfg *const *cs, size_t n, const calib_opts *o, sim_err *err) {
+  calib k = {.o = o, .nsc = n, .grid = cs[0]};
   run_session *s = NULL;
-  wl_params prm;
   int rc;
-  if (!cfg_calibrate(c, &k.k))
-    return sim_errf(err, SIM_ECONFIG, "calibrate: the config has no \"calibrate\" object");
-  if (strcmp(cfg_str(c, CK_WORKLOAD_KIND), "map") != 0)
-    return sim_errf(err, SIM_EUNSUP, "workload.kind: mmsim calibrate fits map scenarios, not \"%s\"",
-                    cfg_str(c, CK_WORKLOAD_KIND));
   if (!o->db_path) return sim_errf(err, SIM_EINVAL, "calibrate: no database given");
-  if ((rc = wl_params_from_cfg(c, &k.scn, &prm, err))) return rc;
+  if (!(k.sc = calloc(n, sizeof *k.sc))) return nomem(err);
+  if ((rc = check_configs(&k, cs, err))) goto done;
   char fig[512];
   if (o->figure) snprintf(fig, sizeof fig, "%s", o->figure);
-  else snprintf(fig, sizeof fig, "calibrate-%s.png", k.scn->name);
+  else snprintf(fig, sizeof fig, "calibrate-%s.png", n > 1 ? "joint" : k.sc[0].scn->name);
   /* Everything that can be checked before an hour of running is. */
   run_opts ro = {.db_path = o->db_path, .experiment = o->experiment,
                  .config_json = o->config_json};
@@ -344,14 +340,24 @@ int calib_run(const cfg *c, const calib_opts *o, sim_err *err) {
   fit(&k);
   if ((rc = store(&k, s, err))) goto done;
   int64_t exp_id = run_session_experiment(s);
+  size_t nnative = 0, nsim = 0;
+  for (size_t j = 0; j < n; j++)
+    nnative += k.sc[j].native.n, nsim += k.npoints * (size_t)k.sc[j].k.sim_runs;
   if (o->out) {
-    report(&k, o->out);
+    calib__report(&k, o->out);
     fprintf(o->out, "Stored as experiment %" PRId64 " in %s: %zu native runs, %zu simulated "
                     "runs (metrics calibrate.*)\n",
-            exp_id, o->db_path, k.native.n, k.npoints * (size_t)k.k.sim_runs);
+            exp_id, o->db_path, nnative, nsim);
   }
   run_session_close(s); /* the figure reads what was written */
   s = NULL;
+  if (o->save_profile) {
+    char prof[512];
+    if (o->profile_out) snprintf(prof, sizeof prof, "%s", o->profile_out);
+    else calib__default_profile(&k, prof, sizeof prof);
+    if ((rc = calib__write_profile(&k, prof, exp_id, err))) goto done;
+    if (o->out) fprintf(o->out, "Wrote the machine profile %s (apply with --profile)\n", prof);
+  }
   if ((rc = plot_calibration(o->db_path, (long long)exp_id, fig, err))) goto done;
   if (o->out) fprintf(o->out, "Wrote %s (data and gnuplot script beside it)\n", fig);
 done:

@@ -9,7 +9,8 @@
  *   2. native  calibrate.native_runs runs of calibrate.native_iterations
  *              (default run.iterations) on the host, seeds run.seed,
  *              run.seed + 1, ... (natively the seed fixes only the map's
- *              hash seed and native.start_skew's draws).
+ *              hash seed and native.start_skew's draws); under --joint in
+ *              rounds, a run of each scenario per round.
  *   3. sim     calibrate.sim_runs runs of run.iterations at every point,
  *              seeds run.seed, run.seed + 1, ...: the same seeds at every
  *              point (common random numbers), so points differ by their
@@ -20,7 +21,8 @@
  *              the best point has the least W1, then the least KS, then
  *              comes first in grid order.
  *   5. store   one experiment: the native runs (metric calibrate.host_load,
- *              the 1-minute load average before them), then every simulated run
+ *              the 1-minute load average read before each round of them,
+ *              averaged), then every simulated run
  *              with metrics calibrate.point (its index in grid order),
  *              calibrate.residual, calibrate.ks and calibrate.best (1 on the
  *              best point's runs).  Runs are written after the fit because
@@ -51,9 +53,23 @@ typedef struct calib_opts {
   FILE *out;               /* the report; NULL for none */
   FILE *progress;          /* one line per step; NULL for none */
   unsigned jobs;           /* host threads per simulated run (sim/par.h); 0: all */
+  bool save_profile;       /* write the best point as a machine profile: */
+  const char *profile_out; /* here; NULL: profiles/CPU-NAME-Ncpu.json */
 } calib_opts;
 
 /* c must have a "calibrate" object (cfg_calibrate) and a map workload. */
 int calib_run(const cfg *c, const calib_opts *o, sim_err *err);
+
+/* mmsim calibrate --joint: n configs, each a map scenario of its own with
+ * a "calibrate" object, all with the first one's calibrate.params.  Steps
+ * as above, per scenario, on one grid: every scenario runs natively (its
+ * load stored with it), every point runs every scenario, and a point's fit
+ * is the mean of its scenarios' W1 (then KS).  Simulated runs store that
+ * mean as calibrate.residual and calibrate.ks, their own scenario's as
+ * calibrate.scenario_residual and calibrate.scenario_ks.  The report gives
+ * each scenario's residual at the joint best point beside its own best,
+ * and whether its simulated median lies within a decade of the native one.
+ * With n = 1 this is calib_run. */
+int calib_run_joint(const cfg *const *cs, size_t n, const calib_opts *o, sim_err *err);
 
 #endif

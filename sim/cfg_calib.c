@@ -34,12 +34,6 @@ void cfg__calib_free(cfg *c) {
  * would change the experiment, not the machine, and native.* does nothing
  * in the simulator. */
 
-static bool fittable(const char *path) {
-  static const char *const groups[] = {"cpu.", "memory.", "cache.", "net."};
-  for (size_t i = 0; i < sizeof groups / sizeof *groups; i++)
-    if (strncmp(path, groups[i], strlen(groups[i])) == 0) return true;
-  return strcmp(path, "run.start_skew") == 0;
-}
 
 static int calib_axis(load_ctx *lc, const char *where, cfg_key_id id, const cJSON *m) {
   cfg *t = lc->t;
@@ -68,7 +62,7 @@ static int walk_calib_params(load_ctx *lc, const char *prefix, const cJSON *obj)
     if (id >= 0) {
       if (lc->fitted[id]) return cfg__bad(lc->err, lc->src, where, "given twice");
       lc->fitted[id] = true;
-      if (!fittable(full))
+      if (!cfg_machine_key(full))
         rc = cfg__bad(lc->err, lc->src, where,
                  "not a parameter of the simulated machine (calibrate fits cpu.*, memory.*, "
                  "cache.*, net.* and run.start_skew)");

@@ -8,6 +8,7 @@
  *   cfg_load.c   the JSON walk: files, text and --set into a cfg (C1)
  *   cfg_sweep.c  the "sweep" grammar (lists, from/to/step, repeat)
  *   cfg_calib.c  the "calibrate" grammar (params as sweep's, counts)
+ *   cfg_profile.c  machine profiles ("profile", --profile)
  * A grammar file is handed a load_ctx by the walk and fills the clone it
  * holds, so C1's all-or-nothing swap stays in cfg_load.c.
  */
@@ -54,6 +55,7 @@ struct cfg {
   size_t ncalib;
   sweep_axis *calib_axes; /* calibrate.params, in file order */
   int64_t repeat;    /* sweep.repeat; 0 = not given (1) */
+  bool given[CFG_NKEYS]; /* set by a file or cfg_set, not by a default or profile */
 };
 
 /* A number literal of the source text and the cJSON node it became. */
@@ -72,6 +74,7 @@ typedef struct load_ctx {
   size_t nnums;
   bool seen[CFG_NKEYS], swept[CFG_NKEYS], seen_name, seen_sweep, seen_repeat;
   bool fitted[CFG_NKEYS], seen_calib; /* calibrate.params, "calibrate" */
+  const char *profile; /* "profile": applied after the walk */
 } load_ctx;
 
 typedef enum { NUM_OK, NUM_NOT_INT, NUM_TOO_BIG, NUM_INEXACT } num_rc;
@@ -124,6 +127,10 @@ int cfg__sweep_range(load_ctx *lc, const char *where, cfg_key_id id, const cJSON
 /* Derived keys (config.c) */
 bool cfg__read_only(cfg_key_id id); /* computed, never set: workload.litmus_hash */
 int cfg__litmus_rehash(cfg *c);     /* workload.litmus_hash from the file; SIM_ENOMEM only */
+
+/* Machine profiles (cfg_profile.c): the values of path's machine keys that
+ * t has not been given; messages name path. */
+int cfg__apply_profile(cfg *t, const char *path, sim_err *err);
 
 /* Calibrate grammar (cfg_calib.c) */
 void cfg__calib_free(cfg *c);

@@ -257,10 +257,18 @@ static int walk(load_ctx *lc, const char *prefix, const cJSON *obj) {
         return cfg__bad(lc->err, lc->src, "calibrate", "expected an object with \"params\", got %s",
                    cfg__describe(lc, m, got, sizeof got));
       rc = cfg__walk_calibrate(lc, m);
+    } else if (top && strcmp(full, "profile") == 0) {
+      if (lc->profile) return cfg__bad(lc->err, lc->src, "profile", "given twice");
+      if (!cJSON_IsString(m) || !*m->valuestring)
+        return cfg__bad(lc->err, lc->src, "profile",
+                        "expected the path of a machine profile, got %s",
+                        cfg__describe(lc, m, got, sizeof got));
+      lc->profile = m->valuestring;
     } else if (id >= 0) {
       cval v = {0};
       if (lc->seen[id]) return cfg__bad(lc->err, lc->src, full, "given twice");
       lc->seen[id] = true;
+      lc->t->given[id] = true;
       if ((rc = cfg__val_from_json(lc, full, (cfg_key_id)id, m, &v)) != SIM_OK) {
         cfg__val_free((cfg_key_id)id, &v);
         return rc;
@@ -391,6 +399,19 @@ static int load_text(cfg *c, const char *src, const char *text, char *dir, sim_e
   }
 
   if ((rc = walk(&lc, "", root)) != SIM_OK) goto done;
+  if (lc.profile) { /* under the file's own keys, whatever their order */
+    char path[4096];
+    bool rel = lc.profile[0] != '/' && strcmp(lc.t->dir, ".") != 0;
+    if (snprintf(path, sizeof path, "%s%s%s", rel ? lc.t->dir : "", rel ? "/" : "",
+                 lc.profile) >= (int)sizeof path) {
+      rc = cfg__bad(err, src, "profile", "the path is too long");
+      goto done;
+    }
+    if ((rc = cfg__apply_profile(lc.t, path, err)) != SIM_OK) {
+      sim_err_prefix(err, "%s: profile", src);
+      goto done;
+    }
+  }
   /* Read-only keys are computed, whatever the file said (a resolved config
    * loaded back gives its own value, which this recomputes). */
   if (cfg__litmus_rehash(lc.t) != SIM_OK) {
@@ -499,6 +520,7 @@ int cfg_set(cfg *c, const char *path, const char *value, sim_err *err) {
   }
   cfg__val_free((cfg_key_id)id, &c->v[id]);
   c->v[id] = v;
+  c->given[id] = true;
   if (id == CK_WORKLOAD_LITMUS && cfg__litmus_rehash(c) != SIM_OK) return cfg__nomem(err, "--set");
   return SIM_OK;
 }

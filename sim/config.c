@@ -66,6 +66,7 @@ cfg *cfg_clone(const cfg *c) {
   if (c->name && !(d->name = cfg__dup(c->name))) goto fail;
   if (c->source && !(d->source = cfg__dup(c->source))) goto fail;
   d->repeat = c->repeat;
+  memcpy(d->given, c->given, sizeof d->given);
   if (c->nsweep) {
     if (!(d->sweep = calloc(c->nsweep, sizeof *d->sweep))) goto fail;
     for (size_t i = 0; i < c->nsweep; i++) {

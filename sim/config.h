@@ -11,7 +11,9 @@
  * "sweep" maps dotted keys to lists of values (or {"from","to","step"}), plus
  * an optional "repeat": N (runs per point), and is kept aside for `mmsim
  * sweep`; "calibrate" holds the grid and repeats of `mmsim calibrate` (see
- * cfg_calibrate below); "name" names the experiment.
+ * cfg_calibrate below); "name" names the experiment; "profile" is the path
+ * (from the file's folder) of a machine profile whose keys stand under the
+ * file's own (cfg_apply_profile).
  *
  * Invariants:
  *   C1  An unknown key, a wrong type or a value out of range is an error whose
@@ -60,6 +62,12 @@ void cfg_free(cfg *c);
 int cfg_load_file(cfg *c, const char *path, sim_err *err);
 int cfg_load_string(cfg *c, const char *name, const char *json, sim_err *err);
 int cfg_set(cfg *c, const char *path, const char *value, sim_err *err); /* --set */
+/* A machine profile (sim/cfg_profile.c): its keys, where c was not given
+ * them by its file or cfg_set.  All or nothing (C1). */
+int cfg_apply_profile(cfg *c, const char *path, sim_err *err);
+/* cpu.*, memory.*, cache.*, net.*, run.start_skew: what a profile or a
+ * calibration may set. */
+bool cfg_machine_key(const char *path);
 
 /* Reading */
 int64_t cfg_int(const cfg *c, cfg_key_id id);   /* CFG_INT, CFG_BOOL */

@@ -37,7 +37,8 @@ bad:
   return sim_errf(err, SIM_EUSAGE, "%s: \"%s\" is not a non-negative integer", opt, s ? s : "");
 }
 
-enum { OPT_DB = 256, OPT_SET, OPT_ITERATION, OPT_CHECK, OPT_HELP, OPT_EXPERIMENT, OPT_CREATED };
+enum { OPT_DB = 256, OPT_SET, OPT_ITERATION, OPT_CHECK, OPT_HELP, OPT_EXPERIMENT, OPT_CREATED,
+       OPT_PROFILE };
 
 static const struct option run_options[] = {
     {"db", required_argument, 0, OPT_DB},
@@ -50,6 +51,7 @@ static const struct option run_options[] = {
     {"check", no_argument, 0, OPT_CHECK},
     {"experiment", required_argument, 0, OPT_EXPERIMENT},
     {"experiment-created", required_argument, 0, OPT_CREATED},
+    {"profile", required_argument, 0, OPT_PROFILE},
     {"help", no_argument, 0, OPT_HELP},
     {0, 0, 0, 0}};
 
@@ -85,6 +87,7 @@ int cmd__parse_run_flags(const char *cmd, int argc, char **argv, cmd_run_flags *
     case OPT_CHECK: f->check = true; break;
     case OPT_EXPERIMENT: f->experiment = optarg; break;
     case OPT_CREATED: f->created = optarg; break;
+    case OPT_PROFILE: f->profile = optarg; break;
     case OPT_HELP: return -1;
     default: return cmd__bad_option(err, cmd, run_options, argv[optind - 1]);
     }
@@ -121,6 +124,8 @@ static int set_shorthand(cfg *c, const char *opt, const char *key, const char *v
 }
 
 int cmd__apply_flags(cfg *c, const cmd_run_flags *f, const char *model, sim_err *err) {
+  /* The profile first: it stands under the file, the shorthands and --set. */
+  if (f->profile && cfg_apply_profile(c, f->profile, err)) return err->code;
   if (model && set_shorthand(c, "--model", "cpu.model", model, err)) return err->code;
   if (f->iterations && set_shorthand(c, "--iterations", "run.iterations", f->iterations, err))
     return err->code;

@@ -60,6 +60,7 @@ typedef struct cmd_run_flags {
   int nsets;
   const char *iterations, *seed;
   const char *experiment, *created; /* run: --experiment, --experiment-created */
+  const char *profile;              /* --profile: a machine profile (cfg_apply_profile) */
   bool replay, check;
   uint64_t iteration;
   unsigned jobs; /* -j: host threads per simulated run; 0: one per host CPU */

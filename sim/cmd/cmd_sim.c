@@ -58,13 +58,15 @@ done:
   return rc;
 }
 
-const cmd_desc cmd_run_desc = {"run", "run CONFIG.json [-j N] [--db F] [--model M] [--seed N] [--iterations N] [--set key=value]... [--iteration K] [--check]",
+const cmd_desc cmd_run_desc = {"run", "run CONFIG.json [-j N] [--db F] [--model M] [--seed N] [--iterations N] [--profile P] [--set key=value]... [--iteration K] [--check]",
      "Run one simulation from a JSON config and store it as one run.\n"
      "  --db F          results database (default " DEFAULT_DB ")\n"
      "  --model M       shorthand for --set cpu.model=M (sc, tso, pso, weak)\n"
      "  --seed N        shorthand for --set run.seed=N\n"
      "  --iterations N  shorthand for --set run.iterations=N\n"
      "  --set key=value override any config key (see mmsim config --defaults)\n"
+     "  --profile P     a machine profile (mmsim calibrate --joint writes them): its\n"
+     "                  keys where the config does not give its own\n"
      "  -j N            split the iterations over N host threads (default: one per\n"
      "                  host CPU); the stored run is the same for every N\n"
      "  --iteration K   replay iteration K alone (same outcome as inside the run); not stored\n"
@@ -156,53 +158,83 @@ const cmd_desc cmd_native_desc = {"native", "native CONFIG.json [--db F] [--seed
 
 /* --- calibrate ----------------------------------------------------------- */
 
+/* Take "NAME VALUE" (or the flag NAME alone when value is NULL) out of
+ * argv before getopt sees it: calibrate's own options beside run's. */
+static bool take_opt(int *argc, char **argv, const char *name, const char **value) {
+  for (int i = 1; i < *argc; i++) {
+    if (strcmp(argv[i], name) != 0) continue;
+    int n = value ? 2 : 1;
+    if (value) {
+      if (i + 1 >= *argc) return false;
+      *value = argv[i + 1];
+    }
+    memmove(&argv[i], &argv[i + n], (size_t)(*argc - i - n + 1) * sizeof *argv);
+    *argc -= n;
+    return true;
+  }
+  return false;
+}
+
 static int cmd_calibrate(int argc, char **argv, sim_err *err) {
   /* run's flags, with -o for the figure; --model would change the machine
    * being fitted, so it is a --set like any other key. */
-  const char *fig = NULL;
-  for (int i = 1; i < argc; i++) /* -o is calibrate's own: take it out first */
-    if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
-      fig = argv[i + 1];
-      memmove(&argv[i], &argv[i + 2], (size_t)(argc - i - 1) * sizeof *argv);
-      argc -= 2;
-      break;
-    }
+  const char *fig = NULL, *prof = NULL;
+  take_opt(&argc, argv, "-o", &fig);
+  bool joint = take_opt(&argc, argv, "--joint", NULL);
+  bool save = take_opt(&argc, argv, "--profile-out", &prof) || joint;
   cmd_run_flags f;
   int rc = cmd__parse_run_flags("calibrate", argc, argv, &f, err);
   if (rc == -1) return cmd__usage_of("calibrate"), 0;
   if (rc) return rc;
   if (f.model || f.replay || f.check)
     return cmd__usage_error(err, "calibrate", "--model, --iteration and --check are not calibrate's");
-  if (optind != argc - 1) return cmd__usage_error(err, "calibrate", "expected one CONFIG.json");
-  cfg *c = cfg_new();
+  if (!joint && optind != argc - 1)
+    return cmd__usage_error(err, "calibrate", "expected one CONFIG.json (several: --joint)");
+  if (joint && optind >= argc)
+    return cmd__usage_error(err, "calibrate", "--joint: expected CONFIG.json...");
+  size_t n = (size_t)(argc - optind);
+  cfg **cs = calloc(n, sizeof *cs);
   char *src = NULL;
-  if (!c) return sim_errf(err, SIM_ENOMEM, "out of memory");
-  if ((rc = cfg_load_file(c, argv[optind], err)) || (rc = cmd__apply_flags(c, &f, NULL, err)))
-    goto done;
-  if (!cfg_calibrate(c, NULL)) {
-    rc = sim_errf(err, SIM_ECONFIG, "%s: calibrate: no \"calibrate\" object (see "
-                  "configs/calibrate/)", argv[optind]);
-    goto done;
+  if (!cs) return sim_errf(err, SIM_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n && !rc; i++) {
+    const char *file = argv[optind + (int)i];
+    if (!(cs[i] = cfg_new())) rc = sim_errf(err, SIM_ENOMEM, "out of memory");
+    else if (!(rc = cfg_load_file(cs[i], file, err)) &&
+             !(rc = cmd__apply_flags(cs[i], &f, NULL, err)) && !cfg_calibrate(cs[i], NULL))
+      rc = sim_errf(err, SIM_ECONFIG, "%s: calibrate: no \"calibrate\" object (see "
+                    "configs/calibrate/)", file);
   }
-  src = cfg_source_json(c);
-  calib_opts o = {.db_path = f.db, .experiment = cfg_name(c) ? cfg_name(c) : argv[optind],
+  if (rc) goto done;
+  src = cfg_source_json(cs[0]);
+  calib_opts o = {.db_path = f.db,
+                  .experiment = !joint && cfg_name(cs[0]) ? cfg_name(cs[0])
+                                : joint ? "calibrate-joint" : argv[optind],
                   .config_json = src, .figure = fig, .out = stdout, .progress = stderr,
-                  .jobs = f.jobs};
-  rc = calib_run(c, &o, err);
+                  .jobs = f.jobs, .save_profile = save, .profile_out = prof};
+  rc = calib_run_joint((const cfg *const *)cs, n, &o, err);
 done:
   free(src);
-  cfg_free(c);
+  for (size_t i = 0; i < n; i++) cfg_free(cs[i]);
+  free(cs);
   return rc;
 }
 
-const cmd_desc cmd_calibrate_desc = {"calibrate", "calibrate CONFIG.json [-j N] [--db F] [-o OUT.png|.svg] [--seed N] [--iterations N] [--set key=value]...",
+const cmd_desc cmd_calibrate_desc = {"calibrate", "calibrate CONFIG.json [-j N] [--db F] [-o OUT.png|.svg] [--seed N] [--iterations N] [--set key=value]... [--profile-out P]\n"
+     "       mmsim calibrate --joint CONFIG.json... [options as above]",
      "Run a map scenario natively (calibrate.native_runs times) and in the simulator\n"
      "at every point of the config's calibrate.params grid (calibrate.sim_runs times\n"
      "each), and report the point whose distribution of per-run anomaly frequencies\n"
      "is nearest the native one: residual W1 between the log10 frequencies, in\n"
      "decades, KS as tie-break.  All runs are stored as one experiment, the\n"
      "simulated ones with metrics calibrate.point, .residual, .ks and .best.\n"
-     "  -o OUT          the figure (default calibrate-SCENARIO.png), .dat and .gp beside it\n"
+     "  -o OUT          the figure (default calibrate-SCENARIO.png, calibrate-joint.png),\n"
+     "                  .dat and .gp beside it\n"
+     "  --joint         fit one point to every config's scenario at once (each has its\n"
+     "                  own calibrate object and native runs, all the first one's params):\n"
+     "                  a point's residual is the mean of its scenarios'; the report gives\n"
+     "                  each scenario's residual and host load; saves a profile\n"
+     "  --profile-out P save the best point as a machine profile at P (default with\n"
+     "                  --joint: profiles/CPU-NAME-Ncpu.json); apply it with --profile\n"
      "  --iterations N  shorthand for --set run.iterations=N (simulated runs; native\n"
      "                  runs take calibrate.native_iterations when it is given)\n"
      "  other options as for mmsim run",

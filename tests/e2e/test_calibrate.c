@@ -110,9 +110,102 @@ static void t_config_errors(void) {
   CHECK(!exists("bad.db"));
 }
 
+#define GRID                                                                               \
+  "\"calibrate\": {\"params\": {\"run.start_skew\": [0, 256], \"net\": {\"jitter\": [0, 64]}}, " \
+  "\"native_runs\": 3, \"sim_runs\": 2}"
+
+/* --joint: one grid for two scenarios, each with its own native runs; the
+ * best point has the least mean residual; the profile it saves is a config
+ * of machine keys that --profile and "profile" apply under a config's own. */
+static void t_joint(void) {
+  cli_tmpdir();
+  cli_write("lost.json", "{\"workload\": {\"kind\": \"map\", \"scenario\": "
+                         "\"refcount-lost-update\"}, \"run\": {\"iterations\": 200}, " GRID "}");
+  cli_write("dekker.json", "{\"cpu\": {\"model\": \"tso\"}, \"workload\": {\"kind\": \"map\", "
+                           "\"scenario\": \"dekker-flags\"}, \"run\": {\"iterations\": 200}, " GRID "}");
+  CHECK_EQ_I64(cli("calibrate --joint lost.json dekker.json --db j.db --profile-out p/m.json "
+                   "-o j.png"), 0);
+  CHECK_CONTAINS(cli_out, "Joint calibration of 2 scenarios");
+  CHECK_CONTAINS(cli_out, "Stored as experiment 1 in j.db: 6 native runs, 16 simulated runs");
+  CHECK_CONTAINS(cli_out, "Wrote the machine profile p/m.json");
+  CHECK(exists("j.png") && exists("p/m.json"));
+  /* every scenario's native runs carry the host load; sims their own residual */
+  CHECK_EQ_I64(cli_sql_int("j.db", "SELECT count(*) FROM runs r JOIN metrics m ON m.run_id=r.id "
+                                   "AND m.key='calibrate.host_load' WHERE r.engine='native'"), 6);
+  CHECK_EQ_I64(cli_sql_int("j.db", "SELECT count(DISTINCT workload) FROM runs"), 2);
+  CHECK_EQ_I64(cli_sql_int("j.db", "SELECT count(*) FROM metrics WHERE "
+                                   "key='calibrate.scenario_residual'"), 16);
+  /* a point's residual is the mean of its scenarios', and the best is least */
+  CHECK_EQ_I64(cli_sql_int("j.db",
+                           "SELECT count(*) FROM (SELECT p.value AS pt, avg(r.value) AS w, "
+                           "avg(s.value) AS m FROM metrics p JOIN metrics r ON r.run_id=p.run_id "
+                           "AND r.key='calibrate.residual' JOIN metrics s ON s.run_id=p.run_id "
+                           "AND s.key='calibrate.scenario_residual' WHERE "
+                           "p.key='calibrate.point' GROUP BY p.value) WHERE abs(w - m) > 1e-9"), 0);
+  CHECK_EQ_I64(cli_sql_int("j.db", "SELECT count(*) FROM metrics b JOIN metrics r ON "
+                                   "r.run_id=b.run_id AND r.key='calibrate.residual' WHERE "
+                                   "b.key='calibrate.best' AND b.value=1 AND r.value <= (SELECT "
+                                   "min(value) FROM metrics WHERE key='calibrate.residual')"), 4);
+  CHECK_EQ_I64(cli("plot j.db --calibration 1 -o again.svg"), 0);
+  CHECK(exists("again.svg"));
+
+  /* The profile's keys are the best point's. */
+  char *skew = cli_sql_text("j.db", "SELECT DISTINCT p.value FROM params p JOIN metrics b ON "
+                                    "b.run_id=p.run_id AND b.key='calibrate.best' AND b.value=1 "
+                                    "WHERE p.key='run.start_skew'");
+  cli_write("run.json", "{\"workload\": {\"kind\": \"map\", \"scenario\": "
+                        "\"refcount-lost-update\"}, \"run\": {\"iterations\": 10}}");
+  CHECK_EQ_I64(cli("run run.json --db r.db --profile p/m.json"), 0);
+  char *got = cli_sql_text("r.db", "SELECT value FROM params WHERE key='run.start_skew'");
+  CHECK_EQ_STR(got, skew);
+  free(got);
+  /* "profile" in a config: from the config's folder, under its own keys */
+  cli_write("p/own.json", "{\"profile\": \"m.json\", \"run\": {\"iterations\": 10, "
+                          "\"start_skew\": 7}, \"workload\": {\"kind\": \"map\", "
+                          "\"scenario\": \"refcount-lost-update\"}}");
+  CHECK_EQ_I64(cli("run p/own.json --db r2.db"), 0);
+  CHECK_EQ_I64(cli_sql_int("r2.db", "SELECT value FROM params WHERE key='run.start_skew'"), 7);
+  CHECK_EQ_I64(cli_sql_int("r2.db", "SELECT count(*) FROM params WHERE key='net.jitter' AND "
+                                    "value IN ('0', '64')"), 1);
+  free(skew);
+}
+
+/* A profile holds machine keys only; errors name the file and key. */
+static void t_profile_errors(void) {
+  cli_tmpdir();
+  cli_write("run.json", "{\"workload\": {\"kind\": \"map\", \"scenario\": "
+                        "\"refcount-lost-update\"}, \"run\": {\"iterations\": 10}}");
+  cli_write("wl.json", "{\"workload\": {\"threads\": 3}}");
+  CHECK_EQ_I64(cli("run run.json --db e.db --profile wl.json"), 2);
+  CHECK_CONTAINS(cli_out, "wl.json: workload.threads: not a machine key");
+  cli_write("loop.json", "{\"profile\": \"loop.json\"}");
+  CHECK_EQ_I64(cli("run run.json --db e.db --profile loop.json"), 2);
+  CHECK_CONTAINS(cli_out, "a profile cannot name another profile");
+  CHECK_EQ_I64(cli("run run.json --db e.db --profile missing.json"), 2);
+  CHECK_CONTAINS(cli_out, "missing.json");
+  cli_write("bad.json", "{\"profile\": 3, \"workload\": {\"kind\": \"map\"}}");
+  CHECK_EQ_I64(cli("run bad.json --db e.db"), 2);
+  CHECK_CONTAINS(cli_out, "bad.json: profile: expected the path of a machine profile");
+  CHECK(!exists("e.db"));
+  /* --joint: one grid, each scenario once */
+  cli_write("a.json", "{\"workload\": {\"kind\": \"map\", \"scenario\": \"refcount-lost-update\"}, "
+                      "\"calibrate\": {\"params\": {\"net.jitter\": [0, 8]}}}");
+  cli_write("b.json", "{\"workload\": {\"kind\": \"map\", \"scenario\": \"dekker-flags\"}, "
+                      "\"calibrate\": {\"params\": {\"net.jitter\": [0, 16]}}}");
+  CHECK_EQ_I64(cli("calibrate --joint a.json b.json --db e.db"), 2);
+  CHECK_CONTAINS(cli_out, "b.json: calibrate.params: --joint fits one grid");
+  CHECK_EQ_I64(cli("calibrate --joint a.json a.json --db e.db"), 2);
+  CHECK_CONTAINS(cli_out, "refcount-lost-update is already in the fit");
+  CHECK_EQ_I64(cli("calibrate a.json b.json --db e.db"), 2);
+  CHECK_CONTAINS(cli_out, "several: --joint");
+  CHECK(!exists("e.db"));
+}
+
 static const check_case cases[] = {
     {"tiny", t_tiny},
     {"config_errors", t_config_errors},
+    {"joint", t_joint},
+    {"profile_errors", t_profile_errors},
     {0, 0}};
 
 int main(int argc, char **argv) { return check_main(cases, argc, argv); }

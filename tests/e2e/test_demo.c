@@ -51,7 +51,9 @@ static void t_keeps_results_db(void) {
   CHECK_EQ_STR(after, before); /* the same runs, none added, none lost */
   free(before), free(after);
 
-  /* Everything of the demo's own lands in demo/. */
+  /* Everything of the demo's own lands in demo/, the fitted profile too
+   * (profiles/ holds the shipped ones). */
+  CHECK(exists("demo/profile.json"));
   CHECK(cli_sql_int("demo/demo.db", "SELECT count(*) FROM runs WHERE engine = 'native'") >= 4);
   CHECK_EQ_I64(cli_sql_int("demo/demo.db",
                            "SELECT count(*) FROM runs WHERE workload = 'SB' AND engine = 'sim'"),
@@ -59,7 +61,7 @@ static void t_keeps_results_db(void) {
   static const char *const figures[] = {
       "demo/litmus-models.png",  "demo/sb-histogram.png",  "demo/mp-iq-delay.png", "demo/mp-iq-causes.png",
       "demo/publish-flag-cost.png", "demo/native-vs-sim.png",
-      "demo/calibrate-refcount-lost-update.png", "demo/mapbench-scaling.png",
+      "demo/calibrate-joint.png", "demo/mapbench-scaling.png",
       "demo/mapbench-inv.png", "demo/mapbench-p99.png"};
   for (size_t i = 0; i < sizeof figures / sizeof *figures; i++) {
     if (!exists(figures[i])) fprintf(stderr, "  missing %s\n", figures[i]);
