@@ -3,12 +3,19 @@
 #ifndef MMSIM_SIM_CALIB_INT_H
 #define MMSIM_SIM_CALIB_INT_H
 
+#include "../workloads/litmus_run.h"
 #include "../workloads/native.h"
 #include "../workloads/scenario_run.h"
 #include "calibrate.h"
 
+/* One run's result: a map scenario's or a litmus test's (calib_scn.t). */
+typedef struct calib_res {
+  wl_result w;
+  litmus_result l;
+} calib_res;
+
 typedef struct sample {
-  wl_result *r; /* n results, kept to be stored after the fit */
+  calib_res *r; /* n results, kept to be stored after the fit */
   double *logf; /* calib_log_freq of each */
   double *freq; /* anomalies / iterations of each */
   size_t n;
@@ -20,12 +27,16 @@ typedef struct point {
   double w1, ks; /* this scenario's fit at this point */
 } point;
 
-/* One config of the calibration: its scenario, its native runs and its
- * simulated runs at every point of the common grid. */
+/* One config of the calibration: its map scenario or litmus test, its
+ * native runs and its simulated runs at every point of the common grid.
+ * A litmus test's anomalies are its non-SC outcomes, as `mmsim litmus`
+ * stores them. */
 typedef struct calib_scn {
   const cfg *base;
   cfg_calib k;
-  const wl_scenario *scn;
+  const char *name;  /* the scenario's or the test's */
+  litmus_test *t;    /* a litmus test (owned), or NULL: a map scenario */
+  sim_hist *sc_set;  /* its SC outcomes (owned) */
   point *pts;
   cfg *native_cfg;
   sample native;

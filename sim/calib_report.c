@@ -44,7 +44,7 @@ static void report_one(const calib *k, FILE *out) {
           "  residual W1: mean gap between the two distributions of log10 frequency, in "
           "decades\n"
           "  (frequency (k+1/2)/(n+1)); KS: largest gap between their CDFs, the tie-break\n\n",
-          sc->scn->name, cfg_str(sc->base, CK_WORKLOAD_VARIANT), k->host.cpu, k->host.cores,
+          sc->name, sc->t ? "litmus" : cfg_str(sc->base, CK_WORKLOAD_VARIANT), k->host.cpu, k->host.cores,
           sc->load, sc->native.n, cfg_int(sc->native_cfg, CK_RUN_ITERATIONS), k->npoints,
           (size_t)sc->k.sim_runs, cfg_int(sc->base, CK_RUN_ITERATIONS),
           cfg_int(sc->base, CK_RUN_SEED));
@@ -121,7 +121,7 @@ static void report_joint(const calib *k, FILE *out) {
           k->nsc, k->host.cpu, k->host.cores, k->npoints, runs);
   fprintf(out, "  %6s  ", "point");
   for (size_t i = 0; i < k->nkeys; i++) fprintf(out, "%s  ", cfg_calib_key(k->grid, i));
-  for (size_t j = 0; j < k->nsc; j++) fprintf(out, "%-*s ", 8, k->sc[j].scn->name);
+  for (size_t j = 0; j < k->nsc; j++) fprintf(out, "%-*s ", 8, k->sc[j].name);
   fprintf(out, "mean W1\n");
   for (size_t p = 0; p < k->npoints; p++) {
     fprintf(out, "%c %6zu  ", p == k->best ? '*' : ' ', p);
@@ -132,7 +132,7 @@ static void report_joint(const calib *k, FILE *out) {
               cfg_value_text(k->sc[0].pts[p].c, (cfg_key_id)cfg_key_find(key), v, sizeof v));
     }
     for (size_t j = 0; j < k->nsc; j++)
-      fprintf(out, "%-*.3f ", (int)(strlen(k->sc[j].scn->name) > 8 ? strlen(k->sc[j].scn->name) : 8),
+      fprintf(out, "%-*.3f ", (int)(strlen(k->sc[j].name) > 8 ? strlen(k->sc[j].name) : 8),
               k->sc[j].pts[p].w1);
     fprintf(out, "%.3f\n", k->w1[p]);
   }
@@ -147,7 +147,7 @@ static void report_joint(const calib *k, FILE *out) {
     snprintf(own, sizeof own, "point %zu (%.3f)", sc->own_best, sc->pts[sc->own_best].w1);
     bool ok = within_decade(sc, k->best);
     outside += !ok;
-    fprintf(out, "  %-22s %-6.2f %-13.4g %-13.4g %-8.3f %-22s %s\n", sc->scn->name, sc->load,
+    fprintf(out, "  %-22s %-6.2f %-13.4g %-13.4g %-8.3f %-22s %s\n", sc->name, sc->load,
             calib__median(&sc->native), calib__median(&sc->pts[k->best].s), sc->pts[k->best].w1,
             own, ok ? "yes" : "no");
   }
@@ -159,7 +159,7 @@ static void report_joint(const calib *k, FILE *out) {
   fprintf(out, "Per-run anomaly frequencies (medians above: (k+1/2)/(n+1)):\n");
   for (size_t j = 0; j < k->nsc; j++) {
     const calib_scn *sc = &k->sc[j];
-    fprintf(out, "  %s\n", sc->scn->name);
+    fprintf(out, "  %s\n", sc->name);
     print_runs(out, "native", &sc->native);
     print_runs(out, "best", &sc->pts[k->best].s);
   }
@@ -220,7 +220,7 @@ int calib__write_profile(const calib *k, const char *path, int64_t experiment, s
   if (!cJSON_AddNumberToObject(fit, "mean_residual", k->w1[k->best])) goto done;
   for (size_t j = 0; j < k->nsc; j++) {
     const calib_scn *sc = &k->sc[j];
-    cJSON *o = cJSON_AddObjectToObject(fit, sc->scn->name);
+    cJSON *o = cJSON_AddObjectToObject(fit, sc->name);
     if (!o || !cJSON_AddNumberToObject(o, "residual", sc->pts[k->best].w1) ||
         !cJSON_AddNumberToObject(o, "native_median", calib__median(&sc->native)) ||
         !cJSON_AddNumberToObject(o, "sim_median", calib__median(&sc->pts[k->best].s)) ||

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "../plots/plot.h"
+#include "../workloads/litmus_native.h"
+#include "../workloads/litmus_sc.h"
 #include "calib_int.h"
 #include "calib_stats.h"
 #include "run.h"
@@ -17,6 +19,49 @@ enum { MAX_SIM_RUNS = 100000 }; /* points x sim_runs: every result is held until
 
 static int nomem(sim_err *err) { return sim_errf(err, SIM_ENOMEM, "out of memory"); }
 
+/* ---- Results of either kind ---- */
+
+static int res_native(calib *k, calib_scn *sc, calib_res *r, sim_err *err) {
+  if (sc->t) return litmus_run_native(sc->t, sc->native_cfg, &r->l, &k->host, err);
+  return native_run(sc->native_cfg, &r->w, &k->host, err);
+}
+
+static int res_sim(const calib *k, const calib_scn *sc, cfg *c, calib_res *r, sim_err *err) {
+  uint64_t iters = (uint64_t)cfg_int(c, CK_RUN_ITERATIONS);
+  if (sc->t) return litmus_run_sim(sc->t, c, 0, iters, k->o->jobs, &r->l, err);
+  return wl_run_sim(c, 0, iters, k->o->jobs, &r->w, err);
+}
+
+static void res_free(const calib_scn *sc, calib_res *r) {
+  if (sc->t) litmus_result_free(&r->l);
+  else wl_result_free(&r->w);
+}
+
+/* Anomalous iterations: the oracle's, or the litmus outcomes not in SC. */
+static uint64_t res_anomalies(const calib_scn *sc, const calib_res *r, uint64_t *iterations) {
+  if (!sc->t) {
+    *iterations = r->w.iterations;
+    return r->w.anomalies;
+  }
+  uint64_t a = 0;
+  for (size_t i = 0; i < hist_len(r->l.hist); i++)
+    if (hist_find(sc->sc_set, hist_key(r->l.hist, i)) < 0) a += hist_count(r->l.hist, i);
+  *iterations = r->l.iterations;
+  return a;
+}
+
+static sim_metrics *res_metrics(const calib_scn *sc, calib_res *r) {
+  return sc->t ? &r->l.metrics : &r->w.metrics;
+}
+
+/* h: the host of a native run, NULL for a simulated one. */
+static int res_store(run_session *s, const calib_scn *sc, const cfg *c, calib_res *r,
+                     const native_host *h, sim_err *err) {
+  if (!sc->t) return run_store_map(s, c, &r->w, h, err);
+  return run_store_litmus(s, c, sc->t, &r->l, sc->sc_set,
+                          h ? run_host_model() : cfg_str(c, CK_CPU_MODEL), h, err);
+}
+
 static int sample_alloc(sample *s, size_t n) {
   s->r = calloc(n, sizeof *s->r);
   s->logf = calloc(n, sizeof *s->logf);
@@ -24,18 +69,18 @@ static int sample_alloc(sample *s, size_t n) {
   return s->r && s->logf && s->freq ? 0 : -1;
 }
 
-static void sample_free(sample *s) {
-  for (size_t i = 0; i < s->n; i++) wl_result_free(&s->r[i]);
+static void sample_free(const calib_scn *sc, sample *s) {
+  for (size_t i = 0; i < s->n; i++) res_free(sc, &s->r[i]);
   free(s->r);
   free(s->logf);
   free(s->freq);
   memset(s, 0, sizeof *s);
 }
 
-static void sample_add(sample *s) {
-  const wl_result *r = &s->r[s->n];
-  s->freq[s->n] = r->iterations ? (double)r->anomalies / (double)r->iterations : 0;
-  s->logf[s->n] = calib_log_freq(r->anomalies, r->iterations);
+static void sample_add(const calib_scn *sc, sample *s) {
+  uint64_t n, a = res_anomalies(sc, &s->r[s->n], &n);
+  s->freq[s->n] = n ? (double)a / (double)n : 0;
+  s->logf[s->n] = calib_log_freq(a, n);
   s->n++;
 }
 
@@ -153,19 +198,19 @@ static int run_native(calib *k, sim_err *err) {
       load[j] += l / (double)sc->k.native_runs;
       uint64_t seed = (uint64_t)cfg_int(sc->base, CK_RUN_SEED) + (uint64_t)i;
       if ((rc = set_u64(sc->native_cfg, "run.seed", seed, err)) ||
-          (rc = native_run(sc->native_cfg, &sc->native.r[sc->native.n], &k->host, err))) {
-        wl_result_free(&sc->native.r[sc->native.n]);
-        if (k->nsc > 1) sim_err_prefix(err, "%s", sc->scn->name);
+          (rc = res_native(k, sc, &sc->native.r[sc->native.n], err))) {
+        res_free(sc, &sc->native.r[sc->native.n]);
+        if (k->nsc > 1) sim_err_prefix(err, "%s", sc->name);
         goto out;
       }
-      sample_add(&sc->native);
+      sample_add(sc, &sc->native);
     }
   }
   for (size_t j = 0; j < k->nsc; j++) k->sc[j].load = load[j]; /* the mean over its runs */
   if (k->o->progress)
     for (size_t j = 0; j < k->nsc; j++)
       fprintf(k->o->progress, "native: %s%s%" PRId64 " runs of %" PRId64 " iterations on %s\n",
-              k->nsc > 1 ? k->sc[j].scn->name : "", k->nsc > 1 ? ": " : "",
+              k->nsc > 1 ? k->sc[j].name : "", k->nsc > 1 ? ": " : "",
               k->sc[j].k.native_runs, cfg_int(k->sc[j].native_cfg, CK_RUN_ITERATIONS),
               k->host.cpu);
   if (k->o->progress) fprintf(k->o->progress, "native: %.1f s\n", wallclock_s() - t0);
@@ -185,17 +230,16 @@ static int run_points(calib *k, sim_err *err) {
       calib_scn *sc = &k->sc[j];
       point *pt = &sc->pts[p];
       uint64_t seed = (uint64_t)cfg_int(sc->base, CK_RUN_SEED);
-      uint64_t iters = (uint64_t)cfg_int(pt->c, CK_RUN_ITERATIONS);
       for (int64_t i = 0; i < sc->k.sim_runs; i++) {
         int rc;
         if ((rc = set_u64(pt->c, "run.seed", seed + (uint64_t)i, err)) ||
-            (rc = wl_run_sim(pt->c, 0, iters, k->o->jobs, &pt->s.r[pt->s.n], err))) {
-          wl_result_free(&pt->s.r[pt->s.n]);
-          sim_err_prefix(err, "%s%spoint %zu (%s)", k->nsc > 1 ? sc->scn->name : "",
+            (rc = res_sim(k, sc, pt->c, &pt->s.r[pt->s.n], err))) {
+          res_free(sc, &pt->s.r[pt->s.n]);
+          sim_err_prefix(err, "%s%spoint %zu (%s)", k->nsc > 1 ? sc->name : "",
                          k->nsc > 1 ? ": " : "", p, calib__point_text(k, p, where, sizeof where));
           return rc;
         }
-        sample_add(&pt->s);
+        sample_add(sc, &pt->s);
       }
     }
     if (k->o->progress)
@@ -207,9 +251,12 @@ static int run_points(calib *k, sim_err *err) {
 
 /* ---- 4. fit ---- */
 
-static uint64_t min_iterations(const sample *s, uint64_t m) {
-  for (size_t i = 0; i < s->n; i++)
-    if (s->r[i].iterations < m) m = s->r[i].iterations;
+static uint64_t min_iterations(const calib_scn *sc, const sample *s, uint64_t m) {
+  for (size_t i = 0; i < s->n; i++) {
+    uint64_t n;
+    res_anomalies(sc, &s->r[i], &n);
+    if (n < m) m = n;
+  }
   return m;
 }
 
@@ -219,8 +266,8 @@ static uint64_t min_iterations(const sample *s, uint64_t m) {
 static void fit(calib *k) {
   for (size_t j = 0; j < k->nsc; j++) {
     calib_scn *sc = &k->sc[j];
-    uint64_t n_min = min_iterations(&sc->native, UINT64_MAX);
-    for (size_t p = 0; p < k->npoints; p++) n_min = min_iterations(&sc->pts[p].s, n_min);
+    uint64_t n_min = min_iterations(sc, &sc->native, UINT64_MAX);
+    for (size_t p = 0; p < k->npoints; p++) n_min = min_iterations(sc, &sc->pts[p].s, n_min);
     calib_clamp(sc->native.logf, sc->native.n, n_min); /* calib_stats.h: the common floor */
     for (size_t p = 0; p < k->npoints; p++) calib_clamp(sc->pts[p].s.logf, sc->pts[p].s.n, n_min);
     sc->own_best = 0;
@@ -249,14 +296,14 @@ static int store(calib *k, run_session *s, sim_err *err) {
     for (size_t i = 0; i < sc->native.n; i++) {
       /* Each native run under the seed it ran with. */
       if ((rc = set_u64(sc->native_cfg, "run.seed", seed + i, err)) ||
-          (metrics_set(&sc->native.r[i].metrics, "calibrate.host_load", sc->load),
-           rc = run_store_map(s, sc->native_cfg, &sc->native.r[i], &k->host, err)))
+          (metrics_set(res_metrics(sc, &sc->native.r[i]), "calibrate.host_load", sc->load),
+           rc = res_store(s, sc, sc->native_cfg, &sc->native.r[i], &k->host, err)))
         return rc;
     }
     for (size_t p = 0; p < k->npoints; p++) {
       point *pt = &sc->pts[p];
       for (size_t i = 0; i < pt->s.n; i++) {
-        sim_metrics *m = &pt->s.r[i].metrics;
+        sim_metrics *m = res_metrics(sc, &pt->s.r[i]);
         metrics_set(m, "calibrate.point", (double)p);
         metrics_set(m, "calibrate.residual", k->w1[p]);
         metrics_set(m, "calibrate.ks", k->ks[p]);
@@ -266,7 +313,7 @@ static int store(calib *k, run_session *s, sim_err *err) {
           metrics_set(m, "calibrate.scenario_ks", pt->ks);
         }
         if ((rc = set_u64(pt->c, "run.seed", seed + i, err)) ||
-            (rc = run_store_map(s, pt->c, &pt->s.r[i], NULL, err)))
+            (rc = res_store(s, sc, pt->c, &pt->s.r[i], NULL, err)))
           return rc;
       }
     }
@@ -281,39 +328,65 @@ static void calib_free(calib *k) {
     calib_scn *sc = &k->sc[j];
     for (size_t p = 0; sc->pts && p < k->npoints; p++) {
       cfg_free(sc->pts[p].c);
-      sample_free(&sc->pts[p].s);
+      sample_free(sc, &sc->pts[p].s);
     }
     free(sc->pts);
     cfg_free(sc->native_cfg);
-    sample_free(&sc->native);
+    sample_free(sc, &sc->native);
+    hist_free(sc->sc_set);
+    if (sc->t) litmus_free(sc->t);
   }
   free(k->sc);
   free(k->w1);
   free(k->ks);
 }
 
-/* Each config: a calibrate object, a map scenario, the first one's grid,
- * a scenario of its own. */
+/* A litmus config's test and its SC outcomes, the reference its
+ * anomalies are counted against. */
+static int load_test(calib_scn *sc, const char *file, sim_err *err) {
+  litmus_sc_stats st;
+  sim_err why = {0, ""};
+  int rc = run_load_litmus(sc->base, &sc->t, err);
+  if (rc) return rc;
+  sc->name = litmus_name(sc->t);
+  rc = litmus_sc_search(sc->t, (uint64_t)cfg_int(sc->base, CK_WORKLOAD_SC_MAX_STATES), &sc->sc_set,
+                        &st, &why);
+  if (rc == SIM_EFULL)
+    return sim_errf(err, SIM_ECONFIG, "%s: workload.sc_max_states: %s; calibration counts non-SC "
+                    "outcomes and needs them all", file, why.msg);
+  if (rc) *err = why;
+  return rc;
+}
+
+/* Each config: a calibrate object, a map scenario or litmus test, the
+ * first one's grid, a name of its own. */
 static int check_configs(calib *k, const cfg *const *cs, sim_err *err) {
   for (size_t j = 0; j < k->nsc; j++) {
     calib_scn *sc = &k->sc[j];
     const char *file = cfg_file(cs[j]) ? cfg_file(cs[j]) : "calibrate";
-    wl_params prm;
+    const char *kind = cfg_str(cs[j], CK_WORKLOAD_KIND);
     int rc;
     sc->base = cs[j];
     if (!cfg_calibrate(cs[j], &sc->k))
       return sim_errf(err, SIM_ECONFIG, "%s: calibrate: the config has no \"calibrate\" object",
                       file);
-    if (strcmp(cfg_str(cs[j], CK_WORKLOAD_KIND), "map") != 0)
+    if (strcmp(kind, "litmus") == 0) {
+      if ((rc = load_test(sc, file, err))) return rc;
+    } else if (strcmp(kind, "map") == 0) {
+      wl_params prm;
+      const wl_scenario *scn;
+      if ((rc = wl_params_from_cfg(cs[j], &scn, &prm, err))) return rc;
+      sc->name = scn->name;
+    } else {
       return sim_errf(err, SIM_EUNSUP,
-                      "%s: workload.kind: mmsim calibrate fits map scenarios, not \"%s\"", file,
-                      cfg_str(cs[j], CK_WORKLOAD_KIND));
-    if ((rc = wl_params_from_cfg(cs[j], &sc->scn, &prm, err))) return rc;
+                      "%s: workload.kind: mmsim calibrate fits map scenarios and litmus tests, "
+                      "not \"%s\"", file, kind);
+    }
     if (j && (rc = same_grid(cs[0], cs[j], file, err))) return rc;
     for (size_t i = 0; i < j; i++)
-      if (k->sc[i].scn == sc->scn)
-        return sim_errf(err, SIM_ECONFIG, "%s: workload.scenario: %s is already in the fit (%s)",
-                        file, sc->scn->name, cfg_file(cs[i]) ? cfg_file(cs[i]) : "");
+      if (strcmp(k->sc[i].name, sc->name) == 0)
+        return sim_errf(err, SIM_ECONFIG, "%s: %s is already in the fit (%s)", file, sc->name,
+                        cfg_file(cs[i]) ? cfg_file(cs[i]) : "");
   }
   return 0;
 }
@@ -331,7 +404,7 @@ int calib_run_joint(const cfg *const *cs, size_t n, const calib_opts *o, sim_err
   if ((rc = check_configs(&k, cs, err))) goto done;
   char fig[512];
   if (o->figure) snprintf(fig, sizeof fig, "%s", o->figure);
-  else snprintf(fig, sizeof fig, "calibrate-%s.png", n > 1 ? "joint" : k.sc[0].scn->name);
+  else snprintf(fig, sizeof fig, "calibrate-%s.png", n > 1 ? "joint" : k.sc[0].name);
   /* Everything that can be checked before an hour of running is. */
   run_opts ro = {.db_path = o->db_path, .experiment = o->experiment,
                  .config_json = o->config_json};

@@ -1,6 +1,7 @@
-/* sim/calibrate.h -- mmsim calibrate: a map scenario on the host and in the
- * simulator over a grid of machine parameters, and the point whose
- * distribution of per-run anomaly frequencies is nearest the host's.
+/* sim/calibrate.h -- mmsim calibrate: a map scenario or litmus test on the
+ * host and in the simulator over a grid of machine parameters, and the
+ * point whose distribution of per-run anomaly frequencies is nearest the
+ * host's.
  *
  * The steps of calib_run, in order:
  *   1. grid    the points of the config's calibrate.params: the product of
@@ -32,8 +33,9 @@
  *              the figure (plot_calibration in plots/plot.h) from the
  *              stored experiment.
  *
- * A run's frequency is its anomalous iterations (the scenario oracle's, as
- * in run_rates.anomaly_count) over its iterations.  Simulated points run one
+ * A run's frequency is its anomalous iterations (the scenario oracle's, or
+ * a litmus test's non-SC outcomes, as in run_rates.anomaly_count) over its
+ * iterations.  Simulated points run one
  * after another: a minute for a grid of a few dozen points on two cores;
  * mmsim sweep's pool is the place for parallel runs.
  */
@@ -57,7 +59,8 @@ typedef struct calib_opts {
   const char *profile_out; /* here; NULL: profiles/CPU-NAME-Ncpu.json */
 } calib_opts;
 
-/* c must have a "calibrate" object (cfg_calibrate) and a map workload. */
+/* c must have a "calibrate" object (cfg_calibrate) and a map or litmus
+ * workload. */
 int calib_run(const cfg *c, const calib_opts *o, sim_err *err);
 
 /* mmsim calibrate --joint: n configs, each a map scenario of its own with

@@ -48,7 +48,7 @@ void run_session_close(run_session *s) {
 void run_litmus_path(const cfg *c, char *buf, size_t n) { cfg_litmus_path(c, buf, n, NULL); }
 
 /* c's litmus test; errors name the config file and workload.litmus. */
-static int load_litmus(const cfg *c, litmus_test **t, sim_err *err) {
+int run_load_litmus(const cfg *c, litmus_test **t, sim_err *err) {
   char path[4096];
   int rc = cfg_litmus_path(c, path, sizeof path, err);
   if (!rc && (rc = litmus_parse_file(path, t, err)) == SIM_EIO)
@@ -192,9 +192,9 @@ static int store_report(run_session *s, const cfg *c, run_record *rr, db_outcome
 /* model: whose expectation marks outcomes forbidden (and, simulated, the
  * run's model).  sc: the SC outcome set (NULL: unknown, every outcome's
  * anomaly NULL). */
-static int store_litmus(run_session *s, const cfg *c, const litmus_test *t, litmus_result *r,
-                        const sim_hist *sc, const char *model, const native_host *h,
-                        sim_err *err) {
+int run_store_litmus(run_session *s, const cfg *c, const litmus_test *t, litmus_result *r,
+                     const sim_hist *sc, const char *model, const native_host *h,
+                     sim_err *err) {
   char *text = NULL;
   db_outcome *outs = litmus_report_outcomes(t, model, r, sc, &text);
   run_record rr = {.engine = "sim", .workload = litmus_name(t), .model = model,
@@ -255,14 +255,18 @@ static int run_mapbench(run_session *s, const cfg *c, sim_err *err) {
 /* A litmus test on the host: reported and stored against the model of the
  * host's architecture (x86: tso), the one its expectations can be checked
  * against. */
-static int run_native_litmus(run_session *s, const cfg *c, bool *matched, sim_err *err) {
+const char *run_host_model(void) {
 #if defined(__x86_64__) || defined(__i386__)
-  const char *model = "tso";
+  return "tso";
 #else
-  const char *model = "weak"; /* no shipped expectation is exact here */
+  return "weak"; /* no shipped expectation is exact here */
 #endif
+}
+
+static int run_native_litmus(run_session *s, const cfg *c, bool *matched, sim_err *err) {
+  const char *model = run_host_model();
   litmus_test *t;
-  int rc = load_litmus(c, &t, err);
+  int rc = run_load_litmus(c, &t, err);
   if (rc) return rc;
   litmus_result r;
   native_host h;
@@ -276,7 +280,7 @@ static int run_native_litmus(run_session *s, const cfg *c, bool *matched, sim_er
       litmus_report_print(s->o.out, t, model, &r);
     }
     if (matched) *matched = litmus_matches(litmus_expected(t, model), r.positive, r.iterations);
-    if (s->d) rc = store_litmus(s, c, t, &r, sc, model, &h, err);
+    if (s->d) rc = run_store_litmus(s, c, t, &r, sc, model, &h, err);
   }
   hist_free(sc);
   litmus_result_free(&r);
@@ -326,7 +330,7 @@ int64_t run_session_experiment(const run_session *s) { return s->experiment_id; 
 
 static int run_litmus(run_session *s, const cfg *c, bool *matched, sim_err *err) {
   litmus_test *t;
-  int rc = load_litmus(c, &t, err);
+  int rc = run_load_litmus(c, &t, err);
   if (rc) return rc;
   litmus_result r;
   uint64_t first = s->o.replay ? s->o.iteration : 0;
@@ -352,7 +356,7 @@ static int run_litmus(run_session *s, const cfg *c, bool *matched, sim_err *err)
     }
     if (matched)
       *matched = litmus_matches(litmus_expected(t, model), r.positive, r.iterations);
-    if (s->d) rc = store_litmus(s, c, t, &r, sc, model, NULL, err);
+    if (s->d) rc = run_store_litmus(s, c, t, &r, sc, model, NULL, err);
   }
   hist_free(sc);
   litmus_result_free(&r);

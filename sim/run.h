@@ -51,6 +51,20 @@ struct native_host;
 int run_store_map(run_session *s, const cfg *c, struct wl_result *r,
                   const struct native_host *h, sim_err *err);
 
+/* The same for a litmus test's result: its outcomes marked against model's
+ * expectation and the SC set sc (NULL: unknown, as sim/run.c's runs). */
+struct litmus_test;
+struct litmus_result;
+struct sim_hist;
+int run_store_litmus(run_session *s, const cfg *c, const struct litmus_test *t,
+                     struct litmus_result *r, const struct sim_hist *sc, const char *model,
+                     const struct native_host *h, sim_err *err);
+/* c's litmus test (workload.litmus); errors name the config and key. */
+int run_load_litmus(const cfg *c, struct litmus_test **t, sim_err *err);
+/* The model a native litmus run is checked and stored against: the host
+ * architecture's (x86: tso). */
+const char *run_host_model(void);
+
 /* The session's experiment, 0 until its first run is stored. */
 int64_t run_session_experiment(const run_session *s);
 

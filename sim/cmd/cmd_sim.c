@@ -221,7 +221,7 @@ done:
 
 const cmd_desc cmd_calibrate_desc = {"calibrate", "calibrate CONFIG.json [-j N] [--db F] [-o OUT.png|.svg] [--seed N] [--iterations N] [--set key=value]... [--profile-out P]\n"
      "       mmsim calibrate --joint CONFIG.json... [options as above]",
-     "Run a map scenario natively (calibrate.native_runs times) and in the simulator\n"
+     "Run a map scenario or litmus test natively (calibrate.native_runs times) and in the simulator\n"
      "at every point of the config's calibrate.params grid (calibrate.sim_runs times\n"
      "each), and report the point whose distribution of per-run anomaly frequencies\n"
      "is nearest the native one: residual W1 between the log10 frequencies, in\n"
@@ -238,7 +238,7 @@ const cmd_desc cmd_calibrate_desc = {"calibrate", "calibrate CONFIG.json [-j N] 
      "  --iterations N  shorthand for --set run.iterations=N (simulated runs; native\n"
      "                  runs take calibrate.native_iterations when it is given)\n"
      "  other options as for mmsim run",
-     cmd_calibrate, "Fit the simulator's timing to native runs of a map scenario."};
+     cmd_calibrate, "Fit the simulator's timing to native runs of map scenarios and litmus tests."};
 
 /* --- litmus -------------------------------------------------------------- */
 

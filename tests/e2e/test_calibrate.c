@@ -103,10 +103,14 @@ static void t_config_errors(void) {
   bad("\"calibrate\": {\"params\": {}}", "calibrate.params: missing or empty");
   bad("\"calibrate\": [1]", "calibrate: expected an object");
   bad("", "no \"calibrate\" object");
+  cli_write("coh.json", "{\"workload\": {\"kind\": \"coherence-test\"}, \"calibrate\": "
+                        "{\"params\": {\"net.jitter\": [1]}}}");
+  CHECK_EQ_I64(cli("calibrate coh.json --db bad.db"), 2);
+  CHECK_CONTAINS(cli_out, "workload.kind: mmsim calibrate fits map scenarios and litmus tests");
   cli_write("lit.json", "{\"workload\": {\"kind\": \"litmus\"}, \"calibrate\": {\"params\": "
                         "{\"net.jitter\": [1]}}}");
   CHECK_EQ_I64(cli("calibrate lit.json --db bad.db"), 2);
-  CHECK_CONTAINS(cli_out, "workload.kind: mmsim calibrate fits map scenarios");
+  CHECK_CONTAINS(cli_out, "workload.litmus: missing or empty");
   CHECK(!exists("bad.db"));
 }
 
@@ -149,6 +153,20 @@ static void t_joint(void) {
   CHECK_EQ_I64(cli("plot j.db --calibration 1 -o again.svg"), 0);
   CHECK(exists("again.svg"));
 
+  /* A litmus test joins the fit: its anomalies are its non-SC outcomes,
+   * stored as mmsim litmus stores them (native ones against tso). */
+  char sb[1024];
+  snprintf(sb, sizeof sb, "{\"workload\": {\"kind\": \"litmus\", \"litmus\": "
+                          "\"%s/litmus/x86/SB.litmus\"}, \"run\": {\"iterations\": 200}, " GRID "}",
+           MMSIM_SOURCE_DIR);
+  cli_write("sb.json", sb);
+  CHECK_EQ_I64(cli("calibrate --joint lost.json sb.json --db l.db -o l.png"), 0);
+  CHECK_CONTAINS(cli_out, "  SB  ");
+  CHECK_EQ_I64(cli_sql_int("l.db", "SELECT count(*) FROM runs WHERE workload='SB'"), 3 + 8);
+  /* every run stored with its non-SC count */
+  CHECK_EQ_I64(cli_sql_int("l.db", "SELECT count(*) FROM runs r JOIN run_rates v ON "
+                                   "v.run_id=r.id WHERE r.workload='SB' AND v.anomaly_count IS "
+                                   "NOT NULL"), 11);
   /* The profile's keys are the best point's. */
   char *skew = cli_sql_text("j.db", "SELECT DISTINCT p.value FROM params p JOIN metrics b ON "
                                     "b.run_id=p.run_id AND b.key='calibrate.best' AND b.value=1 "
