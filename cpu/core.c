@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../sim/err.h"
+#include "../sim/rng.h"
 #include "sb.h"
 #include "trace.h"
 
@@ -43,6 +44,9 @@ struct cpu_core {
   uint32_t seq;        /* the thread's uops so far this iteration */
   uint32_t *slot_seq;  /* per SB slot: seq and tag of its store, when tracing */
   uint32_t *slot_tag;
+
+  bool vary;           /* any timing variety (core.h) */
+  sim_rng rng;         /* its draws */
 
   cpu_counters n;
 };
@@ -144,9 +148,18 @@ static void ev_resume(sim_engine *sim, void *ctx, uint64_t arg) {
  * memory callback (delay 0) the thread resumes at once, inside the event.
  * Otherwise a resume event is scheduled as usual.  Half of all events were
  * such resumptions. */
+/* Extra cycles before the next uop issues (core.h, timing variety). */
+static uint64_t issue_late(cpu_core *c) {
+  uint64_t d = sim_rng_upto(&c->rng, c->p.issue_gap);
+  if (c->p.stall_every && sim_rng_upto(&c->rng, c->p.stall_every - 1) == 0)
+    d += c->p.stall_cycles / 2 + sim_rng_upto(&c->rng, c->p.stall_cycles - c->p.stall_cycles / 2);
+  return d;
+}
+
 static void complete(cpu_core *c, uint64_t value, uint64_t delay) {
   c->result = value;
   c->wait = W_RUN;
+  if (c->vary) delay += issue_late(c);
   uint64_t at = sim_now(c->sim) + delay;
   if (sim_can_skip_to(c->sim, at)) {
     if (c->issuing) {
@@ -273,7 +286,9 @@ static void issue_uop(cpu_core *c) {
     if (c->model->sb_out_of_order && (u->order == MO_RELEASE || u->order == MO_SEQ_CST))
       c->epoch++; /* a release: every older store performs first (SB3) */
     sb_push(&c->sb, u->addr, u->size, u->value, u->addr & ~(uint64_t)(c->p.line_bytes - 1),
-            sim_now(c->sim) + c->p.drain_delay, c->epoch);
+            sim_now(c->sim) + c->p.drain_delay +
+                (c->vary ? sim_rng_upto(&c->rng, c->p.drain_jitter) : 0),
+            c->epoch);
     CPU_TRACE(c, trace_sb(c, TRACE_STORE, sb_len(&c->sb) - 1));
     start_drains(c);
     complete(c, 0, c->p.issue_cycles);
@@ -366,6 +381,7 @@ cpu_core *cpu_core_new(unsigned id, const cpu_params *p, sim_engine *sim, memsys
   if (!c) return NULL;
   c->id = id;
   c->p = *p;
+  c->vary = p->issue_gap || p->stall_every || p->drain_jitter;
   c->model = &cpu_model_table[p->model];
   c->sim = sim;
   c->mem = mem;
@@ -403,7 +419,12 @@ void cpu_core_start(cpu_core *c, cpu_entry entry, void *arg, unsigned tid, uint6
   c->tid = tid;
   c->wait = W_RUN;
   cpu_thread_start(c->thread, thread_main, c);
+  if (c->vary) delay += issue_late(c); /* the first uop may be late too */
   sim_schedule(c->sim, delay, ev_resume, c, 0, "core.start");
+}
+
+void cpu_core_seed(cpu_core *c, uint64_t iter_seed, uint64_t name_hash) {
+  if (c->vary) sim_rng_derive_h(&c->rng, iter_seed, name_hash, c->id);
 }
 
 void cpu_core_set_trace(cpu_core *c, cpu_trace *t) { c->trace = t; }

@@ -32,6 +32,15 @@
  *          is FIFO.  load (rmb): applies the IQ (weak); nothing elsewhere.
  *   WORK   N cycles of local computation.
  *
+ * Timing variety, where the host's timing varies and an in-order core's
+ * would not (all off by default): each uop, the first included, issues up
+ * to cpu.issue_gap cycles late (a front-end stall); once in cpu.stall.every
+ * uops on average the thread stalls for cpu.stall.cycles/2 to
+ * cpu.stall.cycles (a miss to DRAM, an interrupt, a preemption); each
+ * store waits up to cpu.store_buffer.drain_jitter cycles more before it
+ * may drain.  Every draw comes from the core's own stream, derived from
+ * the iteration's seed, so an iteration replays alike.
+ *
  * States of a core (core->wait), and the function that leaves each:
  *   RUN      thread running or a resume event pending -> ev_resume
  *   SB_EMPTY uop waits for every store to perform -> drain_done
@@ -69,6 +78,9 @@ typedef struct cpu_params {
   cpu_model model;
   unsigned sb_entries, sb_in_flight, line_bytes;
   uint64_t drain_delay, issue_cycles, forward_cycles;
+  /* Timing variety (cpu.issue_gap, cpu.stall.*, drain_jitter): seeded
+   * per core and iteration (cpu_core_seed); all 0, no draw is made. */
+  uint64_t issue_gap, stall_every, stall_cycles, drain_jitter;
   bool order_addr_deps;
 } cpu_params;
 
@@ -110,7 +122,10 @@ typedef void (*cpu_entry)(void *arg, unsigned tid);
 cpu_core *cpu_core_new(unsigned id, const cpu_params *p, sim_engine *sim, memsys *mem);
 void cpu_core_free(cpu_core *c);
 
-/* Scheduler side: start the thread entry(arg, tid) after `delay` cycles. */
+/* Scheduler side: the core's timing-variety stream for the iteration whose
+ * seed is iter_seed (before cpu_core_start); then start the thread
+ * entry(arg, tid) after `delay` cycles. */
+void cpu_core_seed(cpu_core *c, uint64_t iter_seed, uint64_t name_hash);
 void cpu_core_start(cpu_core *c, cpu_entry entry, void *arg, unsigned tid, uint64_t delay);
 bool cpu_core_done(const cpu_core *c);       /* thread returned */
 bool cpu_core_quiet(const cpu_core *c);      /* done and store buffer empty */

@@ -43,6 +43,14 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
     "cycles to issue one micro-op")                                                  \
   X(CPU_FORWARD_CYCLES, "cpu.forward_cycles", CFG_INT, 0, 1000, "1", NULL,           \
     "cycles for a load satisfied by store-to-load forwarding")                       \
+  X(CPU_ISSUE_GAP, "cpu.issue_gap", CFG_INT, 0, 100000, "0", NULL,                   \
+    "front-end stalls: each micro-op issues up to this many cycles late (seeded)")   \
+  X(CPU_STALL_EVERY, "cpu.stall.every", CFG_INT, 0, 1000000000, "0", NULL,           \
+    "a long stall (DRAM, an interrupt) once in this many micro-ops on average; 0: none") \
+  X(CPU_STALL_CYCLES, "cpu.stall.cycles", CFG_INT, 0, 10000000, "1000", NULL,        \
+    "cycles of such a stall, up to (seeded, uniform from half of it)")               \
+  X(CPU_SB_DRAIN_JITTER, "cpu.store_buffer.drain_jitter", CFG_INT, 0, 100000, "0", NULL, \
+    "each store waits up to this many extra cycles before it may drain (seeded)")    \
   X(CPU_ORDER_ADDR_DEPS, "cpu.order_address_deps", CFG_BOOL, 0, 0, "true", NULL,    \
     "a load whose address came from an earlier load waits for it; false under weak: Alpha") \
   X(MEMORY_KIND, "memory.kind", CFG_ENUM, 0, 0, "mesi", "ideal|mesi",                \

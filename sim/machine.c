@@ -29,7 +29,7 @@ struct sim_machine {
   uint8_t *data;
   size_t size, used;
   uint64_t seed, start_skew, max_cycles, cycles;
-  uint64_t iteration_name, skew_name; /* sim_name_hash of the streams' names */
+  uint64_t iteration_name, skew_name, timing_name; /* sim_name_hash of the streams' names */
   uint64_t *skew;   /* this iteration's start skew per thread */
   bool skew_later;  /* the workload applies skew itself (sim_machine_skew_later) */
   bool warm; /* cache.initial = random */
@@ -168,6 +168,10 @@ sim_machine *sim_machine_new(const cfg *c, unsigned nthreads, size_t mem_bytes, 
       .drain_delay = (uint64_t)cfg_int(c, CK_CPU_SB_DRAIN_DELAY),
       .issue_cycles = (uint64_t)cfg_int(c, CK_CPU_ISSUE_CYCLES),
       .forward_cycles = (uint64_t)cfg_int(c, CK_CPU_FORWARD_CYCLES),
+      .issue_gap = (uint64_t)cfg_int(c, CK_CPU_ISSUE_GAP),
+      .stall_every = (uint64_t)cfg_int(c, CK_CPU_STALL_EVERY),
+      .stall_cycles = (uint64_t)cfg_int(c, CK_CPU_STALL_CYCLES),
+      .drain_jitter = (uint64_t)cfg_int(c, CK_CPU_SB_DRAIN_JITTER),
   };
   sim_machine *m = calloc(1, sizeof *m);
   if (!m) goto nomem;
@@ -178,6 +182,7 @@ sim_machine *sim_machine_new(const cfg *c, unsigned nthreads, size_t mem_bytes, 
   m->seed = (uint64_t)cfg_int(c, CK_RUN_SEED);
   m->iteration_name = sim_name_hash("iteration");
   m->skew_name = sim_name_hash("run.start_skew");
+  m->timing_name = sim_name_hash("cpu.timing");
   m->start_skew = (uint64_t)cfg_int(c, CK_RUN_START_SKEW);
   m->max_cycles = (uint64_t)cfg_int(c, CK_RUN_MAX_CYCLES);
   m->warm = strcmp(cfg_str(c, CK_CACHE_INITIAL), "random") == 0;
@@ -293,6 +298,7 @@ int sim_machine_iteration(sim_machine *m, uint64_t k, cpu_entry entry, void *arg
   if (m->warm) m->mem->ops->warm(m->mem, 0, m->used, iter_seed);
   for (unsigned i = 0; i < m->nthreads; i++) {
     m->skew[i] = sim_rng_upto(&skew, m->start_skew);
+    cpu_core_seed(m->cores[i], iter_seed, m->timing_name);
     cpu_core_start(m->cores[i], entry, arg, i, m->skew_later ? 0 : m->skew[i]);
   }
   size_t left = sim_run(&m->sim, m->max_cycles);

@@ -87,6 +87,8 @@ static void make_work(void) {
   link_to(p, "litmus");
   snprintf(p, sizeof p, "%s/configs", MMSIM_SOURCE_DIR);
   link_to(p, "configs");
+  snprintf(p, sizeof p, "%s/profiles", MMSIM_SOURCE_DIR);
+  link_to(p, "profiles");
   snprintf(p, sizeof p, "%s/build", work);
   if (mkdir(p, 0777) != 0) abort();
   link_to(MMSIM_BIN, "build/mmsim");
