@@ -33,6 +33,18 @@ static void print_runs(FILE *out, const char *what, const sample *s) {
   fputc('\n', out);
 }
 
+/* A row's start: the best point's star, its number, its keys' values
+ * (every scenario's point p has the same, the grid's). */
+static void print_point(const calib *k, size_t p, FILE *out) {
+  fprintf(out, "%c %6zu  ", p == k->best ? '*' : ' ', p);
+  for (size_t i = 0; i < k->nkeys; i++) {
+    char v[64];
+    const char *key = cfg_calib_key(k->grid, i);
+    fprintf(out, "%*s  ", (int)strlen(key),
+            cfg_value_text(k->sc[0].pts[p].c, (cfg_key_id)cfg_key_find(key), v, sizeof v));
+  }
+}
+
 static void report_one(const calib *k, FILE *out) {
   const calib_scn *sc = &k->sc[0];
   const point *b = &sc->pts[k->best];
@@ -54,13 +66,7 @@ static void report_one(const calib *k, FILE *out) {
   fprintf(out, "%-10s %-10s %-10s %-10s %-10s %-8s %s\n", "median", "q1", "q3", "min", "max",
           "W1", "KS");
   for (size_t p = 0; p < k->npoints; p++) {
-    fprintf(out, "%c %6zu  ", p == k->best ? '*' : ' ', p);
-    for (size_t i = 0; i < k->nkeys; i++) {
-      char v[64];
-      const char *key = cfg_calib_key(k->grid, i);
-      fprintf(out, "%*s  ", (int)strlen(key),
-              cfg_value_text(sc->pts[p].c, (cfg_key_id)cfg_key_find(key), v, sizeof v));
-    }
+    print_point(k, p, out);
     print_dist(out, &sc->pts[p].s);
     fprintf(out, " %-8.3f %.2f\n", sc->pts[p].w1, sc->pts[p].ks);
   }
@@ -124,13 +130,7 @@ static void report_joint(const calib *k, FILE *out) {
   for (size_t j = 0; j < k->nsc; j++) fprintf(out, "%-*s ", 8, k->sc[j].name);
   fprintf(out, "mean W1\n");
   for (size_t p = 0; p < k->npoints; p++) {
-    fprintf(out, "%c %6zu  ", p == k->best ? '*' : ' ', p);
-    for (size_t i = 0; i < k->nkeys; i++) {
-      char v[64];
-      const char *key = cfg_calib_key(k->grid, i);
-      fprintf(out, "%*s  ", (int)strlen(key),
-              cfg_value_text(k->sc[0].pts[p].c, (cfg_key_id)cfg_key_find(key), v, sizeof v));
-    }
+    print_point(k, p, out);
     for (size_t j = 0; j < k->nsc; j++)
       fprintf(out, "%-*.3f ", (int)(strlen(k->sc[j].name) > 8 ? strlen(k->sc[j].name) : 8),
               k->sc[j].pts[p].w1);

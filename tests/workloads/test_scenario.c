@@ -58,8 +58,10 @@ static bool allows(const char *list, const char *model) {
   return false;
 }
 
-static int run(const char *scenario, const char *variant, const char *model, const char *iters,
-               wl_result *r) {
+/* The shipped config S-V.json under `model` for `iters` iterations, with
+ * key=value set too when key is given. */
+static int run_set(const char *scenario, const char *variant, const char *model,
+                   const char *iters, const char *key, const char *value, wl_result *r) {
   char path[512];
   snprintf(path, sizeof path, "%s/configs/map/%s-%s.json", MMSIM_SOURCE_DIR, scenario, variant);
   cfg *c = cfg_new();
@@ -67,10 +69,16 @@ static int run(const char *scenario, const char *variant, const char *model, con
   int rc = cfg_load_file(c, path, &e);
   if (!rc) rc = cfg_set(c, "cpu.model", model, &e);
   if (!rc) rc = cfg_set(c, "run.iterations", iters, &e);
+  if (!rc && key) rc = cfg_set(c, key, value, &e);
   if (!rc) rc = wl_run_sim(c, 0, (uint64_t)atoll(iters), 1, r, &e);
   if (rc) fprintf(stderr, "  %s: %s\n", path, e.msg);
   cfg_free(c);
   return rc;
+}
+
+static int run(const char *scenario, const char *variant, const char *model, const char *iters,
+               wl_result *r) {
+  return run_set(scenario, variant, model, iters, NULL, NULL, r);
 }
 
 static void t_unsafe_by_model(void) {
@@ -143,16 +151,9 @@ static void t_determinism_and_replay(void) {
 /* Whole 8-byte accesses never tear, under any model. */
 static void t_tear_needs_split(void) {
   for (size_t m = 0; m < NMODELS; m++) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/configs/map/refcount-tear-unsafe.json", MMSIM_SOURCE_DIR);
-    cfg *c = cfg_new();
-    sim_err e = {0};
     wl_result r;
-    CHECK_EQ_I64(cfg_load_file(c, path, &e), 0);
-    CHECK_EQ_I64(cfg_set(c, "cpu.atomic_width", "8", &e), 0);
-    CHECK_EQ_I64(cfg_set(c, "cpu.model", models[m], &e), 0);
-    CHECK_EQ_I64(wl_run_sim(c, 0, 3000, 1, &r, &e), 0);
-    cfg_free(c);
+    CHECK_EQ_I64(run_set("refcount-tear", "unsafe", models[m], "3000", "cpu.atomic_width", "8", &r),
+                 0);
     uint64_t a = r.anomalies;
     wl_result_free(&r);
     CHECK_EQ_U64(a, 0);
@@ -164,24 +165,16 @@ static void t_tear_needs_split(void) {
  * stays exactly once, though its calls interleave with the growth. */
 static void t_range_across_growth(void) {
   static const char *const fixes[] = {"locked", "rwmutex"};
+  char n[32];
+  snprintf(n, sizeof n, "%d", atoi(ITER) / 3);
   for (size_t v = 0; v < 2; v++)
     for (size_t m = 0; m < NMODELS; m++) {
-      char path[512];
-      snprintf(path, sizeof path, "%s/configs/map/grow-evacuate-%s.json", MMSIM_SOURCE_DIR,
-               fixes[v]);
-      cfg *c = cfg_new();
-      sim_err e = {0};
       wl_result r;
-      CHECK_EQ_I64(cfg_load_file(c, path, &e), 0);
-      CHECK_EQ_I64(cfg_set(c, "workload.threads", "3", &e), 0);
-      CHECK_EQ_I64(cfg_set(c, "cpu.model", models[m], &e), 0);
-      uint64_t n = (uint64_t)atoll(ITER) / 3;
-      CHECK_EQ_I64(wl_run_sim(c, 0, n, 1, &r, &e), 0);
-      cfg_free(c);
+      CHECK_EQ_I64(run_set("grow-evacuate", fixes[v], models[m], n, "workload.threads", "3", &r), 0);
       uint64_t a = r.anomalies, ops = r.map_ops;
       wl_result_free(&r);
       CHECK_EQ_U64(a, 0);
-      CHECK(ops > 30 * n); /* the range ran: a call per key */
+      CHECK(ops > 30 * (uint64_t)atoi(n)); /* the range ran: a call per key */
     }
 }
 
