@@ -37,16 +37,16 @@ static void res_free(const calib_scn *sc, calib_res *r) {
   else wl_result_free(&r->w);
 }
 
+static uint64_t res_iterations(const calib_scn *sc, const calib_res *r) {
+  return sc->t ? r->l.iterations : r->w.iterations;
+}
+
 /* Anomalous iterations: the oracle's, or the litmus outcomes not in SC. */
-static uint64_t res_anomalies(const calib_scn *sc, const calib_res *r, uint64_t *iterations) {
-  if (!sc->t) {
-    *iterations = r->w.iterations;
-    return r->w.anomalies;
-  }
+static uint64_t res_anomalies(const calib_scn *sc, const calib_res *r) {
+  if (!sc->t) return r->w.anomalies;
   uint64_t a = 0;
   for (size_t i = 0; i < hist_len(r->l.hist); i++)
     if (hist_find(sc->sc_set, hist_key(r->l.hist, i)) < 0) a += hist_count(r->l.hist, i);
-  *iterations = r->l.iterations;
   return a;
 }
 
@@ -78,7 +78,7 @@ static void sample_free(const calib_scn *sc, sample *s) {
 }
 
 static void sample_add(const calib_scn *sc, sample *s) {
-  uint64_t n, a = res_anomalies(sc, &s->r[s->n], &n);
+  uint64_t n = res_iterations(sc, &s->r[s->n]), a = res_anomalies(sc, &s->r[s->n]);
   s->freq[s->n] = n ? (double)a / (double)n : 0;
   s->logf[s->n] = calib_log_freq(a, n);
   s->n++;
@@ -184,10 +184,9 @@ static int native_setup(calib_scn *sc, sim_err *err) {
 static int run_native(calib *k, sim_err *err) {
   int64_t rounds = 0;
   int rc;
-  double t0 = wallclock_s(), *load = calloc(k->nsc, sizeof *load);
-  if (!load) return nomem(err);
+  double t0 = wallclock_s();
   for (size_t j = 0; j < k->nsc; j++) {
-    if ((rc = native_setup(&k->sc[j], err))) goto out;
+    if ((rc = native_setup(&k->sc[j], err))) return rc;
     if (k->sc[j].k.native_runs > rounds) rounds = k->sc[j].k.native_runs;
   }
   for (int64_t i = 0; i < rounds; i++) {
@@ -195,18 +194,17 @@ static int run_native(calib *k, sim_err *err) {
     for (size_t j = 0; j < k->nsc; j++) {
       calib_scn *sc = &k->sc[j];
       if (i >= sc->k.native_runs) continue;
-      load[j] += l / (double)sc->k.native_runs;
+      sc->load += l / (double)sc->k.native_runs; /* the mean over its runs */
       uint64_t seed = (uint64_t)cfg_int(sc->base, CK_RUN_SEED) + (uint64_t)i;
       if ((rc = set_u64(sc->native_cfg, "run.seed", seed, err)) ||
           (rc = res_native(k, sc, &sc->native.r[sc->native.n], err))) {
         res_free(sc, &sc->native.r[sc->native.n]);
         if (k->nsc > 1) sim_err_prefix(err, "%s", sc->name);
-        goto out;
+        return rc;
       }
       sample_add(sc, &sc->native);
     }
   }
-  for (size_t j = 0; j < k->nsc; j++) k->sc[j].load = load[j]; /* the mean over its runs */
   if (k->o->progress)
     for (size_t j = 0; j < k->nsc; j++)
       fprintf(k->o->progress, "native: %s%s%" PRId64 " runs of %" PRId64 " iterations on %s\n",
@@ -214,10 +212,7 @@ static int run_native(calib *k, sim_err *err) {
               k->sc[j].k.native_runs, cfg_int(k->sc[j].native_cfg, CK_RUN_ITERATIONS),
               k->host.cpu);
   if (k->o->progress) fprintf(k->o->progress, "native: %.1f s\n", wallclock_s() - t0);
-  rc = 0;
-out:
-  free(load);
-  return rc;
+  return 0;
 }
 
 /* ---- 3. sim ---- */
@@ -252,11 +247,8 @@ static int run_points(calib *k, sim_err *err) {
 /* ---- 4. fit ---- */
 
 static uint64_t min_iterations(const calib_scn *sc, const sample *s, uint64_t m) {
-  for (size_t i = 0; i < s->n; i++) {
-    uint64_t n;
-    res_anomalies(sc, &s->r[i], &n);
-    if (n < m) m = n;
-  }
+  for (size_t i = 0; i < s->n; i++)
+    if (res_iterations(sc, &s->r[i]) < m) m = res_iterations(sc, &s->r[i]);
   return m;
 }
 

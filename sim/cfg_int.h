@@ -124,6 +124,12 @@ int cfg__walk_sweep(load_ctx *lc, const char *prefix, const cJSON *obj);
 int cfg__sweep_list(load_ctx *lc, const char *where, cfg_key_id id, const cJSON *list);
 int cfg__sweep_range(load_ctx *lc, const char *where, cfg_key_id id, const cJSON *obj);
 
+/* Storage (config.c) */
+/* p as a path: from c's folder unless absolute, as every path in a config
+ * is (workload.litmus, "profile"); false if it does not fit in buf. */
+bool cfg__path(const cfg *c, const char *p, char *buf, size_t n);
+void cfg__swap(cfg *a, cfg *b); /* C1's one change of a cfg: swap in a filled clone */
+
 /* Derived keys (config.c) */
 bool cfg__read_only(cfg_key_id id); /* computed, never set: workload.litmus_hash */
 int cfg__litmus_rehash(cfg *c);     /* workload.litmus_hash from the file; SIM_ENOMEM only */

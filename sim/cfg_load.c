@@ -351,12 +351,6 @@ static int numbers_as_written(load_ctx *lc) {
   return SIM_OK;
 }
 
-static void cfg_swap(cfg *a, cfg *b) {
-  cfg tmp = *a;
-  *a = *b;
-  *b = tmp;
-}
-
 static int load_text(cfg *c, const char *src, const char *text, char *dir, sim_err *err) {
   load_ctx lc = {.src = src, .err = err};
   const char *end = NULL;
@@ -401,9 +395,7 @@ static int load_text(cfg *c, const char *src, const char *text, char *dir, sim_e
   if ((rc = walk(&lc, "", root)) != SIM_OK) goto done;
   if (lc.profile) { /* under the file's own keys, whatever their order */
     char path[4096];
-    bool rel = lc.profile[0] != '/' && strcmp(lc.t->dir, ".") != 0;
-    if (snprintf(path, sizeof path, "%s%s%s", rel ? lc.t->dir : "", rel ? "/" : "",
-                 lc.profile) >= (int)sizeof path) {
+    if (!cfg__path(lc.t, lc.profile, path, sizeof path)) {
       rc = cfg__bad(err, src, "profile", "the path is too long");
       goto done;
     }
@@ -423,7 +415,7 @@ static int load_text(cfg *c, const char *src, const char *text, char *dir, sim_e
     rc = cfg__nomem(err, src);
     goto done;
   }
-  cfg_swap(c, lc.t); /* C1: c changes only here, all at once */
+  cfg__swap(c, lc.t); /* C1: c changes only here, all at once */
 done:
   cJSON_Delete(root);
   free(lc.nums);

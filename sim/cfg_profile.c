@@ -54,11 +54,7 @@ int cfg_apply_profile(cfg *c, const char *path, sim_err *err) {
   cfg *t = cfg_clone(c);
   if (!t) return cfg__nomem(err, path);
   int rc = cfg__apply_profile(t, path, err);
-  if (rc == SIM_OK) { /* C1: c changes only on success */
-    cfg tmp = *c;
-    *c = *t;
-    *t = tmp;
-  }
+  if (rc == SIM_OK) cfg__swap(c, t); /* C1: c changes only on success */
   cfg_free(t);
   return rc;
 }

@@ -139,11 +139,20 @@ int cfg_blame(const cfg *c, sim_err *err, cfg_key_id key) {
 }
 
 /* Into buf, or false when it does not fit. */
-static bool litmus_path(const cfg *c, char *buf, size_t n) {
-  const char *p = c->v[CK_WORKLOAD_LITMUS].s;
+bool cfg__path(const cfg *c, const char *p, char *buf, size_t n) {
   int len = p[0] == '/' || strcmp(c->dir, ".") == 0 ? snprintf(buf, n, "%s", p)
                                                     : snprintf(buf, n, "%s/%s", c->dir, p);
   return len >= 0 && (size_t)len < n;
+}
+
+void cfg__swap(cfg *a, cfg *b) {
+  cfg tmp = *a;
+  *a = *b;
+  *b = tmp;
+}
+
+static bool litmus_path(const cfg *c, char *buf, size_t n) {
+  return cfg__path(c, c->v[CK_WORKLOAD_LITMUS].s, buf, n);
 }
 
 int cfg_litmus_path(const cfg *c, char *buf, size_t n, sim_err *err) {
