@@ -12,8 +12,17 @@
 #include "sb.h"
 #include "trace.h"
 
-typedef enum { W_RUN, W_SB_EMPTY, W_SB_SPACE, W_MEM, W_DONE } core_wait;
-static const char *const wait_name[] = {"RUN", "SB_EMPTY", "SB_SPACE", "MEM", "DONE"};
+typedef enum { W_RUN, W_SB_EMPTY, W_SB_SPACE, W_MEM, W_RETRY, W_DONE } core_wait;
+static const char *const wait_name[] = {"RUN", "SB_EMPTY", "SB_SPACE", "MEM", "RETRY", "DONE"};
+
+/* A load in the LQ (arm): in the memory system, its value going to *out. */
+typedef struct lq_entry {
+  mem_req req;
+  uint64_t *out;
+  bool *bound;
+  uint32_t seq, tag; /* the uop's place in the thread, for reorders and traces */
+  bool busy;
+} lq_entry;
 
 struct cpu_core {
   unsigned id, tid;
@@ -44,6 +53,11 @@ struct cpu_core {
   uint32_t seq;        /* the thread's uops so far this iteration */
   uint32_t *slot_seq;  /* per SB slot: seq and tag of its store, when tracing */
   uint32_t *slot_tag;
+  uint8_t *slot_rel;   /* arm: per SB slot, a release store */
+  unsigned rel_pending; /* arm: release stores not yet performed */
+
+  lq_entry *lq;        /* arm: cpu.ooo.window entries */
+  unsigned lq_busy;
 
   bool vary;           /* any timing variety (core.h) */
   sim_rng rng;         /* its draws */
@@ -53,6 +67,9 @@ struct cpu_core {
 
 static void step(cpu_core *c);
 static void start_drains(cpu_core *c);
+static bool acquires(mem_order o) {
+  return o == MO_ACQUIRE || o == MO_ACQUIRE_PC || o == MO_SEQ_CST;
+}
 
 #if MMSIM_TRACE
 /* --- Trace hooks (trace.h); called only when c->trace is set ------------ */
@@ -105,6 +122,16 @@ static void trace_mem_done(cpu_core *c, const mem_req *r, uint64_t now) {
                    : r->success       ? c->cur.value
                                       : r->value;
   trace_access(c, TRACE_RMW, TRACE_SRC_MEM, now, r->value, wrote);
+}
+
+/* An LQ load bound (arm): the uop is long gone from c->cur. */
+static void trace_lq(cpu_core *c, const lq_entry *q) {
+  trace_ev *e = trace_ev_new(c, TRACE_LOAD, q->seq, q->tag);
+  if (!e) return;
+  e->src = (uint8_t)TRACE_SRC_MEM;
+  e->addr = q->req.addr;
+  e->size = (uint8_t)q->req.size;
+  e->value = q->req.value;
 }
 
 static void trace_simple(cpu_core *c, trace_kind kind) {
@@ -184,6 +211,102 @@ static void load_performed(cpu_core *c, uint64_t at) {
   if (at > c->last_load_at) c->last_load_at = at;
 }
 
+/* --- The load queue (arm) ----------------------------------------------- */
+
+/* Is an LQ load older than `seq` still unbound?  With addr/size: one that
+ * overlaps those bytes. */
+static bool lq_older(const cpu_core *c, uint32_t seq, uint64_t addr, unsigned size, bool any_addr) {
+  if (!c->lq_busy) return false; /* the common case: a blocking thread's core */
+  for (unsigned i = 0; i < c->p.ooo_window; i++) {
+    const lq_entry *q = &c->lq[i];
+    if (q->busy && q->seq < seq &&
+        (any_addr || (q->req.addr < addr + size && addr < q->req.addr + q->req.size)))
+      return true;
+  }
+  return false;
+}
+
+/* Has an SB store older than `seq` not performed?  (arm: the SB also holds
+ * stores younger than an LQ load.) */
+static bool sb_older(const cpu_core *c, uint32_t seq) {
+  if (sb_empty(&c->sb)) return false;
+  for (unsigned i = 0; i < sb_len(&c->sb); i++)
+    if (sb_at(&c->sb, i)->state != SB_PERFORMED && c->slot_seq[sb_slot(&c->sb, i)] < seq) return true;
+  return false;
+}
+
+/* A load of uop `seq` bound now (arm): count what it overtook. */
+static void ooo_load_performed(cpu_core *c, uint32_t seq) {
+  c->n.loads++;
+  if (sb_older(c, seq)) c->n.reorder[CPU_REORDER_store_load]++;
+  if (lq_older(c, seq, 0, 0, true)) c->n.reorder[CPU_REORDER_load_load]++;
+}
+
+/* The uop waits for a load to bind or a store to perform, then issues again. */
+static bool retry(cpu_core *c) {
+  c->wait = W_RETRY;
+  return true;
+}
+
+static void wake_retry(cpu_core *c) {
+  if (c->wait != W_RETRY) return;
+  c->wait = W_RUN;
+  step(c);
+}
+
+static void lq_done(sim_engine *sim, mem_req *r) {
+  cpu_core *c = r->owner;
+  (void)sim;
+  lq_entry *q = (lq_entry *)r; /* req is the first member */
+  ooo_load_performed(c, q->seq);
+  CPU_TRACE(c, trace_lq(c, q));
+  *q->out = r->value;
+  *q->bound = true;
+  q->busy = false;
+  c->lq_busy--;
+  wake_retry(c);
+}
+
+/* Send the current load into a free LQ entry (the caller checked there is one). */
+static void lq_send(cpu_core *c) {
+  lq_entry *q = c->lq;
+  while (q->busy) q++;
+  q->busy = true;
+  c->lq_busy++;
+  q->out = c->cur.out;
+  q->bound = c->cur.bound;
+  q->seq = c->seq;
+  q->tag = c->cur.tag;
+  mem_req *r = &q->req;
+  r->kind = REQ_LOAD;
+  r->core = c->id;
+  r->addr = c->cur.addr;
+  r->size = c->cur.size;
+  r->delay = 0;
+  r->done = lq_done;
+  r->owner = c;
+  c->mem->ops->access(c->mem, c->sim, r);
+}
+
+/* What an arm uop waits for before it may issue (core.h); true: it waits. */
+static bool ooo_waits(cpu_core *c, const uop *u) {
+  switch (u->kind) {
+  case UOP_LOAD:
+    if (u->bound && c->lq_busy == c->p.ooo_window) return retry(c);
+    if ((u->order == MO_ACQUIRE || u->order == MO_SEQ_CST) && c->rel_pending)
+      return retry(c); /* RCsc: LDAR, not LDAPR */
+    return lq_older(c, c->seq, u->addr, u->size, false) && retry(c);
+  case UOP_STORE:
+    if ((u->order == MO_RELEASE || u->order == MO_SEQ_CST) && c->lq_busy) return retry(c);
+    return lq_older(c, c->seq, u->addr, u->size, false) && retry(c);
+  case UOP_RMW:
+  case UOP_CAS: return c->lq_busy && retry(c);
+  case UOP_FENCE: return u->fence != MF_STORE && c->lq_busy && retry(c);
+  case UOP_LQ_WAIT: return !*u->bound && retry(c);
+  default: return false;
+  }
+}
+
 /* Apply the invalidate queue (weak; a no-op where there is none). */
 static void iq_apply(cpu_core *c) {
   if (!c->model->invalidate_queue) return;
@@ -192,12 +315,15 @@ static void iq_apply(cpu_core *c) {
   c->mem->ops->iq_apply(c->mem, c->sim, c->id);
 }
 
-static bool acquires(mem_order o) { return o == MO_ACQUIRE || o == MO_SEQ_CST; }
-
 static void mem_done(sim_engine *sim, mem_req *r) {
   cpu_core *c = r->owner;
   assert(c->wait == W_MEM);
-  if (r->kind == REQ_LOAD) load_performed(c, r->perf_at);
+  if (r->kind == REQ_LOAD) {
+    if (c->model->ooo_loads)
+      ooo_load_performed(c, c->seq);
+    else
+      load_performed(c, r->perf_at);
+  }
   CPU_TRACE(c, trace_mem_done(c, r, sim_now(sim)));
   if (acquires(c->cur.order)) iq_apply(c); /* later loads see what this one saw */
   if (r->kind == REQ_CAS) {
@@ -256,6 +382,7 @@ static void step(cpu_core *c) {
 static void issue_uop(cpu_core *c) {
   const uop *u = &c->cur;
   uint64_t v;
+  if (c->model->ooo_loads && ooo_waits(c, u)) return;
   switch (u->kind) {
   case UOP_LOAD:
     if (c->model->loads_wait_for_stores && must_drain_first(c)) return;
@@ -263,16 +390,25 @@ static void issue_uop(cpu_core *c) {
     switch (sb_forward(&c->sb, u->addr, u->size, &v)) {
     case SB_HIT:
       c->n.sb_forwards++;
-      load_performed(c, sim_now(c->sim));
+      if (c->model->ooo_loads)
+        ooo_load_performed(c, c->seq);
+      else
+        load_performed(c, sim_now(c->sim));
       CPU_TRACE(c, trace_access(c, TRACE_LOAD, TRACE_SRC_SB, sim_now(c->sim), v, 0));
       if (acquires(u->order)) iq_apply(c);
+      if (u->bound) *u->out = v, *u->bound = true;
       complete(c, v, c->p.forward_cycles);
       return;
     case SB_PARTIAL:
       must_drain_first(c);
       return;
     case SB_MISS:
-      send(c, REQ_LOAD);
+      if (!u->bound) {
+        send(c, REQ_LOAD);
+        return;
+      }
+      lq_send(c);
+      complete(c, 0, c->p.issue_cycles);
       return;
     }
     return;
@@ -289,6 +425,12 @@ static void issue_uop(cpu_core *c) {
             sim_now(c->sim) + c->p.drain_delay +
                 (c->vary ? sim_rng_upto(&c->rng, c->p.drain_jitter) : 0),
             c->epoch);
+    if (c->model->ooo_loads) { /* its age and kind, for reorders and RCsc */
+      unsigned slot = sb_slot(&c->sb, sb_len(&c->sb) - 1);
+      c->slot_seq[slot] = c->seq;
+      c->slot_rel[slot] = u->order == MO_RELEASE || u->order == MO_SEQ_CST;
+      c->rel_pending += c->slot_rel[slot];
+    }
     CPU_TRACE(c, trace_sb(c, TRACE_STORE, sb_len(&c->sb) - 1));
     start_drains(c);
     complete(c, 0, c->p.issue_cycles);
@@ -311,6 +453,9 @@ static void issue_uop(cpu_core *c) {
   case UOP_WORK:
     complete(c, 0, u->value);
     return;
+  case UOP_LQ_WAIT: /* ooo_waits let it through: the value is there */
+    complete(c, 0, 0);
+    return;
   case UOP_NKINDS:
     break;
   }
@@ -322,15 +467,22 @@ static void issue_uop(cpu_core *c) {
 static void drain_done(sim_engine *sim, mem_req *r) {
   cpu_core *c = r->owner;
   (void)sim;
-  unsigned i = sb_age(&c->sb, (unsigned)(r - c->drain_req));
+  unsigned slot = (unsigned)(r - c->drain_req), i = sb_age(&c->sb, slot);
   CPU_TRACE(c, trace_sb(c, TRACE_DRAIN, i));
   if (sb_performed(&c->sb, i)) c->n.reorder[CPU_REORDER_store_store]++;
   uint64_t now = sim_now(c->sim);
-  if (c->last_load_at > now) c->n.reorder[CPU_REORDER_load_store]++; /* never: core.h */
+  if (c->model->ooo_loads) {
+    if (lq_older(c, c->slot_seq[slot], 0, 0, true)) c->n.reorder[CPU_REORDER_load_store]++;
+    c->rel_pending -= c->slot_rel[slot];
+    c->slot_rel[slot] = 0;
+  } else if (c->last_load_at > now) {
+    c->n.reorder[CPU_REORDER_load_store]++; /* never: core.h */
+  }
   c->last_store_at = now;
   c->in_flight--;
   start_drains(c);
-  if ((c->wait == W_SB_EMPTY && sb_empty(&c->sb)) || (c->wait == W_SB_SPACE && !sb_full(&c->sb))) {
+  if ((c->wait == W_SB_EMPTY && sb_empty(&c->sb)) || (c->wait == W_SB_SPACE && !sb_full(&c->sb)) ||
+      c->wait == W_RETRY) {
     c->wait = W_RUN;
     step(c);
   }
@@ -390,7 +542,10 @@ cpu_core *cpu_core_new(unsigned id, const cpu_params *p, sim_engine *sim, memsys
   c->drain_req = calloc(p->sb_entries, sizeof *c->drain_req);
   c->slot_seq = calloc(p->sb_entries, sizeof *c->slot_seq);
   c->slot_tag = calloc(p->sb_entries, sizeof *c->slot_tag);
-  if (!c->thread || !c->drain_req || !c->slot_seq || !c->slot_tag ||
+  c->slot_rel = calloc(p->sb_entries, sizeof *c->slot_rel);
+  c->lq = c->model->ooo_loads ? calloc(p->ooo_window ? p->ooo_window : 1, sizeof *c->lq) : NULL;
+  if (!c->thread || !c->drain_req || !c->slot_seq || !c->slot_tag || !c->slot_rel ||
+      (c->model->ooo_loads && !c->lq) ||
       !sb_init(&c->sb, p->sb_entries)) {
     cpu_core_free(c);
     return NULL;
@@ -405,6 +560,8 @@ void cpu_core_free(cpu_core *c) {
   free(c->drain_req);
   free(c->slot_seq);
   free(c->slot_tag);
+  free(c->slot_rel);
+  free(c->lq);
   free(c);
 }
 
@@ -412,6 +569,8 @@ void cpu_core_start(cpu_core *c, cpu_entry entry, void *arg, unsigned tid, uint6
   sb_clear(&c->sb);
   c->in_flight = 0;
   c->epoch = 0;
+  c->rel_pending = 0;
+  if (c->p.ooo_window && c->slot_rel) memset(c->slot_rel, 0, c->p.sb_entries);
   c->last_load_at = c->last_store_at = 0;
   c->seq = 0;
   c->entry = entry;
@@ -432,7 +591,8 @@ void cpu_core_set_trace(cpu_core *c, cpu_trace *t) { c->trace = t; }
 bool cpu_core_done(const cpu_core *c) { return c->wait == W_DONE; }
 uint64_t cpu_core_now(const cpu_core *c) { return sim_now(c->sim); }
 
-bool cpu_core_quiet(const cpu_core *c) { return c->wait == W_DONE && sb_empty(&c->sb); }
+bool cpu_core_quiet(const cpu_core *c) { return c->wait == W_DONE && sb_empty(&c->sb) && !c->lq_busy; }
+bool cpu_core_ooo(const cpu_core *c) { return c->model->ooo_loads; }
 const cpu_counters *cpu_core_counters(const cpu_core *c) { return &c->n; }
 
 void cpu_core_absorb(cpu_core *c, const cpu_core *src) {

@@ -1,4 +1,4 @@
-/* cpu/core.h -- one in-order core: issue, store buffer, fences, atomics.
+/* cpu/core.h -- one core: issue, store buffer, fences, atomics.
  *
  * The core runs one simulated thread, a coroutine.  When the thread makes a
  * mem API call it hands the core one uop (cpu_core_exec) and sleeps; the core
@@ -41,17 +41,41 @@
  * may drain.  Every draw comes from the core's own stream, derived from
  * the iteration's seed, so an iteration replays alike.
  *
+ * Out-of-order loads (arm).  A thread may hand over a load with somewhere
+ * to put its value (uop.out, uop.bound) and go on at once: the load enters
+ * the load queue (LQ), cpu.ooo.window entries, and binds whenever the memory
+ * system answers, so a younger load or store can perform first.  The thread
+ * sleeps on the value only when it needs it (LQ_WAIT): for an address, the
+ * data of a store, a branch, or the end.  What stays ordered, as on ARMv8:
+ *   - a load or store waits to issue while an older load to overlapping
+ *     bytes is in the LQ (read-read and read-write coherence: CoRR, CoRW);
+ *   - a release store (STLR) waits for every older load to bind, and then,
+ *     as pso's release does, for every older store;
+ *   - an acquire load (LDAR) waits for every older release store to perform
+ *     (RCsc; an MO_ACQUIRE_PC one, LDAPR, does not), and the thread waits
+ *     for its value (later accesses follow);
+ *   - a full fence (DMB ISH) and a load fence (DMB ISHLD) wait for every
+ *     older load to bind; the full one then for the SB to empty; a store
+ *     fence (DMB ISHST) starts an epoch, as under pso;
+ *   - RMW and CAS wait for every older load, then for the SB, as elsewhere.
+ * Dependencies are the thread's business: it waits for a value before it
+ * computes an address, a store's data or a branch from it.
+ *
  * States of a core (core->wait), and the function that leaves each:
  *   RUN      thread running or a resume event pending -> ev_resume
  *   SB_EMPTY uop waits for every store to perform -> drain_done
  *   SB_SPACE store waits for a free SB entry -> drain_done
  *   MEM      a load/RMW/CAS is in the memory system -> mem_done
+ *   RETRY    arm: the uop waits for a load to bind or a store to perform,
+ *            then issues again -> lq_done, drain_done
  *   DONE     the thread has returned
  *
  * Reorder accounting (DESIGN.md): a memory uop that performs before an
  * older uop of the same thread is one event, named older_younger.  A store
  * performs when its drain completes (the line in M); a load when it binds,
  * or, for a stale IQ hit, when that invalidation arrived (mem_req.perf_at).
+ * Under arm, a load or store is counted against the loads and stores
+ * older than it in the LQ and SB when it performs (load_store is then real).
  * store_load: a load while an older store was still unperformed;
  * store_store: a store while an older store was; load_load: a stale load
  * whose perform time precedes an older load's.  load_store is kept for the
@@ -59,7 +83,8 @@
  * after every older load has bound, and a stale load only moves earlier.
  *
  * Invariants:
- *   CO1  At most one uop of the thread is in flight (plus SB drains).
+ *   CO1  At most one uop of the thread is in flight (plus SB drains and,
+ *        under arm, LQ loads).
  *   CO2  tso: SB entries perform in program order.  All models: SB1, SB3.
  */
 #ifndef MMSIM_CPU_CORE_H
@@ -82,6 +107,7 @@ typedef struct cpu_params {
    * per core and iteration (cpu_core_seed); all 0, no draw is made. */
   uint64_t issue_gap, stall_every, stall_cycles, drain_jitter;
   bool order_addr_deps;
+  unsigned ooo_window; /* arm: LQ entries */
 } cpu_params;
 
 /* Counters of one core; summed into a run's metrics. */
@@ -128,7 +154,8 @@ void cpu_core_free(cpu_core *c);
 void cpu_core_seed(cpu_core *c, uint64_t iter_seed, uint64_t name_hash);
 void cpu_core_start(cpu_core *c, cpu_entry entry, void *arg, unsigned tid, uint64_t delay);
 bool cpu_core_done(const cpu_core *c);       /* thread returned */
-bool cpu_core_quiet(const cpu_core *c);      /* done and store buffer empty */
+bool cpu_core_quiet(const cpu_core *c);      /* done, store buffer and LQ empty */
+bool cpu_core_ooo(const cpu_core *c);        /* loads may be handed over unwaited (arm) */
 uint64_t cpu_core_now(const cpu_core *c);    /* the simulated cycle (its engine's) */
 const cpu_counters *cpu_core_counters(const cpu_core *c);
 /* Add src's counters into c's (a parallel run joining its workers). */
@@ -140,7 +167,8 @@ typedef struct cpu_trace cpu_trace;
 void cpu_core_set_trace(cpu_core *c, cpu_trace *t);
 
 /* Thread side, from inside the coroutine: run one uop, return its value
- * (load, RMW: the value read; CAS: 1 on success with the old value in *old). */
+ * (load, RMW: the value read; CAS: 1 on success with the old value in *old).
+ * A load with u->bound (arm only) returns at once; its value comes later. */
 uint64_t cpu_core_exec(cpu_core *c, const uop *u, uint64_t *old);
 
 /* Debug */

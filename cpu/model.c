@@ -4,7 +4,7 @@
 #include <string.h>
 
 const cpu_model_info cpu_model_table[CPU_NMODELS] = {
-#define X(id, name, lw, ooo, iq, doc) {name, lw, ooo, iq, doc},
+#define X(id, name, lw, ooo, iq, ol, doc) {name, lw, ooo, iq, ol, doc},
     CPU_MODELS(X)
 #undef X
 };

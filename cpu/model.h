@@ -5,22 +5,28 @@
  * reorderings a model allows are whatever those structures let through
  * (DESIGN.md, "Memory models").
  *
- *   name  loads wait   store buffer  invalidate
- *         for stores   out of order  queue
+ *   name  loads wait   store buffer  invalidate  loads out
+ *         for stores   out of order  queue       of order
+ *
+ * arm (ARMv8, other-multi-copy-atomic): a load does not stop the thread;
+ * it binds whenever the memory system answers, so younger loads and stores
+ * may perform first (core.h, "Out-of-order loads").  MESI keeps stores
+ * multi-copy atomic.
  */
 #ifndef MMSIM_CPU_MODEL_H
 #define MMSIM_CPU_MODEL_H
 
 #include <stdbool.h>
 
-#define CPU_MODELS(X)                                                   \
-  X(SC,   "sc",   true,  false, false, "sequential consistency")        \
-  X(TSO,  "tso",  false, false, false, "FIFO store buffer (x86-TSO)")   \
-  X(PSO,  "pso",  false, true,  false, "store buffer drains out of order across lines") \
-  X(WEAK, "weak", false, true,  true,  "pso plus invalidate queues")
+#define CPU_MODELS(X)                                                          \
+  X(SC,   "sc",   true,  false, false, false, "sequential consistency")        \
+  X(TSO,  "tso",  false, false, false, false, "FIFO store buffer (x86-TSO)")   \
+  X(PSO,  "pso",  false, true,  false, false, "store buffer drains out of order across lines") \
+  X(WEAK, "weak", false, true,  true,  false, "pso plus invalidate queues")    \
+  X(ARM,  "arm",  false, true,  false, true,  "pso plus loads that bind out of order (ARMv8)")
 
 typedef enum {
-#define X(id, name, lw, ooo, iq, doc) CPU_##id,
+#define X(id, name, lw, ooo, iq, ol, doc) CPU_##id,
   CPU_MODELS(X)
 #undef X
   CPU_NMODELS
@@ -31,6 +37,7 @@ typedef struct cpu_model_info {
   bool loads_wait_for_stores; /* no store->load bypass: sc */
   bool sb_out_of_order;       /* store->store across lines: pso, weak */
   bool invalidate_queue;      /* stale hits: weak */
+  bool ooo_loads;             /* loads do not block issue: arm */
   const char *doc;
 } cpu_model_info;
 

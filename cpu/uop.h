@@ -7,6 +7,7 @@
 #ifndef MMSIM_CPU_UOP_H
 #define MMSIM_CPU_UOP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../workloads/mem.h"
@@ -17,7 +18,8 @@
   X(RMW, "atomic read-modify-write")          \
   X(CAS, "compare-and-swap")                  \
   X(FENCE, "fence")                           \
-  X(WORK, "local work")
+  X(WORK, "local work")                       \
+  X(LQ_WAIT, "wait for a load (arm)")
 
 typedef enum {
 #define X(n, d) UOP_##n,
@@ -36,6 +38,11 @@ typedef struct uop {
   mem_rmw_op op;
   mem_fence_kind fence;
   uint32_t tag;       /* mem_port.tag of the issuing thread (cpu/trace.h) */
+  /* A load the thread does not wait for (arm, cpu_core_exec): its value
+   * goes to *out and *bound becomes true when it binds.  LQ_WAIT: the
+   * thread sleeps until *bound.  NULL otherwise. */
+  uint64_t *out;
+  bool *bound;
 } uop;
 
 extern const char *const uop_kind_name[UOP_NKINDS];

@@ -23,7 +23,7 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
  * min/max bound CFG_INT and CFG_REAL; default is a string parsed as the type;
  * choices are '|'-separated for CFG_ENUM and NULL otherwise. */
 #define CFG_KEYS(X)                                                                  \
-  X(CPU_MODEL, "cpu.model", CFG_ENUM, 0, 0, "tso", "sc|tso|pso|weak",                \
+  X(CPU_MODEL, "cpu.model", CFG_ENUM, 0, 0, "tso", "sc|tso|pso|weak|arm",            \
     "memory model of every core")                                                    \
   X(CPU_CORES, "cpu.cores", CFG_INT, 0, 64, "0", NULL,                               \
     "number of cores; 0 = one per workload thread")                                  \
@@ -33,6 +33,8 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
     "cycles a store waits at the head of the buffer before it starts to drain")      \
   X(CPU_SB_IN_FLIGHT, "cpu.store_buffer.in_flight", CFG_INT, 1, 1024, "4", NULL,     \
     "pso/weak: store-buffer misses in flight at once (stores that hit may drain beyond)") \
+  X(CPU_OOO_WINDOW, "cpu.ooo.window", CFG_INT, 1, 256, "32", NULL,                 \
+    "arm: loads in flight at once that the thread has not waited for")              \
   X(CPU_IQ_ENTRIES, "cpu.invalidate_queue.entries", CFG_INT, 1, 1024, "8", NULL,     \
     "invalidate-queue capacity per core (weak only); full: the oldest is applied")   \
   X(CPU_IQ_DELAY, "cpu.invalidate_queue.delay", CFG_INT, 0, 100000, "100", NULL,     \

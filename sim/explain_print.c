@@ -38,8 +38,10 @@ static const char *insn_text(const char *src, bool c_dialect, unsigned line, uns
 
 const char *explain_fence_name(const explain_result *r, mem_fence_kind k) {
   static const char *const x86[] = {"MFENCE", "SFENCE", "LFENCE"};
+  static const char *const a64[] = {"DMB ISH", "DMB ISHST", "DMB ISHLD"};
   static const char *const c[] = {"smp_mb()", "smp_wmb()", "smp_rmb()"};
-  return r->t && strcmp(litmus_arch(r->t), "X86") == 0 ? x86[k] : c[k];
+  const char *arch = r->t ? litmus_arch(r->t) : "C";
+  return strcmp(arch, "X86") == 0 ? x86[k] : strcmp(arch, "AArch64") == 0 ? a64[k] : c[k];
 }
 
 const char *explain_loc_name(const explain_result *r, unsigned loc) {
@@ -209,6 +211,11 @@ static void print_mech(FILE *out, const explain_result *r, unsigned i) {
   }
   case EXPLAIN_TORN_ACCESS:
   case EXPLAIN_RMW_INTERLEAVING: print_atomicity(out, r, i, older, younger); break;
+  case EXPLAIN_LOAD_STORE:
+    fprintf(out, "%s became visible at cycle %" PRIu64 ", before %s bound at cycle %" PRIu64
+            "; it waited in the load queue meanwhile, and read %s=%s.\n", younger, b->visible,
+            older, a->visible, loc, seen);
+    break;
   default:
     fprintf(out, "%s performed at cycle %" PRIu64 ", before %s at cycle %" PRIu64 "; it read %s=%s"
             " where SC needed %s.\n", younger, b->visible, older, a->visible, loc, seen, need);

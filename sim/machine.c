@@ -172,6 +172,7 @@ sim_machine *sim_machine_new(const cfg *c, unsigned nthreads, size_t mem_bytes, 
       .stall_every = (uint64_t)cfg_int(c, CK_CPU_STALL_EVERY),
       .stall_cycles = (uint64_t)cfg_int(c, CK_CPU_STALL_CYCLES),
       .drain_jitter = (uint64_t)cfg_int(c, CK_CPU_SB_DRAIN_JITTER),
+      .ooo_window = (unsigned)cfg_int(c, CK_CPU_OOO_WINDOW),
   };
   sim_machine *m = calloc(1, sizeof *m);
   if (!m) goto nomem;

@@ -142,6 +142,16 @@ static int build_index(const explain_exec *x, xindex *ix) {
       bucket(x, ix->nlocs, write_key, &ix->wstart, &ix->wlist) ||
       bucket(x, ix->nthreads, thread_key, &ix->tstart, &ix->tlist))
     return SIM_ENOMEM;
+  /* Program order is the uops' order (seq).  The trace has an access where
+   * it performed, which is the same order on an in-order core (the lists
+   * come sorted: one pass) but not under arm, where a load binds after
+   * younger uops did. */
+  for (unsigned t = 0; t < ix->nthreads; t++)
+    for (int k = ix->tstart[t] + 1; k < ix->tstart[t + 1]; k++)
+      for (int j = k; j > ix->tstart[t] && x->acc[ix->tlist[j - 1]].seq > x->acc[ix->tlist[j]].seq; j--) {
+        int v = ix->tlist[j];
+        ix->tlist[j] = ix->tlist[j - 1], ix->tlist[j - 1] = v;
+      }
   for (unsigned t = 0; t < ix->nthreads; t++)
     for (int k = ix->tstart[t]; k < ix->tstart[t + 1]; k++) ix->pos[ix->tlist[k]] = k;
   return 0;
@@ -379,12 +389,15 @@ static void classify(explain_exec *x) {
       m->to_cycle = b->iq_applied ? b->iq_applied : b->issue;
       m->fix = MF_LOAD;
       wrong_value(x, j, m);
-    } else {
-      if (!(m = new_mech(x, EXPLAIN_LOAD_ORDER, o, y))) return;
+    } else { /* a load, then a store visible first: only an arm core */
+      if (!(m = new_mech(x, EXPLAIN_LOAD_STORE, o, y))) return;
       m->from_cycle = b->visible;
       m->to_cycle = a->visible;
-      m->fix = MF_FULL;
-      wrong_value(x, i, m);
+      m->fix = MF_LOAD;
+      m->loc = a->loc;
+      m->addr = a->addr, m->size = a->size;
+      m->seen = a->value;
+      m->sc_value = a->value; /* printed apart: SC needed the value before its rf write */
     }
   }
 }

@@ -19,6 +19,7 @@
  *   store   store    pso/weak drained them out of order  store_order
  *   load    load     the younger hit a stale line        invalidate_queue
  *   load    load     otherwise                           load_order
+ *   load    store    arm: the load bound after the store  load_store
  *
  * Two mechanisms break atomicity rather than order, and show in an
  * execution that is SC access by access; they are looked for when the
@@ -39,7 +40,8 @@
  *
  * The fix for an order mechanism is the fence that orders its pair: a full
  * fence for store_buffer, a store fence for store_order, a load fence for
- * the load pairs, placed right after the older access.
+ * the load pairs (under arm, DMB ISHLD: it orders a load before later
+ * stores too), placed right after the older access.
  *
  * Rejected: reading causes off the reorder counters.  A reordering that is
  * not on the cycle did not make the outcome non-SC (SB's stores reordered
@@ -67,7 +69,9 @@
                                 "access")                                                   \
   X(RMW_INTERLEAVING, "rmw_interleaving", "another thread's store fell between the load "   \
                                           "and the store of a non-atomic read-modify-write") \
-  X(LOAD_ORDER, "load_order", "loads performed out of program order")
+  X(LOAD_ORDER, "load_order", "loads performed out of program order")                      \
+  X(LOAD_STORE, "load_store", "a store became visible before an older load of its thread "  \
+                              "bound (loads out of order: arm)")
 
 typedef enum {
 #define X(id, name, what) EXPLAIN_##id,

@@ -57,7 +57,9 @@ void litmus_free(litmus_test *t);
 
 /* Shape */
 const char *litmus_name(const litmus_test *t);  /* "SB" */
-const char *litmus_arch(const litmus_test *t);  /* "X86" or "C" */
+const char *litmus_arch(const litmus_test *t);  /* "X86", "AArch64" or "C" */
+/* The model a test runs under unless told: arm for AArch64, else tso. */
+const char *litmus_model(const litmus_test *t);
 const char *litmus_path(const litmus_test *t);  /* as given to parse */
 const char *litmus_source(const litmus_test *t); /* the text it was parsed from */
 unsigned litmus_nthreads(const litmus_test *t);

@@ -22,7 +22,7 @@
 
 #include "litmus_int.h"
 
-const char *const litmus__model_name[LITMUS_NMODELS] = {"sc", "tso", "pso", "weak"};
+const char *const litmus__model_name[LITMUS_NMODELS] = {"sc", "tso", "pso", "weak", "arm"};
 
 unsigned litmus_nobs(const litmus_test *t) { return t->nobs; }
 

@@ -72,7 +72,7 @@
 #define LITMUS_NAME_MAX 32         /* register and location names, with the NUL */
 #define LITMUS_MAX_CODE 4096       /* instructions per thread */
 #define LITMUS_MAX_NODES 65536     /* expression and condition nodes per test */
-#define LITMUS_NMODELS 4
+#define LITMUS_NMODELS 5
 /* LI6: how deep parentheses, prefix operators, blocks and expression trees
  * may nest.  The parsers recurse once per level, and litmus_thread_run and
  * the condition's evaluator recurse once per tree level on a coroutine's
@@ -81,7 +81,7 @@
  * Real tests nest a handful of levels. */
 #define LITMUS_MAX_NEST 256
 
-typedef enum { LITMUS_DIALECT_X86, LITMUS_DIALECT_C } litmus_dialect;
+typedef enum { LITMUS_DIALECT_X86, LITMUS_DIALECT_C, LITMUS_DIALECT_AARCH64 } litmus_dialect;
 
 /* --- Locations -------------------------------------------------------- */
 
@@ -287,7 +287,7 @@ struct litmus_test {
   litmus_expect expect[LITMUS_NMODELS]; /* in litmus__model_name order */
 };
 
-/* "sc", "tso", "pso", "weak": the order of litmus_test.expect. */
+/* "sc", "tso", "pso", "weak", "arm": the order of litmus_test.expect. */
 extern const char *const litmus__model_name[LITMUS_NMODELS];
 
 /* --- Running part of a thread (litmus_interp.c) ------------------------- */
@@ -324,7 +324,7 @@ const char *litmus__insn_str(const litmus_test *t, unsigned tid, unsigned pc, ch
 typedef enum {
   LT_EOF, LT_IDENT, LT_NUM, LT_STRING,
   LT_LBRACE, LT_RBRACE, LT_LPAREN, LT_RPAREN, LT_LBRACK, LT_RBRACK,
-  LT_SEMI, LT_COMMA, LT_BAR, LT_COLON, LT_DOLLAR,
+  LT_SEMI, LT_COMMA, LT_BAR, LT_COLON, LT_DOLLAR, LT_HASH,
   LT_ASSIGN, LT_EQ, LT_NE, LT_LT, LT_LE, LT_GT, LT_GE,
   LT_PLUS, LT_MINUS, LT_STAR, LT_AMP, LT_CARET, LT_TILDE, LT_BANG,
   LT_ANDAND, LT_OROR, LT_CONJ, LT_DISJ, LT_IMPL,
@@ -378,6 +378,15 @@ typedef struct litmus_param {
   uint8_t loc;
 } litmus_param;
 
+/* An AArch64 label, or a branch to one (litmus_aarch64.c). */
+#define LITMUS_MAX_LABELS 64
+typedef struct litmus_label {
+  char name[LITMUS_NAME_MAX];
+  uint8_t tid;
+  uint16_t pc; /* the label's instruction, or the branch's */
+  uint32_t line, col;
+} litmus_label;
+
 typedef struct litmus_ps {
   litmus_lex lx;
   litmus_test *t;
@@ -402,6 +411,10 @@ typedef struct litmus_ps {
    * none, and the lexical nesting of rcu_read_lock in the thread parsed. */
   int rcu_loc[LITMUS_MAX_THREADS];
   unsigned rcu_nest;
+
+  /* AArch64: labels and branches, matched once every row is read. */
+  litmus_label label[LITMUS_MAX_LABELS], branch[LITMUS_MAX_LABELS];
+  unsigned nlabel, nbranch;
 } litmus_ps;
 
 /* Errors: "file:line:col: " then the message; return the code. */
@@ -445,6 +458,12 @@ int litmus__cond_render(litmus_test *t);
 
 /* The dialects' code sections (after the init block, before the condition). */
 int litmus__parse_x86(litmus_ps *ps);
+int litmus__parse_aarch64(litmus_ps *ps);
+/* An AArch64 register name (W or X 0-30) as its X name in buf, else false. */
+bool litmus__a64_reg(const litmus_tok *tok, char buf[8]);
+/* herd7's column layout: P0 | P1 ... ; then rows of cells, one per thread;
+ * parse_cell(ps, tid) parses one (litmus_x86.c). */
+int litmus__parse_columns(litmus_ps *ps, int (*parse_cell)(litmus_ps *ps, unsigned tid));
 int litmus__parse_c(litmus_ps *ps);
 /* True at the start of the final section (exists, ~, forall, locations, filter). */
 bool litmus__at_final(const litmus_ps *ps);

@@ -150,6 +150,7 @@ void litmus__lex_next(litmus_lex *lx, litmus_tok *tok) {
     case ',': tok->kind = LT_COMMA; break;
     case ':': tok->kind = LT_COLON; break;
     case '$': tok->kind = LT_DOLLAR; break;
+    case '#': tok->kind = LT_HASH; break;
     case '+': tok->kind = LT_PLUS; break;
     case '-': tok->kind = LT_MINUS; break;
     case '*': tok->kind = LT_STAR; break;

@@ -264,15 +264,17 @@ int litmus__type(litmus_ps *ps, unsigned *bytes) {
 static int parse_header(litmus_ps *ps) {
   litmus_tok arch;
   litmus__lex_next(&ps->lx, &arch);
-  if (arch.kind != LT_IDENT) return litmus__expected(ps, &arch, "an architecture ('X86' or 'C')");
+  if (arch.kind != LT_IDENT) return litmus__expected(ps, &arch, "an architecture ('X86', 'AArch64' or 'C')");
   if (litmus__tok_is(&arch, "X86")) {
     ps->t->dialect = LITMUS_DIALECT_X86;
+  } else if (litmus__tok_is(&arch, "AArch64")) {
+    ps->t->dialect = LITMUS_DIALECT_AARCH64;
   } else if (litmus__tok_is(&arch, "C")) {
     ps->t->dialect = LITMUS_DIALECT_C;
     ps->lx.c_comments = true;
   } else {
     return litmus__err_tok(ps, &arch, SIM_EUNSUP,
-                           "architecture '%.*s' is not supported (only X86 and C)", (int)arch.len, arch.s);
+                           "architecture '%.*s' is not supported (only X86, AArch64 and C)", (int)arch.len, arch.s);
   }
   const char *q = ps->lx.p;
   while (*q == ' ' || *q == '\t') q++;
@@ -333,7 +335,7 @@ static int parse_result(litmus_ps *ps, const char *p, const char *eol) {
           memcmp(litmus__model_name[i], w, (size_t)(eq - w)) == 0)
         m = i;
     if (m < 0)
-      return litmus__err_at(ps, line, col, SIM_ESYNTAX, "unknown model '%.*s' (expected sc, tso, pso or weak)",
+      return litmus__err_at(ps, line, col, SIM_ESYNTAX, "unknown model '%.*s' (expected sc, tso, pso, weak or arm)",
                             (int)(eq - w), w);
     if (seen[m])
       return litmus__err_at(ps, line, col, SIM_ESYNTAX, "model '%s' appears twice", litmus__model_name[m]);
@@ -569,6 +571,19 @@ static int outer_reg(litmus_ps *ps, unsigned tid, const litmus_tok *at, const ch
     *reg = litmus__reg_find(th, canon, strlen(canon));
     if (*reg >= 0) return 0;
     return litmus__reg_add(ps, tid, at, canon, 4, false, reg);
+  }
+  if (t->dialect == LITMUS_DIALECT_AARCH64) {
+    litmus_tok rt = *at;
+    rt.kind = LT_IDENT;
+    rt.s = name;
+    rt.len = (unsigned)len;
+    char canon[8];
+    if (!litmus__a64_reg(&rt, canon))
+      return litmus__err_tok(ps, at, SIM_ESYNTAX, "'%.*s' is not an AArch64 register (X0-X30, W0-W30)",
+                             (int)len, name);
+    *reg = litmus__reg_find(th, canon, strlen(canon));
+    if (*reg >= 0) return 0;
+    return litmus__reg_add(ps, tid, at, canon, 8, false, reg);
   }
   *reg = litmus__reg_find(th, name, len);
   if (*reg < 0)
@@ -834,7 +849,11 @@ static int parse_all(litmus_ps *ps) {
   if ((rc = litmus__lex_skip_blank(&ps->lx, on_comment, ps)) || (rc = parse_header(ps)) ||
       (rc = parse_prefix(ps)) || (rc = parse_init(ps)))
     return rc;
-  rc = ps->t->dialect == LITMUS_DIALECT_X86 ? litmus__parse_x86(ps) : litmus__parse_c(ps);
+  switch (ps->t->dialect) {
+  case LITMUS_DIALECT_X86: rc = litmus__parse_x86(ps); break;
+  case LITMUS_DIALECT_AARCH64: rc = litmus__parse_aarch64(ps); break;
+  default: rc = litmus__parse_c(ps); break;
+  }
   if (rc || (rc = apply_rinits(ps)) || (rc = parse_final(ps))) return rc;
   litmus__finalize(ps->t);
   if (litmus__cond_render(ps->t)) return nomem(ps);

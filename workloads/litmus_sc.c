@@ -73,7 +73,7 @@ static bool sc_cas(mem_port *p, void *a, uint64_t *expected, uint64_t desired, u
 static void sc_fence(mem_port *p, mem_fence_kind k) { (void)p, (void)k; }
 static void sc_work(mem_port *p, unsigned c) { (void)p, (void)c; }
 static uint64_t sc_now(mem_port *p) { return (void)p, 0; }
-static const mem_ops sc_ops = {sc_load, sc_store, sc_rmw, sc_cas, sc_fence, sc_work, sc_now};
+static const mem_ops sc_ops = {sc_load, sc_store, sc_rmw, sc_cas, sc_fence, sc_work, sc_now, NULL, NULL};
 
 /* --- States ------------------------------------------------------------- */
 
@@ -166,7 +166,7 @@ typedef struct sc_access {
 static bool orders_later(const litmus_insn *in) {
   switch ((litmus_iop)in->op) {
   case LI_FENCE: case LI_LOCK: case LI_WAIT: case LI_UNLESS: return true;
-  case LI_LOAD: return in->sub == MO_ACQUIRE || in->sub == MO_SEQ_CST;
+  case LI_LOAD: return in->sub == MO_ACQUIRE || in->sub == MO_ACQUIRE_PC || in->sub == MO_SEQ_CST;
   case LI_RMW: case LI_CAS: return in->order != MO_RELAXED && in->order != MO_RELEASE;
   default: return false;
   }

@@ -41,7 +41,14 @@ void litmus_free(litmus_test *t) {
 const char *litmus_name(const litmus_test *t) { return t->name ? t->name : ""; }
 const char *litmus_source(const litmus_test *t) { return t->src ? t->src : ""; }
 const char *litmus_arch(const litmus_test *t) {
-  return t->dialect == LITMUS_DIALECT_X86 ? "X86" : "C";
+  switch (t->dialect) {
+  case LITMUS_DIALECT_X86: return "X86";
+  case LITMUS_DIALECT_AARCH64: return "AArch64";
+  default: return "C";
+  }
+}
+const char *litmus_model(const litmus_test *t) {
+  return t->dialect == LITMUS_DIALECT_AARCH64 ? "arm" : "tso";
 }
 const char *litmus_path(const litmus_test *t) { return t->path; }
 unsigned litmus_nthreads(const litmus_test *t) { return t->nthreads; }

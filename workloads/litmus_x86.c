@@ -296,7 +296,7 @@ static int cell(litmus_ps *ps, unsigned tid) {
   return litmus__emit(ps, tid, &in, NULL);
 }
 
-int litmus__parse_x86(litmus_ps *ps) {
+int litmus__parse_columns(litmus_ps *ps, int (*parse_cell)(litmus_ps *ps, unsigned tid)) {
   litmus_test *t = ps->t;
   litmus_tok tok;
   int rc;
@@ -324,7 +324,7 @@ int litmus__parse_x86(litmus_ps *ps) {
         litmus__lex_peek(&ps->lx, &tok);
         return litmus__err_tok(ps, &tok, SIM_ESYNTAX, "this row has more cells than the %u threads", t->nthreads);
       }
-      if ((rc = cell(ps, col))) return rc;
+      if ((rc = parse_cell(ps, col))) return rc;
       litmus__lex_next(&ps->lx, &tok);
       if (tok.kind == LT_SEMI) {
         if (col + 1 != t->nthreads)
@@ -336,3 +336,5 @@ int litmus__parse_x86(litmus_ps *ps) {
     }
   }
 }
+
+int litmus__parse_x86(litmus_ps *ps) { return litmus__parse_columns(ps, cell); }

@@ -27,7 +27,8 @@
   X(CONSUME, "consume (address dependency)")            \
   X(ACQUIRE, "acquire")                                 \
   X(RELEASE, "release")                                 \
-  X(SEQ_CST, "sequentially consistent")
+  X(SEQ_CST, "sequentially consistent")                 \
+  X(ACQUIRE_PC, "acquire, not after an older release (LDAPR)")
 
 typedef enum {
 #define X(n, d) MO_##n,
@@ -69,6 +70,13 @@ typedef struct mem_ops {
    * nanoseconds natively (0 where there is no time, as in the SC search).
    * Reading it is no memory access. */
   uint64_t (*now)(mem_port *p);
+  /* Optional, NULL where loads block (every backend but a simulated arm
+   * core, cpu/core.h): a load whose value the caller collects later.  The
+   * raw value goes to *out and *bound becomes true when it binds;
+   * load_wait sleeps until it has.  Both must outlive the load. */
+  void (*load_async)(mem_port *p, const void *addr, unsigned size, mem_order o, uint64_t *out,
+                     bool *bound);
+  void (*load_wait)(mem_port *p, bool *bound);
 } mem_ops;
 
 /* The backend embeds this as the first member of its own port struct. */

@@ -13,7 +13,7 @@ static inline unsigned piece(mem_port *p, unsigned size) {
 /* The memory order must be a constant at each builtin: GCC treats a
  * run-time order as seq_cst (a store would become XCHG, a full fence). */
 #define LOAD_AS(T, a, o)                                                   \
-  ((o) == MO_ACQUIRE   ? __atomic_load_n((const T *)(a), __ATOMIC_ACQUIRE) \
+  ((o) == MO_ACQUIRE || (o) == MO_ACQUIRE_PC ? __atomic_load_n((const T *)(a), __ATOMIC_ACQUIRE) \
    : (o) == MO_SEQ_CST ? __atomic_load_n((const T *)(a), __ATOMIC_SEQ_CST) \
                        : __atomic_load_n((const T *)(a), __ATOMIC_RELAXED))
 #define STORE_AS(T, a, v, o)                                               \
@@ -144,7 +144,7 @@ static uint64_t now(mem_port *p) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static const mem_ops native_ops = {load, store, rmw, cas, fence, work, now};
+static const mem_ops native_ops = {load, store, rmw, cas, fence, work, now, NULL, NULL};
 
 void mem_native_port_init(mem_native_port *p, unsigned tid, unsigned atomic_width) {
   p->base.ops = &native_ops;

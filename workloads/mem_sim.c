@@ -76,11 +76,35 @@ static void work(mem_port *pp, unsigned cycles) {
 
 static uint64_t now(mem_port *pp) { return cpu_core_now(P(pp)->core); }
 
-static const mem_ops sim_ops = {load, store, rmw, cas, fence, work, now};
+/* arm (cpu_core_ooo): the load goes into the core's LQ and the thread
+ * runs on.  A split load cannot bind as one, so it blocks as before. */
+static void load_async(mem_port *pp, const void *addr, unsigned size, mem_order o, uint64_t *out,
+                       bool *bound) {
+  mem_sim_port *p = P(pp);
+  uop u = {.kind = UOP_LOAD, .addr = sim_addr(p, addr), .order = o, .tag = pp->tag, .out = out,
+           .bound = bound};
+  *bound = false;
+  if ((u.size = piece(p, u.addr, size)) != size || o == MO_ACQUIRE || o == MO_ACQUIRE_PC ||
+      o == MO_SEQ_CST) {
+    *out = load(pp, addr, size, o); /* an acquire: later accesses wait for it */
+    *bound = true;
+    return;
+  }
+  cpu_core_exec(p->core, &u, NULL);
+}
+
+static void load_wait(mem_port *pp, bool *bound) {
+  if (*bound) return; /* no uop: the value is there */
+  uop u = {.kind = UOP_LQ_WAIT, .tag = pp->tag, .bound = bound};
+  cpu_core_exec(P(pp)->core, &u, NULL);
+}
+
+static const mem_ops sim_ops = {load, store, rmw, cas, fence, work, now, NULL, NULL};
+static const mem_ops sim_ooo_ops = {load, store, rmw, cas, fence, work, now, load_async, load_wait};
 
 void mem_sim_port_init(mem_sim_port *p, unsigned tid, cpu_core *core,
                        const uint8_t *mem_base, unsigned atomic_width, unsigned line_bytes) {
-  p->base.ops = &sim_ops;
+  p->base.ops = cpu_core_ooo(core) ? &sim_ooo_ops : &sim_ops;
   p->base.tid = tid;
   p->core = core;
   p->mem_base = mem_base;

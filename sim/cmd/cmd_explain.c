@@ -101,7 +101,13 @@ static int cmd_explain(int argc, char **argv, sim_err *err) {
     rc = ends_with(file, ".json") ? cfg_load_file(c, file, err)
                                   : cfg_set(c, "workload.litmus", file, err);
   }
+  /* A litmus test without --model: its architecture's (litmus_model). */
+  litmus_test *t = NULL;
+  if (!rc && !f.model && !have_run && !ends_with(argv[optind], ".json") &&
+      litmus_parse_file(argv[optind], &t, &(sim_err){0, ""}) == 0)
+    f.model = litmus_model(t);
   if (!rc) rc = cmd__apply_flags(c, &f, f.model, err);
+  litmus_free(t);
   if (!rc && old_hash && *old_hash && strcmp(old_hash, cfg_str(c, CK_WORKLOAD_LITMUS_HASH)) != 0)
     fprintf(stderr, "mmsim explain: warning: %s changed since run %llu was stored; explaining it "
                     "as it is now\n", cfg_str(c, CK_WORKLOAD_LITMUS), (unsigned long long)run);

@@ -61,7 +61,7 @@ done:
 const cmd_desc cmd_run_desc = {"run", "run CONFIG.json [-j N] [--db F] [--model M] [--seed N] [--iterations N] [--profile P] [--set key=value]... [--iteration K] [--check]",
      "Run one simulation from a JSON config and store it as one run.\n"
      "  --db F          results database (default " DEFAULT_DB ")\n"
-     "  --model M       shorthand for --set cpu.model=M (sc, tso, pso, weak)\n"
+     "  --model M       shorthand for --set cpu.model=M (sc, tso, pso, weak, arm)\n"
      "  --seed N        shorthand for --set run.seed=N\n"
      "  --iterations N  shorthand for --set run.iterations=N\n"
      "  --set key=value override any config key (see mmsim config --defaults)\n"
@@ -253,7 +253,7 @@ static int for_each_model(const char *models, const char *file, const cmd_run_fl
     size_t n = strcspn(m, ",");
     if (n == 0 || n >= sizeof model)
       return sim_errf(err, SIM_EUSAGE, "--model: \"%s\": expected a comma-separated list of "
-                      "sc, tso, pso, weak", models);
+                      "sc, tso, pso, weak, arm", models);
     snprintf(model, sizeof model, "%.*s", (int)n, m);
     cfg *c = cfg_new();
     if (!c) return sim_errf(err, SIM_ENOMEM, "out of memory");
@@ -278,25 +278,38 @@ static int cmd_litmus(int argc, char **argv, sim_err *err) {
   if (rc == -1) return cmd__usage_of("litmus"), 0;
   if (rc) return rc;
   if (optind >= argc) return cmd__usage_error(err, "litmus", "expected at least one FILE.litmus");
-  char models[256];
-  snprintf(models, sizeof models, "%s", f.model ? f.model : "tso");
+  /* Without --model a test runs under its architecture's model
+   * (litmus_model): arm for AArch64, tso for X86 and C. */
+  const char **dflt = calloc((size_t)argc, sizeof *dflt);
+  if (!dflt) return sim_errf(err, SIM_ENOMEM, "out of memory");
+#define MODELS(i) (f.model ? f.model : dflt[i])
   /* Every argument is checked before anything runs or the database is
    * opened: each file parses, and each model and --set applies to each
    * file, so a typo in the last one stores nothing. */
-  for (int i = optind; i < argc; i++) {
+  for (int i = optind; i < argc && !rc; i++) {
     litmus_test *t;
-    if ((rc = litmus_parse_file(argv[i], &t, err))) return rc;
+    if ((rc = litmus_parse_file(argv[i], &t, err))) break;
+    dflt[i] = litmus_model(t);
     litmus_free(t);
-    if ((rc = for_each_model(models, argv[i], &f, NULL, NULL, err))) return rc;
+    rc = for_each_model(MODELS(i), argv[i], &f, NULL, NULL, err);
+  }
+  if (rc) {
+    free(dflt);
+    return rc;
   }
   run_session *s = NULL;
   run_opts o = {.db_path = f.db, .experiment = "litmus", .out = stdout,
                 .replay = f.replay, .iteration = f.iteration, .jobs = f.jobs};
-  if ((rc = run_session_open(&s, &o, err))) return rc;
+  if ((rc = run_session_open(&s, &o, err))) {
+    free(dflt);
+    return rc;
+  }
   unsigned mismatches = 0;
   sim_progress_begin();
   for (int i = optind; i < argc && !rc; i++)
-    rc = for_each_model(models, argv[i], &f, s, &mismatches, err);
+    rc = for_each_model(MODELS(i), argv[i], &f, s, &mismatches, err);
+#undef MODELS
+  free(dflt);
   sim_progress_end();
   run_session_close(s);
   if (!rc && f.check && mismatches)
@@ -306,10 +319,11 @@ static int cmd_litmus(int argc, char **argv, sim_err *err) {
 }
 
 const cmd_desc cmd_litmus_desc = {"litmus", "litmus FILE.litmus... [-j N] [--model M[,M...]] [--iterations N] [--seed N] [--set key=value]... [--db F] [--iteration K] [--check]",
-     "Run litmus tests (herd7 format, X86 or C) in the simulator, print each\n"
+     "Run litmus tests (herd7 format, X86, AArch64 or C) in the simulator, print each\n"
      "outcome histogram with herd7/litmus7's Ok/No, Witnesses and Observation\n"
      "lines, and store each test under each model as a run.\n"
-     "  --model M,M     models to run, comma-separated (default tso)\n"
+     "  --model M,M     models to run, comma-separated (default: arm for AArch64\n"
+     "                  tests, tso for the others)\n"
      "  other options as for mmsim run",
      cmd_litmus, "Run litmus tests in the simulator; store each test under each model."};
 

@@ -44,7 +44,7 @@ static int cmd_bench(int argc, char **argv, sim_err *err) {
     }
   }
   if (cpu_model_find(model) < 0)
-    return sim_errf(err, SIM_EUSAGE, "--model: \"%s\" is not one of sc, tso, pso, weak",
+    return sim_errf(err, SIM_EUSAGE, "--model: \"%s\" is not one of sc, tso, pso, weak, arm",
                     model);
   if (sweep) return bench_sweep(stdout, reps ? (unsigned)reps : 1, err);
   return bench_main(stdout, reps ? (unsigned)reps : 1, (unsigned)cores, model, err);

@@ -177,7 +177,7 @@ static void t_bad_config(void) {
       {"{\"cpu\": {\"modle\": \"tso\"}}", "cpu.modle"},
       {"{\"run\": {\"iterations\": \"ten\"}}", "run.iterations"},
       {"{\"cpu\": {\"store_buffer\": {\"entries\": 0}}}", "cpu.store_buffer.entries"},
-      {"{\"cpu\": {\"model\": \"arm\"}}", "cpu.model"},
+      {"{\"cpu\": {\"model\": \"power\"}}", "cpu.model"},
   };
   cli_tmpdir();
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -371,13 +371,19 @@ static int count_litmus(const char *dir) {
   return n;
 }
 
-/* "74 shipped tests": as many as litmus/ holds. */
-static void t_figures(void) {
-  load_readme();
-  const char *p = strstr(readme_text, " shipped tests");
+/* The number before `what` in the README (its first mention). */
+static int figure_before(const char *what) {
+  const char *p = strstr(readme_text, what);
   CHECK(p);
   while (p > readme_text && p[-1] >= '0' && p[-1] <= '9') p--;
-  CHECK_EQ_I64(atoi(p), count_litmus("x86") + count_litmus("c"));
+  return atoi(p);
+}
+
+/* "84 shipped X86 and C tests", "44 AArch64 tests": as many as litmus/ holds. */
+static void t_figures(void) {
+  load_readme();
+  CHECK_EQ_I64(figure_before(" shipped X86 and C tests"), count_litmus("x86") + count_litmus("c"));
+  CHECK_EQ_I64(figure_before(" AArch64 tests with herd7"), count_litmus("aarch64"));
 }
 
 static const check_case cases[] = {

@@ -292,7 +292,7 @@ static void t_err_type(void) {
                     "cpu.order_address_deps: expected true or false, got number 1");
   expect_load_error("{\"workload.litmus\": true}", "workload.litmus: expected a string, got true");
   expect_load_error("{\"cpu.model\": 3}",
-                    "cpu.model: expected one of sc|tso|pso|weak, got number 3");
+                    "cpu.model: expected one of sc|tso|pso|weak|arm, got number 3");
   expect_load_error("{\"name\": 7}", "name: expected a non-empty string, got number 7");
   expect_load_error(
       "{\"run.seed\": 1e17}",
@@ -315,9 +315,9 @@ static void t_err_range(void) {
 
 static void t_err_enum(void) {
   expect_load_error("{\"cpu\": {\"model\": \"foo\"}}",
-                    "cpu.model: \"foo\" is not one of sc|tso|pso|weak");
+                    "cpu.model: \"foo\" is not one of sc|tso|pso|weak|arm");
   expect_load_error("{\"cpu.model\": \"TSO\"}",
-                    "cpu.model: \"TSO\" is not one of sc|tso|pso|weak (did you mean tso?)");
+                    "cpu.model: \"TSO\" is not one of sc|tso|pso|weak|arm (did you mean tso?)");
 }
 
 static void t_err_atomic_width(void) {
@@ -338,7 +338,7 @@ static void t_err_twice(void) {
 
 static void t_err_sweep(void) {
   expect_load_error("{\"sweep\": {\"cpu.model\": [\"sc\", \"foo\"]}}",
-                    "sweep.cpu.model: \"foo\" is not one of sc|tso|pso|weak");
+                    "sweep.cpu.model: \"foo\" is not one of sc|tso|pso|weak|arm");
   expect_load_error("{\"sweep\": {\"cpu.store_buffer.entries\": [1, 0]}}",
                     "sweep.cpu.store_buffer.entries: 0 is out of range [1, 1024]");
   expect_load_error("{\"sweep\": {\"cpu.atomic_width\": {\"from\": 1, \"to\": 8}}}",
@@ -438,7 +438,7 @@ static void t_set(void) {
 
 static void t_set_errors(void) {
   expect_set_error("cpu.modle", "sc", "--set: cpu.modle: unknown key (did you mean cpu.model?)");
-  expect_set_error("cpu.model", "foo", "--set: cpu.model: \"foo\" is not one of sc|tso|pso|weak");
+  expect_set_error("cpu.model", "foo", "--set: cpu.model: \"foo\" is not one of sc|tso|pso|weak|arm");
   expect_set_error("run.iterations", "ten",
                    "--set: run.iterations: expected an integer, got \"ten\"");
   expect_set_error("run.iterations", "1.5",
@@ -599,7 +599,7 @@ static void t_print_defaults(void) {
   cfg_print_defaults(f);
   fclose(f);
   CHECK_CONTAINS(buf, "RANGE / CHOICES");
-  CHECK_CONTAINS(buf, "sc|tso|pso|weak");
+  CHECK_CONTAINS(buf, "sc|tso|pso|weak|arm");
   CHECK_CONTAINS(buf, "1|2|4|8");
   CHECK_CONTAINS(buf, "[1, 1024]");
   for (int i = 0; i < CFG_NKEYS; i++) {

@@ -11,6 +11,9 @@
  * outside the enumerated SC set may appear.  Prints one table row per test
  * and model.
  *
+ * The AArch64 tests run under arm only, against the verdicts of herd7's
+ * aarch64.cat in their Result lines.
+ *
  * Built with the sanitizers (MMSIM_SANITIZED) the test looks for memory
  * errors, not frequencies: SANITIZED_ITERATIONS each, Never and Always
  * checked, Sometimes not required.
@@ -29,11 +32,13 @@
 #define ITERATIONS 20000
 #define BUDGET 200000
 #endif
-static const char *const models[] = {"sc", "tso", "pso", "weak"};
+static const char *const models_x86_c[] = {"sc", "tso", "pso", "weak", NULL};
+static const char *const models_aarch64[] = {"arm", NULL};
 
 static int nfiles, nmismatch;
 
-static void check_file(const char *path) {
+/* One test under each of models (NULL-terminated). */
+static void check_file(const char *path, const char *const *models) {
   litmus_test *t;
   sim_err err = {0, ""};
   if (litmus_parse_file(path, &t, &err)) CHECK__FAIL("%s", err.msg);
@@ -43,12 +48,12 @@ static void check_file(const char *path) {
   uint64_t sat = 0;
   for (size_t i = 0; i < hist_len(sc); i++) sat += litmus_cond_eval(t, hist_key(sc, i));
   litmus_expect want_sc = litmus_expected(t, "sc");
-  if (!litmus_matches(want_sc, sat, hist_len(sc))) {
+  if (want_sc != LITMUS_EXPECT_UNKNOWN && !litmus_matches(want_sc, sat, hist_len(sc))) {
     fprintf(stderr, "  %s: sc expectation %s, but %llu of %zu SC outcomes satisfy the condition\n",
             path, litmus_expect_name(want_sc), (unsigned long long)sat, hist_len(sc));
     nmismatch++;
   }
-  for (size_t m = 0; m < sizeof models / sizeof *models; m++) {
+  for (size_t m = 0; models[m]; m++) {
     cfg *c = cfg_new();
     CHECK(cfg_set(c, "cpu.model", models[m], &err) == 0);
     litmus_result r;
@@ -87,17 +92,18 @@ static void check_file(const char *path) {
   litmus_free(t);
 }
 
-static void check_dir(const char *sub) {
+static void check_dir(const char *sub, const char *const *models) {
   litmus_files f;
   CHECK(litmus_files_list(sub, &f));
-  for (size_t i = 0; i < f.n; i++) check_file(f.path[i]);
+  for (size_t i = 0; i < f.n; i++) check_file(f.path[i], models);
   litmus_files_free(&f);
 }
 
 static void t_shipped(void) {
   nfiles = nmismatch = 0;
-  check_dir("x86");
-  check_dir("c");
+  check_dir("x86", models_x86_c);
+  check_dir("c", models_x86_c);
+  check_dir("aarch64", models_aarch64);
   printf("  %d tests, %d mismatches\n", nfiles, nmismatch);
   CHECK(nfiles >= 20);
   CHECK_EQ_I64(nmismatch, 0);

@@ -235,8 +235,8 @@ static void t_result_forms(void) {
 #define BODY "{}\n P0 ;\n MOV [x],$1 ;\nexists (x=1)\n"
 
 static void t_result_errors(void) {
-  parse_fails("X86 t\n(*\n * Result: sc=Never arm=Sometimes\n *)\n" BODY, SIM_ESYNTAX,
-              "t.litmus:3:21: unknown model 'arm' (expected sc, tso, pso or weak)");
+  parse_fails("X86 t\n(*\n * Result: sc=Never power=Sometimes\n *)\n" BODY, SIM_ESYNTAX,
+              "t.litmus:3:21: unknown model 'power' (expected sc, tso, pso, weak or arm)");
   parse_fails("X86 t\n(* Result: sc=Maybe *)\n" BODY, SIM_ESYNTAX,
               "t.litmus:2:15: expected Never, Sometimes or Always but found 'Maybe'");
   parse_fails("X86 t\n(* Result: sc=Never sc=Never *)\n" BODY, SIM_ESYNTAX, "model 'sc' appears twice");
@@ -309,6 +309,11 @@ static void t_syntax_errors(void) {
       {"C t\n{}\nP0(int *x) { rcu_read_lock(); synchronize_rcu(); rcu_read_unlock(); }\nexists (x=1)\n",
        "t.litmus:3:31: synchronize_rcu() inside a read-side critical section waits for itself"},
       {"X86 t extra\n{}\n", "t.litmus:1:7: expected the end of the line after the test name"},
+      {"AArch64 t\n{}\n P0 ;\n B L1 ;\n", "t.litmus:4:4: P0 has no label 'L1'"},
+      {"AArch64 t\n{}\n P0 ;\n L1: ;\n L1: ;\n", "t.litmus:5:2: label 'L1' defined twice"},
+      {"AArch64 t\n{}\n P0 ;\n LDR W0,[EAX] ;\n", "t.litmus:4:10: expected a register (X0-X30 or W0-W30) but found 'EAX'"},
+      {"AArch64 t\n{}\n P0 ;\n DMB FOO ;\n", "t.litmus:4:6: unknown barrier option 'FOO'"},
+      {"AArch64 t\n{ 0:EAX=1; }\n P0 ;\n MOV W0,#1 ;\n", "t.litmus:2:5: 'EAX' is not an AArch64 register (X0-X30, W0-W30)"},
       {"X86 t\n{ x=0 y=0; }\n", "t.litmus:2:7: expected ';' or '}' but found 'y'"},
       {"X86 t\n{ x= ; }\n", "t.litmus:2:6: expected an integer but found ';'"},
       {"X86 t\n{ x=99999999999999999999; }\n", "found a number too large for 64 bits"},
@@ -354,7 +359,13 @@ static void t_unsupported(void) {
   static const struct {
     const char *text, *want;
   } cases[] = {
-      {"AArch64 t\n{}\n", "t.litmus:1:1: architecture 'AArch64' is not supported (only X86 and C)"},
+      {"ARM t\n{}\n", "t.litmus:1:1: architecture 'ARM' is not supported (only X86, AArch64 and C)"},
+#define A64 "AArch64 t\n{ 0:X1=x; }\n P0 ;\n"
+      {A64 " CMP W0,#1 ;\n", "t.litmus:4:2: instruction 'CMP' is not supported"},
+      {A64 " LDXR W0,[X1] ;\n", "instruction 'LDXR' is not supported"},
+      {A64 " LDR W0,[X1,#8] ;\n", "t.litmus:4:13: an offset other than #0 is not supported"},
+      {A64 " LDR W0,[X1,W2,LSL] ;\n", "index extension 'LSL' is not supported"},
+      {A64 " L0: ;\n CBZ W0,L0 ;\n", "t.litmus:5:9: a branch back to 'L0' (a loop) is not supported"},
       {"X86_64 t\n{}\n", "t.litmus:1:1: architecture 'X86_64'"},
       {"X86 t\n{}\n P0 ;\n CMP EAX,$1 ;\n", "t.litmus:4:2: instruction 'CMP' is not supported"},
       {"X86 t\n{}\n P0 ;\n JMP L0 ;\n", "instruction 'JMP' is not supported"},
@@ -466,8 +477,9 @@ static void t_nesting(void) {
 }
 
 /* Every shipped test parses, is named after its file, is in its dialect's
- * folder, and states an expectation for every model. */
-static void check_shipped(const char *sub, const char *arch, unsigned min_files) {
+ * folder, and states an expectation for every model it is run under
+ * (space-separated). */
+static void check_shipped(const char *sub, const char *arch, unsigned min_files, const char *models) {
   litmus_files f;
   CHECK(litmus_files_list(sub, &f));
   for (size_t i = 0; i < f.n; i++) {
@@ -482,11 +494,12 @@ static void check_shipped(const char *sub, const char *arch, unsigned min_files)
     char want[300];
     snprintf(want, sizeof want, "%s.litmus", litmus_name(t));
     CHECK_EQ_STR(file, want);
-    static const char *const models[] = {"sc", "tso", "pso", "weak"};
-    for (int m = 0; m < 4; m++) {
-      if (litmus_expected(t, models[m]) == LITMUS_EXPECT_UNKNOWN)
-        fprintf(stderr, "  %s: no expectation for %s\n", path, models[m]);
-      CHECK(litmus_expected(t, models[m]) != LITMUS_EXPECT_UNKNOWN);
+    char list[64], *save = NULL;
+    snprintf(list, sizeof list, "%s", models);
+    for (char *m = strtok_r(list, " ", &save); m; m = strtok_r(NULL, " ", &save)) {
+      if (litmus_expected(t, m) == LITMUS_EXPECT_UNKNOWN)
+        fprintf(stderr, "  %s: no expectation for %s\n", path, m);
+      CHECK(litmus_expected(t, m) != LITMUS_EXPECT_UNKNOWN);
     }
     litmus_free(t);
   }
@@ -495,8 +508,9 @@ static void check_shipped(const char *sub, const char *arch, unsigned min_files)
   litmus_files_free(&f);
 }
 
-static void t_shipped_x86(void) { check_shipped("x86", "X86", 25); }
-static void t_shipped_c(void) { check_shipped("c", "C", 25); }
+static void t_shipped_x86(void) { check_shipped("x86", "X86", 25, "sc tso pso weak"); }
+static void t_shipped_c(void) { check_shipped("c", "C", 25, "sc tso pso weak"); }
+static void t_shipped_aarch64(void) { check_shipped("aarch64", "AArch64", 40, "arm"); }
 
 static const check_case cases[] = {
     {"x86_sb", t_x86_sb},
@@ -517,6 +531,7 @@ static const check_case cases[] = {
     {"nesting", t_nesting},
     {"shipped_x86", t_shipped_x86},
     {"shipped_c", t_shipped_c},
+    {"shipped_aarch64", t_shipped_aarch64},
     {0},
 };
 
