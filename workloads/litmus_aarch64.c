@@ -13,8 +13,9 @@
  *                                         dependency: 0, but it reads W0)
  *   CBZ/CBNZ Rn,L  B L  L:                JZ / JMP, forward only (LI3)
  *   DMB/DSB SY|ISH|OSH|NSH, ..LD, ..ST    FENCE full / load / store
- *   ISB, NOP                              nothing (ISB: a branch is resolved
- *                                         before anything after it issues)
+ *   ISB                                   ISB: nothing runs speculatively
+ *                                         past an earlier branch (litmus_ooo.c)
+ *   NOP                                   nothing
  *   SWP Rs,Rt,[a]                         RMW xchg, old value into Rt
  *   LDADD/LDEOR/LDSET Rs,Rt,[a]           RMW add/xor/or, old value into Rt
  *   STADD/STEOR/STSET Rs,[a]              the same without a result
@@ -148,7 +149,7 @@ static int address(litmus_ps *ps, unsigned tid, litmus_insn *in) {
   return 0;
 }
 
-typedef enum { A_LOAD, A_STORE, A_MOV, A_ALU, A_CB, A_B, A_FENCE, A_ISB, A_RMW, A_ST_RMW, A_CAS } aclass;
+typedef enum { A_LOAD, A_STORE, A_MOV, A_ALU, A_CB, A_B, A_FENCE, A_ISB, A_NOP, A_RMW, A_ST_RMW, A_CAS } aclass;
 
 static const struct {
   const char *name;
@@ -164,7 +165,7 @@ static const struct {
     {"ORR", A_ALU, 0, LX_OR},         {"CBZ", A_CB, 0, 0},
     {"CBNZ", A_CB, 1, 0},             {"B", A_B, 0, 0},
     {"DMB", A_FENCE, 0, 0},           {"DSB", A_FENCE, 0, 0},
-    {"ISB", A_ISB, 0, 0},             {"NOP", A_ISB, 0, 0},
+    {"ISB", A_ISB, 0, 0},             {"NOP", A_NOP, 0, 0},
     {"SWP", A_RMW, RMW_XCHG, 0},
     {"LDADD", A_RMW, RMW_ADD, 0},     {"LDEOR", A_RMW, RMW_XOR, 0},
     {"LDSET", A_RMW, RMW_OR, 0},      {"STADD", A_ST_RMW, RMW_ADD, 0},
@@ -313,7 +314,8 @@ static int cell(litmus_ps *ps, unsigned tid) {
     in.op = LI_FENCE;
     if ((rc = barrier(ps, &in.sub))) return rc;
     break;
-  case A_ISB: return 0;
+  case A_ISB: in.op = LI_ISB; break;
+  case A_NOP: return 0;
   case A_RMW:
   case A_ST_RMW:
     if ((rc = source(ps, tid, false, &in.e1)) || (rc = comma(ps))) return rc;

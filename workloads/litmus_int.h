@@ -19,6 +19,7 @@
  *   SET    reg <- expr                   registers only
  *   JZ     if expr == 0 goto target      C's if/else
  *   JMP    goto target
+ *   ISB    nothing, but what ran speculatively past a branch waits for it
  * LOCK, WAIT and UNLESS loop over several accesses in the simulator and
  * natively, as the kernel's code does, but count as one shared access to the
  * SC search (litmus_sc.c): their failed attempts change nothing, so taking
@@ -160,7 +161,8 @@ static inline int64_t litmus__sext(uint64_t v, unsigned bytes) {
 #define LITMUS_INSNS(X)                                                  \
   X(LOAD, "load") X(STORE, "store") X(RMW, "rmw") X(CAS, "cas")          \
   X(LOCK, "lock") X(WAIT, "wait") X(UNLESS, "unless")                    \
-  X(FENCE, "fence") X(SET, "set") X(JZ, "jz") X(JMP, "jmp") X(GP, "gp")
+  X(FENCE, "fence") X(SET, "set") X(JZ, "jz") X(JMP, "jmp") X(ISB, "isb")    \
+  X(GP, "gp")
 
 typedef enum {
 #define X(n, s) LI_##n,
@@ -290,7 +292,49 @@ struct litmus_test {
 /* "sc", "tso", "pso", "weak", "arm": the order of litmus_test.expect. */
 extern const char *const litmus__model_name[LITMUS_NMODELS];
 
+/* --- Out-of-order loads (litmus_ooo.c) ----------------------------------- */
+
+/* A thread on a port with load_async (an arm core).  A load into register
+ * r is handed over and the thread runs on: r is pending until an
+ * instruction reads it.  Cell r (val, bound) is where the core writes the
+ * value; it is reused by the next load into r once the previous one bound. */
+typedef struct litmus_ooo {
+  mem_port *p;
+  const litmus_expr *ex;
+  int64_t *regs;
+  bool pend[LITMUS_MAX_REGS];    /* regs[r] is its load's, not yet read */
+  bool issued[LITMUS_MAX_REGS];  /* a load into cell r was handed over */
+  bool bound[LITMUS_MAX_REGS];   /* ... and has bound (the core sets it) */
+  uint64_t val[LITMUS_MAX_REGS]; /* its raw value */
+  uint8_t size[LITMUS_MAX_REGS], bytes[LITMUS_MAX_REGS];
+  /* A branch on a pending register, predicted not taken: the state before
+   * it, to go back to if it is taken. */
+  const litmus_insn *spec; /* the branch, or NULL */
+  unsigned spec_next;      /* the instruction after it */
+  int64_t ck_regs[LITMUS_MAX_REGS];
+  bool ck_pend[LITMUS_MAX_REGS];  /* cell r still holds the load regs[r] awaited then */
+  bool reloaded[LITMUS_MAX_REGS]; /* a load into r since the branch */
+} litmus_ooo;
+
+void litmus__ooo_init(litmus_ooo *o, mem_port *p, const litmus_expr *ex, int64_t *regs);
+/* The registers `in` reads, settled before it runs. */
+void litmus__ooo_settle_insn(litmus_ooo *o, const litmus_insn *in);
+/* A load into in->dst that the thread does not wait for. */
+void litmus__ooo_load(litmus_ooo *o, const litmus_insn *in, void *addr);
+/* A JZ: true if its condition waits for a load and the thread runs on
+ * past it speculatively (not taken). */
+bool litmus__ooo_speculate(litmus_ooo *o, const litmus_insn *in, unsigned pc);
+/* Must a speculation end before `in` (a store, an atomic, ISB, a branch)? */
+bool litmus__ooo_must_resolve(const litmus_insn *in);
+/* End it: the pc to go on from (pc if predicted right, else the target). */
+unsigned litmus__ooo_resolve(litmus_ooo *o, unsigned pc);
+/* The thread's end: every register final, every cell free. */
+void litmus__ooo_finish(litmus_ooo *o, unsigned nregs);
+
 /* --- Running part of a thread (litmus_interp.c) ------------------------- */
+
+/* The value of expression i over registers regs. */
+int64_t litmus__eval(const litmus_expr *ex, uint32_t i, const int64_t *regs);
 
 /* Run thread tid from pc with registers regs (already initialised), doing
  * at most max_mem shared accesses (LOAD, STORE, RMW, CAS; fences do not

@@ -11,16 +11,9 @@
  * the addresses and is never dereferenced here.  Register arithmetic is
  * local and costs no micro-op.
  *
- * Out-of-order loads (a port with load_async: an arm core, cpu/core.h): a
- * load into a register is handed over and the thread runs on; the register
- * is pending until an instruction reads it, which waits for the value
- * (settle).  So an address, a store's data, a branch or a computed value
- * that depends on a load waits for it, and nothing else does: that is
- * ARMv8's dependency order, emerging from the data flow.  A computation
- * (MOV, EOR, ADD) that reads a pending register waits too, so whatever
- * follows a fake dependency in program order waits with it: stronger than
- * ARMv8, never weaker.  A register may be loaded again only once its
- * previous load has bound (its value cell is reused).
+ * Out-of-order loads (a port with load_async: an arm core, cpu/core.h):
+ * litmus_ooo.c keeps the registers whose load is still in flight, and
+ * what the thread runs speculatively past a branch on one of them.
  *
  * Pointers (litmus_int.h): an instruction with aptr takes its location from
  * that register's value when it runs, so a dependent load really waits for
@@ -49,66 +42,11 @@ static int64_t eval(const litmus_expr *ex, uint32_t i, const int64_t *regs) {
   }
 }
 
+int64_t litmus__eval(const litmus_expr *ex, uint32_t i, const int64_t *regs) { return eval(ex, i, regs); }
+
 /* v (raw, `size` bytes) as the destination register holds it. */
 static inline int64_t to_reg(uint64_t v, const litmus_insn *in) {
   return litmus__sext(v, in->size < in->dst_bytes ? in->size : in->dst_bytes);
-}
-
-/* Registers whose load is in flight (out-of-order ports only). */
-typedef struct ooo_regs {
-  bool pend[LITMUS_MAX_REGS];    /* regs[r] is its load's, not yet read */
-  bool issued[LITMUS_MAX_REGS];  /* a load into cell r was handed over */
-  bool bound[LITMUS_MAX_REGS];   /* ... and has bound (the core sets it) */
-  uint64_t val[LITMUS_MAX_REGS]; /* its raw value */
-  uint8_t size[LITMUS_MAX_REGS], bytes[LITMUS_MAX_REGS];
-} ooo_regs;
-
-static void settle(mem_port *p, ooo_regs *o, int64_t *regs, unsigned r) {
-  if (!o->pend[r]) return;
-  p->ops->load_wait(p, &o->bound[r]);
-  regs[r] = litmus__sext(o->val[r], o->size[r] < o->bytes[r] ? o->size[r] : o->bytes[r]);
-  o->pend[r] = false;
-}
-
-static void settle_expr(mem_port *p, ooo_regs *o, const litmus_expr *ex, uint32_t i, int64_t *regs) {
-  const litmus_expr *e = &ex[i];
-  switch (e->kind) {
-  case LX_CONST: return;
-  case LX_REG: settle(p, o, regs, e->reg); return;
-  case LX_NEG:
-  case LX_NOT:
-  case LX_BNOT: settle_expr(p, o, ex, e->a, regs); return;
-  default:
-    settle_expr(p, o, ex, e->a, regs);
-    settle_expr(p, o, ex, e->b, regs);
-    return;
-  }
-}
-
-/* The registers instruction `in` reads, settled before it runs. */
-static void settle_insn(mem_port *p, ooo_regs *o, const litmus_expr *ex, const litmus_insn *in,
-                        int64_t *regs) {
-  if (in->aptr && litmus__is_mem(in->op)) settle(p, o, regs, in->aptr - 1u);
-  switch ((litmus_iop)in->op) {
-  case LI_CAS:
-  case LI_UNLESS: settle_expr(p, o, ex, in->e2, regs); /* fall through */
-  case LI_STORE:
-  case LI_RMW:
-  case LI_SET:
-  case LI_JZ: settle_expr(p, o, ex, in->e1, regs); break;
-  default: break;
-  }
-  if (in->dst >= 0 && in->op != LI_LOAD) o->pend[in->dst] = false; /* overwritten */
-}
-
-/* A load into register in->dst that the thread does not wait for. */
-static void load_ooo(mem_port *p, ooo_regs *o, const litmus_insn *in, void *addr) {
-  unsigned r = (unsigned)in->dst;
-  if (o->issued[r]) p->ops->load_wait(p, &o->bound[r]); /* its cell is free again */
-  o->issued[r] = o->pend[r] = true;
-  o->size[r] = in->size;
-  o->bytes[r] = in->dst_bytes;
-  p->ops->load_async(p, addr, in->size, (mem_order)in->sub, &o->val[r], &o->bound[r]);
 }
 
 unsigned litmus__exec(const litmus_test *t, unsigned tid, unsigned pc, mem_port *p, void *const *loc,
@@ -118,14 +56,21 @@ unsigned litmus__exec(const litmus_test *t, unsigned tid, unsigned pc, mem_port 
   const litmus_expr *ex = t->ex;
   const unsigned n = th->ncode;
   /* Only a whole run goes out of order: the SC search steps one access. */
-  ooo_regs ooo, *o = p->ops->load_async && max_mem == UINT_MAX ? &ooo : NULL;
-  if (o) memset(o, 0, sizeof *o);
+  litmus_ooo ooo, *o = p->ops->load_async && max_mem == UINT_MAX ? &ooo : NULL;
+  if (o) litmus__ooo_init(o, p, ex, regs);
 
-  while (pc < n) {
+  for (;;) {
+    /* A speculation ends where it must (litmus_ooo.c), or at the end. */
+    if (o && o->spec && (pc >= n || litmus__ooo_must_resolve(&code[pc]))) {
+      pc = litmus__ooo_resolve(o, pc);
+      continue;
+    }
+    if (pc >= n) break;
     const litmus_insn *in = &code[pc];
     if (litmus__is_mem(in->op) && max_mem-- == 0) break;
     p->tag = pc++; /* the instruction's index, for a trace (cpu/trace.h) */
-    if (o) settle_insn(p, o, ex, in, regs);
+    if (o && in->op == LI_JZ && litmus__ooo_speculate(o, in, pc - 1)) continue; /* falls through */
+    if (o) litmus__ooo_settle_insn(o, in);
     litmus_insn ind;
     if (in->aptr && litmus__is_mem(in->op)) { /* through a pointer */
       int l = litmus__insn_loc(t->nlocs, in, regs);
@@ -141,7 +86,7 @@ unsigned litmus__exec(const litmus_test *t, unsigned tid, unsigned pc, mem_port 
     switch ((litmus_iop)in->op) {
     case LI_LOAD: {
       if (o && in->dst >= 0) {
-        load_ooo(p, o, in, loc[in->loc]);
+        litmus__ooo_load(o, in, loc[in->loc]);
         break;
       }
       uint64_t v = mem_load(p, loc[in->loc], in->size, (mem_order)in->sub);
@@ -184,15 +129,12 @@ unsigned litmus__exec(const litmus_test *t, unsigned tid, unsigned pc, mem_port 
       if (eval(ex, in->e1, regs) == 0) pc = in->target;
       break;
     case LI_JMP: pc = in->target; break;
+    case LI_ISB: break; /* a speculation ended before it (litmus_ooo.c) */
     case LI_GP:
     case LI_N: assert(!"litmus: bad instruction"); break;
     }
   }
-  if (o) /* the end: every register final, every cell free */
-    for (unsigned r = 0; r < th->nregs; r++) {
-      settle(p, o, regs, r);
-      if (o->issued[r]) p->ops->load_wait(p, &o->bound[r]);
-    }
+  if (o) litmus__ooo_finish(o, th->nregs);
   return pc;
 }
 
