@@ -387,6 +387,9 @@ static void issue_uop(cpu_core *c) {
   case UOP_LOAD:
     if (c->model->loads_wait_for_stores && must_drain_first(c)) return;
     if (u->order == MO_CONSUME && c->p.order_addr_deps) iq_apply(c);
+    /* arm's LDAR is RCsc: it waited for older STLRs (ooo_waits), and must
+     * not then read a line whose invalidation came before they performed. */
+    if (c->model->ooo_loads && (u->order == MO_ACQUIRE || u->order == MO_SEQ_CST)) iq_apply(c);
     switch (sb_forward(&c->sb, u->addr, u->size, &v)) {
     case SB_HIT:
       c->n.sb_forwards++;

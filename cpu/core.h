@@ -52,8 +52,9 @@
  *   - a release store (STLR) waits for every older load to bind, and then,
  *     as pso's release does, for every older store;
  *   - an acquire load (LDAR) waits for every older release store to perform
- *     (RCsc; an MO_ACQUIRE_PC one, LDAPR, does not), and the thread waits
- *     for its value (later accesses follow);
+ *     and applies the invalidate queue before it binds (RCsc; an
+ *     MO_ACQUIRE_PC one, LDAPR, does neither), and the thread waits for its
+ *     value (later accesses follow);
  *   - a full fence (DMB ISH) and a load fence (DMB ISHLD) wait for every
  *     older load to bind; the full one then for the SB to empty; a store
  *     fence (DMB ISHST) starts an epoch, as under pso;

@@ -11,7 +11,10 @@
  * arm (ARMv8, other-multi-copy-atomic): a load does not stop the thread;
  * it binds whenever the memory system answers, so younger loads and stores
  * may perform first (core.h, "Out-of-order loads").  MESI keeps stores
- * multi-copy atomic.
+ * multi-copy atomic.  arm keeps weak's invalidate queue: code that needs
+ * every value at once (the map, in C) cannot run past a load, and a stale
+ * hit is how its younger load binds before an older one; dependencies,
+ * DMB ISHLD and acquires apply the queue as under weak.
  */
 #ifndef MMSIM_CPU_MODEL_H
 #define MMSIM_CPU_MODEL_H
@@ -23,7 +26,7 @@
   X(TSO,  "tso",  false, false, false, false, "FIFO store buffer (x86-TSO)")   \
   X(PSO,  "pso",  false, true,  false, false, "store buffer drains out of order across lines") \
   X(WEAK, "weak", false, true,  true,  false, "pso plus invalidate queues")    \
-  X(ARM,  "arm",  false, true,  false, true,  "pso plus loads that bind out of order (ARMv8)")
+  X(ARM,  "arm",  false, true,  true,  true,  "weak plus loads that bind out of order (ARMv8)")
 
 typedef enum {
 #define X(id, name, lw, ooo, iq, ol, doc) CPU_##id,

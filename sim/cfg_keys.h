@@ -36,9 +36,9 @@ typedef enum { CFG_INT, CFG_REAL, CFG_BOOL, CFG_STR, CFG_ENUM } cfg_type;
   X(CPU_OOO_WINDOW, "cpu.ooo.window", CFG_INT, 1, 256, "32", NULL,                 \
     "arm: loads in flight at once that the thread has not waited for")              \
   X(CPU_IQ_ENTRIES, "cpu.invalidate_queue.entries", CFG_INT, 1, 1024, "8", NULL,     \
-    "invalidate-queue capacity per core (weak only); full: the oldest is applied")   \
+    "invalidate-queue capacity per core (weak, arm); full: the oldest is applied")   \
   X(CPU_IQ_DELAY, "cpu.invalidate_queue.delay", CFG_INT, 0, 100000, "100", NULL,     \
-    "weak: cycles from an Inv's arrival until the queue applies it")                 \
+    "weak, arm: cycles from an Inv's arrival until the queue applies it")                 \
   X(CPU_ATOMIC_WIDTH, "cpu.atomic_width", CFG_INT, 1, 8, "8", NULL,                  \
     "widest single-copy-atomic access in bytes (1, 2, 4 or 8)")                      \
   X(CPU_ISSUE_CYCLES, "cpu.issue_cycles", CFG_INT, 1, 1000, "1", NULL,              \

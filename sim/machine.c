@@ -141,7 +141,7 @@ memsys *sim_memsys_new(const cfg *c, unsigned cores, uint8_t *data, size_t size,
       .link_cycles = (uint64_t)cfg_int(c, CK_NET_LINK_CYCLES),
       .check = cfg_int(c, CK_CACHE_CHECK) != 0,
   };
-  if (cpu_model_find(cfg_str(c, CK_CPU_MODEL)) == CPU_WEAK) { /* the model's hardware */
+  if (cpu_model_table[cpu_model_find(cfg_str(c, CK_CPU_MODEL))].invalidate_queue) { /* weak, arm */
     p.iq_entries = (unsigned)cfg_int(c, CK_CPU_IQ_ENTRIES);
     p.iq_delay = (uint64_t)cfg_int(c, CK_CPU_IQ_DELAY);
   }

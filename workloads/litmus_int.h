@@ -307,12 +307,14 @@ typedef struct litmus_ooo {
   bool bound[LITMUS_MAX_REGS];   /* ... and has bound (the core sets it) */
   uint64_t val[LITMUS_MAX_REGS]; /* its raw value */
   uint8_t size[LITMUS_MAX_REGS], bytes[LITMUS_MAX_REGS];
+  bool dep[LITMUS_MAX_REGS];     /* regs[r] came from a load, maybe through arithmetic */
   /* A branch on a pending register, predicted not taken: the state before
    * it, to go back to if it is taken. */
   const litmus_insn *spec; /* the branch, or NULL */
   unsigned spec_next;      /* the instruction after it */
   int64_t ck_regs[LITMUS_MAX_REGS];
   bool ck_pend[LITMUS_MAX_REGS];  /* cell r still holds the load regs[r] awaited then */
+  bool ck_dep[LITMUS_MAX_REGS];
   bool reloaded[LITMUS_MAX_REGS]; /* a load into r since the branch */
 } litmus_ooo;
 
@@ -321,6 +323,9 @@ void litmus__ooo_init(litmus_ooo *o, mem_port *p, const litmus_expr *ex, int64_t
 void litmus__ooo_settle_insn(litmus_ooo *o, const litmus_insn *in);
 /* A load into in->dst that the thread does not wait for. */
 void litmus__ooo_load(litmus_ooo *o, const litmus_insn *in, void *addr);
+/* The order a load runs with: consume if its address came from a load
+ * (an address dependency: the invalidate queue is applied first). */
+mem_order litmus__ooo_order(const litmus_ooo *o, const litmus_insn *in);
 /* A JZ: true if its condition waits for a load and the thread runs on
  * past it speculatively (not taken). */
 bool litmus__ooo_speculate(litmus_ooo *o, const litmus_insn *in, unsigned pc);

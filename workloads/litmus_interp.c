@@ -89,7 +89,7 @@ unsigned litmus__exec(const litmus_test *t, unsigned tid, unsigned pc, mem_port 
         litmus__ooo_load(o, in, loc[in->loc]);
         break;
       }
-      uint64_t v = mem_load(p, loc[in->loc], in->size, (mem_order)in->sub);
+      uint64_t v = mem_load(p, loc[in->loc], in->size, o ? litmus__ooo_order(o, in) : (mem_order)in->sub);
       if (in->dst >= 0) regs[in->dst] = to_reg(v, in);
       break;
     }
@@ -129,7 +129,9 @@ unsigned litmus__exec(const litmus_test *t, unsigned tid, unsigned pc, mem_port 
       if (eval(ex, in->e1, regs) == 0) pc = in->target;
       break;
     case LI_JMP: pc = in->target; break;
-    case LI_ISB: break; /* a speculation ended before it (litmus_ooo.c) */
+    case LI_ISB: /* a speculation ended before it (litmus_ooo.c); later loads wait */
+      mem_fence(p, MF_LOAD);
+      break;
     case LI_GP:
     case LI_N: assert(!"litmus: bad instruction"); break;
     }

@@ -9,6 +9,12 @@
  * too, so whatever follows a fake dependency in program order waits with
  * it: stronger than ARMv8, never weaker.
  *
+ * Address dependencies.  dep[r] says regs[r] came from a load, directly or
+ * through arithmetic; a load whose address register has it runs as a
+ * consume load, which applies the invalidate queue before it issues (arm
+ * keeps weak's queue, cpu/model.h), as a real core's dependent load cannot
+ * bind before the load that gave its address.
+ *
  * Speculation.  A branch whose condition waits for a load is predicted not
  * taken and the thread runs on past it, as a real core does: loads, register
  * arithmetic and fences issue, so a control dependency does not order loads
@@ -73,6 +79,19 @@ static void each_reg(litmus_ooo *o, uint32_t i, void (*f)(litmus_ooo *, unsigned
   }
 }
 
+/* Does expression i read a register that came from a load? */
+static bool reads_dep(const litmus_ooo *o, uint32_t i) {
+  const litmus_expr *e = &o->ex[i];
+  switch (e->kind) {
+  case LX_CONST: return false;
+  case LX_REG: return o->dep[e->reg];
+  case LX_NEG:
+  case LX_NOT:
+  case LX_BNOT: return reads_dep(o, e->a);
+  default: return reads_dep(o, e->a) || reads_dep(o, e->b);
+  }
+}
+
 void litmus__ooo_settle_insn(litmus_ooo *o, const litmus_insn *in) {
   if (in->aptr && litmus__is_mem(in->op)) settle(o, in->aptr - 1u);
   switch ((litmus_iop)in->op) {
@@ -84,7 +103,15 @@ void litmus__ooo_settle_insn(litmus_ooo *o, const litmus_insn *in) {
   case LI_JZ: each_reg(o, in->e1, settle); break;
   default: break;
   }
-  if (in->dst >= 0 && in->op != LI_LOAD) o->pend[in->dst] = false; /* overwritten */
+  if (in->dst >= 0 && in->op != LI_LOAD) { /* overwritten */
+    o->pend[in->dst] = false;
+    o->dep[in->dst] = in->op != LI_SET || reads_dep(o, in->e1);
+  }
+}
+
+mem_order litmus__ooo_order(const litmus_ooo *o, const litmus_insn *in) {
+  bool addr_dep = in->aptr && o->dep[in->aptr - 1];
+  return addr_dep && in->sub == MO_RELAXED ? MO_CONSUME : (mem_order)in->sub;
 }
 
 void litmus__ooo_load(litmus_ooo *o, const litmus_insn *in, void *addr) {
@@ -94,10 +121,11 @@ void litmus__ooo_load(litmus_ooo *o, const litmus_insn *in, void *addr) {
     o->reloaded[r] = true;
   }
   if (o->issued[r]) o->p->ops->load_wait(o->p, &o->bound[r]); /* its cell is free again */
-  o->issued[r] = o->pend[r] = true;
+  mem_order ord = litmus__ooo_order(o, in);
+  o->issued[r] = o->pend[r] = o->dep[r] = true;
   o->size[r] = in->size;
   o->bytes[r] = in->dst_bytes;
-  o->p->ops->load_async(o->p, addr, in->size, (mem_order)in->sub, &o->val[r], &o->bound[r]);
+  o->p->ops->load_async(o->p, addr, in->size, ord, &o->val[r], &o->bound[r]);
 }
 
 /* Does expression i read a register whose load has not bound? */
@@ -119,6 +147,7 @@ bool litmus__ooo_speculate(litmus_ooo *o, const litmus_insn *in, unsigned pc) {
   o->spec_next = pc + 1;
   memcpy(o->ck_regs, o->regs, sizeof o->ck_regs);
   memcpy(o->ck_pend, o->pend, sizeof o->ck_pend);
+  memcpy(o->ck_dep, o->dep, sizeof o->ck_dep);
   memset(o->reloaded, 0, sizeof o->reloaded);
   return true;
 }
@@ -143,6 +172,7 @@ unsigned litmus__ooo_resolve(litmus_ooo *o, unsigned pc) {
   if (v != 0 || br->target == o->spec_next) return pc;
   memcpy(o->regs, o->ck_regs, sizeof o->ck_regs);
   memcpy(o->pend, o->ck_pend, sizeof o->pend);
+  memcpy(o->dep, o->ck_dep, sizeof o->dep);
   return br->target;
 }
 
