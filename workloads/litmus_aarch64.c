@@ -12,6 +12,10 @@
  *   ADD/SUB/EOR/AND/ORR Rd,Rn,Rm|#i       SET (EOR W2,W0,W0 is herd's fake
  *                                         dependency: 0, but it reads W0)
  *   CBZ/CBNZ Rn,L  B L  L:                JZ / JMP, forward only (LI3)
+ *   CMP Rn,Rm|#i                          SET of two hidden registers (flags)
+ *   B.EQ/NE/GE/LT/GT/LE L                 JZ on the negated comparison
+ *   CSEL Rd,Rn,Rm,cond                    SET Rm + (Rn - Rm) * cond: it reads
+ *                                         both, a data dependency on each
  *   DMB/DSB SY|ISH|OSH|NSH, ..LD, ..ST    FENCE full / load / store
  *   ISB                                   ISB: nothing runs speculatively
  *                                         past an earlier branch (litmus_ooo.c)
@@ -25,8 +29,8 @@
  * Addressing modes [a]: [Xn], [Xn,Rm], [Xn,Wm,SXTW|UXTW] and [Xn,#0].  With
  * an index the address is computed into a hidden register first, so an
  * address dependency through a fake EOR really waits for its load.
- * Exclusives (LDXR/STXR), CMP with conditional branches, and other
- * instructions are refused (SIM_EUNSUP), naming the instruction.
+ * Exclusives (LDXR/STXR), unsigned conditions and other instructions are
+ * refused (SIM_EUNSUP), naming the instruction.
  */
 #include <stdio.h>
 #include <string.h>
@@ -95,11 +99,20 @@ static int source(litmus_ps *ps, unsigned tid, bool imm_ok, uint32_t *e) {
 
 static int comma(litmus_ps *ps) { return litmus__expect(ps, LT_COMMA, "','", NULL); }
 
-/* The hidden register that holds a computed address (one per thread). */
-static int addr_reg(litmus_ps *ps, unsigned tid, const litmus_tok *at, int *idx) {
-  *idx = litmus__reg_find(&ps->t->th[tid], "%addr", 5);
-  if (*idx >= 0) return 0;
-  return litmus__reg_add(ps, tid, at, "%addr", 8, true, idx);
+/* Hidden register `name` of thread tid, or -1 (litmus__reg_find skips
+ * hidden ones). */
+static int hidden_find(const litmus_ps *ps, unsigned tid, const char *name) {
+  const litmus_thread *th = &ps->t->th[tid];
+  for (unsigned i = 0; i < th->nregs; i++)
+    if (th->reg[i].hidden && strcmp(th->reg[i].name, name) == 0) return (int)i;
+  return -1;
+}
+
+/* Hidden register `name` of thread tid, made on first use: %addr holds a
+ * computed address, %cmpa and %cmpb CMP's operands. */
+static int hidden_reg(litmus_ps *ps, unsigned tid, const litmus_tok *at, const char *name, int *idx) {
+  if ((*idx = hidden_find(ps, tid, name)) >= 0) return 0;
+  return litmus__reg_add(ps, tid, at, name, 8, true, idx);
 }
 
 /* [Xn], [Xn,Rm], [Xn,Wm,SXTW], [Xn,#0]: sets in->aptr, emitting the SET of
@@ -141,7 +154,7 @@ static int address(litmus_ps *ps, unsigned tid, litmus_insn *in) {
   if (tok.kind != LT_RBRACK) return litmus__expected(ps, &tok, "']'");
   int a;
   litmus_expr add = {.kind = LX_ADD, .a = eb, .b = ei};
-  if ((rc = addr_reg(ps, tid, &open, &a)) || (rc = litmus__expr(ps, &open, add, &sum))) return rc;
+  if ((rc = hidden_reg(ps, tid, &open, "%addr", &a)) || (rc = litmus__expr(ps, &open, add, &sum))) return rc;
   litmus_insn set = {.op = LI_SET, .dst = (int8_t)a, .dst_bytes = 8, .e1 = sum, .line = open.line,
                      .col = open.col};
   if ((rc = litmus__emit(ps, tid, &set, NULL))) return rc;
@@ -149,7 +162,10 @@ static int address(litmus_ps *ps, unsigned tid, litmus_insn *in) {
   return 0;
 }
 
-typedef enum { A_LOAD, A_STORE, A_MOV, A_ALU, A_CB, A_B, A_FENCE, A_ISB, A_NOP, A_RMW, A_ST_RMW, A_CAS } aclass;
+typedef enum {
+  A_LOAD, A_STORE, A_MOV, A_ALU, A_CB, A_B, A_CMP, A_CSEL, A_FENCE, A_ISB, A_NOP,
+  A_RMW, A_ST_RMW, A_CAS /* the atomics last: mnemonic() gives them suffixes */
+} aclass;
 
 static const struct {
   const char *name;
@@ -164,6 +180,7 @@ static const struct {
     {"EOR", A_ALU, 0, LX_XOR},        {"AND", A_ALU, 0, LX_AND},
     {"ORR", A_ALU, 0, LX_OR},         {"CBZ", A_CB, 0, 0},
     {"CBNZ", A_CB, 1, 0},             {"B", A_B, 0, 0},
+    {"CMP", A_CMP, 0, 0},             {"CSEL", A_CSEL, 0, 0},
     {"DMB", A_FENCE, 0, 0},           {"DSB", A_FENCE, 0, 0},
     {"ISB", A_ISB, 0, 0},             {"NOP", A_NOP, 0, 0},
     {"SWP", A_RMW, RMW_XCHG, 0},
@@ -211,6 +228,80 @@ static int barrier(litmus_ps *ps, uint8_t *kind) {
     return 0;
   }
   return litmus__err_tok(ps, &tok, SIM_ESYNTAX, "unknown barrier option '%.*s'", (int)tok.len, tok.s);
+}
+
+/* CMP Rn,op|#i keeps both operands in hidden registers (the flags); a
+ * condition (B.cond, CSEL) compares them when it is used. */
+static int cmp(litmus_ps *ps, unsigned tid, const litmus_tok *at) {
+  uint32_t a, b;
+  int rc, ra, rb;
+  if ((rc = source(ps, tid, false, &a)) || (rc = comma(ps)) || (rc = source(ps, tid, true, &b)) ||
+      (rc = hidden_reg(ps, tid, at, "%cmpa", &ra)) || (rc = hidden_reg(ps, tid, at, "%cmpb", &rb)))
+    return rc;
+  litmus_insn sa = {.op = LI_SET, .dst = (int8_t)ra, .dst_bytes = 8, .e1 = a, .line = at->line, .col = at->col};
+  litmus_insn sb = sa;
+  sb.dst = (int8_t)rb;
+  sb.e1 = b;
+  if ((rc = litmus__emit(ps, tid, &sa, NULL))) return rc;
+  return litmus__emit(ps, tid, &sb, NULL);
+}
+
+/* The condition `tok` (EQ NE GE LT GT LE: signed) over CMP's operands, or
+ * its negation: an expression that is 1 or 0. */
+static int cond(litmus_ps *ps, unsigned tid, const litmus_tok *tok, bool negate, uint32_t *e) {
+  static const struct {
+    const char *name;
+    uint8_t kind, neg;
+  } conds[] = {{"EQ", LX_EQ, LX_NE}, {"NE", LX_NE, LX_EQ}, {"GE", LX_GE, LX_LT},
+               {"LT", LX_LT, LX_GE}, {"GT", LX_GT, LX_LE}, {"LE", LX_LE, LX_GT}};
+  int k = -1, ra, rb, rc;
+  for (size_t i = 0; i < sizeof conds / sizeof conds[0]; i++)
+    if (litmus__tok_iis(tok, conds[i].name)) k = (int)i;
+  if (k < 0)
+    return litmus__err_tok(ps, tok, SIM_EUNSUP, "condition '%.*s' is not supported (EQ NE GE LT GT LE)",
+                           (int)tok->len, tok->s);
+  ra = hidden_find(ps, tid, "%cmpa");
+  rb = hidden_find(ps, tid, "%cmpb");
+  if (ra < 0 || rb < 0) return litmus__err_tok(ps, tok, SIM_ESYNTAX, "a condition with no CMP before it");
+  uint32_t a, b;
+  litmus_expr xa = {.kind = LX_REG, .reg = (uint8_t)ra}, xb = {.kind = LX_REG, .reg = (uint8_t)rb};
+  if ((rc = litmus__expr(ps, tok, xa, &a)) || (rc = litmus__expr(ps, tok, xb, &b))) return rc;
+  litmus_expr c = {.kind = negate ? conds[k].neg : conds[k].kind, .a = a, .b = b};
+  return litmus__expr(ps, tok, c, e);
+}
+
+/* B.cond L: after "B", the '.' and the condition; JZ jumps on 0, so its
+ * expression is the negated condition. */
+static int b_cond(litmus_ps *ps, unsigned tid, litmus_insn *in) {
+  litmus_tok tok;
+  litmus__lex_next(&ps->lx, &tok); /* the '.' */
+  int rc = litmus__expect(ps, LT_IDENT, "a condition (EQ NE GE LT GT LE)", &tok);
+  if (!rc) rc = cond(ps, tid, &tok, true, &in->e1);
+  in->op = LI_JZ;
+  return rc;
+}
+
+/* CSEL Rd,Rn,Rm,cond: Rd = Rm + (Rn - Rm) * cond, a value that reads both
+ * sources (a data dependency on each, as on the hardware). */
+static int csel(litmus_ps *ps, unsigned tid, const litmus_tok *at, litmus_insn *in) {
+  uint32_t n, m, c, diff, prod;
+  litmus_tok tok;
+  int rc, d;
+  if ((rc = dest(ps, tid, &d)) || (rc = comma(ps)) || (rc = source(ps, tid, false, &n)) ||
+      (rc = comma(ps)) || (rc = source(ps, tid, false, &m)) || (rc = comma(ps)) ||
+      (rc = litmus__expect(ps, LT_IDENT, "a condition (EQ NE GE LT GT LE)", &tok)) ||
+      (rc = cond(ps, tid, &tok, false, &c)))
+    return rc;
+  litmus_expr sub = {.kind = LX_SUB, .a = n, .b = m};
+  if ((rc = litmus__expr(ps, at, sub, &diff))) return rc;
+  litmus_expr mul = {.kind = LX_MUL, .a = diff, .b = c};
+  if ((rc = litmus__expr(ps, at, mul, &prod))) return rc;
+  litmus_expr add = {.kind = LX_ADD, .a = m, .b = prod};
+  if ((rc = litmus__expr(ps, at, add, &in->e1))) return rc;
+  if (d < 0) return 0;
+  in->op = LI_SET;
+  in->dst = (int8_t)d;
+  return 0;
 }
 
 /* A branch to a label, resolved once every row is read (resolve()). */
@@ -308,7 +399,14 @@ static int cell(litmus_ps *ps, unsigned tid) {
   }
   case A_B:
     in.op = LI_JMP;
+    litmus__lex_peek(&ps->lx, &next);
+    if (next.kind == LT_BAD && next.s[0] == '.' && (rc = b_cond(ps, tid, &in))) return rc;
     if ((rc = branch(ps, tid))) return rc;
+    break;
+  case A_CMP: return cmp(ps, tid, &tok);
+  case A_CSEL:
+    if ((rc = csel(ps, tid, &tok, &in))) return rc;
+    if (in.op != LI_SET) return 0; /* CSEL WZR */
     break;
   case A_FENCE:
     in.op = LI_FENCE;

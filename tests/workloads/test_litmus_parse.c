@@ -313,6 +313,7 @@ static void t_syntax_errors(void) {
       {"AArch64 t\n{}\n P0 ;\n L1: ;\n L1: ;\n", "t.litmus:5:2: label 'L1' defined twice"},
       {"AArch64 t\n{}\n P0 ;\n LDR W0,[EAX] ;\n", "t.litmus:4:10: expected a register (X0-X30 or W0-W30) but found 'EAX'"},
       {"AArch64 t\n{}\n P0 ;\n DMB FOO ;\n", "t.litmus:4:6: unknown barrier option 'FOO'"},
+      {"AArch64 t\n{}\n P0 ;\n B.EQ L0 ;\n L0: ;\n", "t.litmus:4:4: a condition with no CMP before it"},
       {"AArch64 t\n{ 0:EAX=1; }\n P0 ;\n MOV W0,#1 ;\n", "t.litmus:2:5: 'EAX' is not an AArch64 register (X0-X30, W0-W30)"},
       {"X86 t\n{ x=0 y=0; }\n", "t.litmus:2:7: expected ';' or '}' but found 'y'"},
       {"X86 t\n{ x= ; }\n", "t.litmus:2:6: expected an integer but found ';'"},
@@ -361,7 +362,7 @@ static void t_unsupported(void) {
   } cases[] = {
       {"ARM t\n{}\n", "t.litmus:1:1: architecture 'ARM' is not supported (only X86, AArch64 and C)"},
 #define A64 "AArch64 t\n{ 0:X1=x; }\n P0 ;\n"
-      {A64 " CMP W0,#1 ;\n", "t.litmus:4:2: instruction 'CMP' is not supported"},
+      {A64 " CMP W0,#1 ;\n B.HI L0 ;\n L0: ;\n", "t.litmus:5:4: condition 'HI' is not supported (EQ NE GE LT GT LE)"},
       {A64 " LDXR W0,[X1] ;\n", "instruction 'LDXR' is not supported"},
       {A64 " LDR W0,[X1,#8] ;\n", "t.litmus:4:13: an offset other than #0 is not supported"},
       {A64 " LDR W0,[X1,W2,LSL] ;\n", "index extension 'LSL' is not supported"},
