@@ -15,6 +15,7 @@ typedef struct ideal {
   memsys base;
   memsys_params p;
   sim_rng *jitter; /* one stream per core */
+  uint64_t *mon;   /* MS3: per core, the monitored address + 1, or 0 */
   uint64_t jitter_name; /* sim_name_hash("ideal.jitter") */
   uint64_t loads, stores, rmws;
 } ideal;
@@ -24,10 +25,16 @@ static void perform(sim_engine *sim, void *ctx, uint64_t arg) {
   mem_req *r = (mem_req *)(uintptr_t)arg;
   uint8_t *p = m->base.data + r->addr;
   uint64_t old = memsys_get(p, r->size);
+  /* MS3: with no lines, a monitor holds the address; any other core's
+   * write there clears it. */
+  if (r->kind != REQ_LOAD)
+    for (unsigned c = 0; c < m->p.cores; c++)
+      if (c != r->core && m->mon[c] == r->addr + 1) m->mon[c] = 0;
   switch (r->kind) {
   case REQ_LOAD:
     m->loads++;
     r->value = old;
+    if (r->excl) m->mon[r->core] = r->addr + 1;
     break;
   case REQ_STORE:
     m->stores++;
@@ -40,7 +47,8 @@ static void perform(sim_engine *sim, void *ctx, uint64_t arg) {
     break;
   case REQ_CAS:
     m->rmws++;
-    r->success = old == mem_trunc(r->expected, r->size);
+    r->success = r->excl ? m->mon[r->core] == r->addr + 1 : old == mem_trunc(r->expected, r->size);
+    if (r->excl) m->mon[r->core] = 0;
     if (r->success) memsys_put(p, r->size, r->value);
     r->value = old;
     break;
@@ -61,8 +69,10 @@ static uint64_t peek(memsys *base, uint64_t addr, unsigned size) {
 
 static void reset(memsys *base, uint64_t iter_seed) {
   ideal *m = (ideal *)base;
-  for (unsigned c = 0; c < m->p.cores; c++)
+  for (unsigned c = 0; c < m->p.cores; c++) {
     sim_rng_derive_h(&m->jitter[c], iter_seed, m->jitter_name, c);
+    m->mon[c] = 0;
+  }
 }
 
 static void metrics(memsys *base, memsys_metric_fn fn, void *ctx) {
@@ -83,6 +93,7 @@ static void absorb(memsys *base, const memsys *from) {
 static void destroy(memsys *base) {
   ideal *m = (ideal *)base;
   free(m->jitter);
+  free(m->mon);
   free(m);
 }
 
@@ -110,7 +121,10 @@ memsys *memsys_ideal_new(const memsys_params *p, uint8_t *data, size_t size) {
   ideal *m = calloc(1, sizeof *m);
   if (!m) return NULL;
   m->jitter = calloc(p->cores ? p->cores : 1, sizeof *m->jitter);
-  if (!m->jitter) {
+  m->mon = calloc(p->cores ? p->cores : 1, sizeof *m->mon);
+  if (!m->jitter || !m->mon) {
+    free(m->jitter);
+    free(m->mon);
     free(m);
     return NULL;
   }

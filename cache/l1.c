@@ -148,6 +148,8 @@ static void perform(l1_ctl *c, cache_line *ln, mem_req *r) {
   case REQ_LOAD:
     c->n.loads++;
     c->n.load_cycles += lat;
+    /* MS3: a stale line's Inv already came, so no monitor: its STXR fails. */
+    if (r->excl) c->mon = ln->addr, c->mon_valid = ln->state != L1_S_Q;
     break;
   case REQ_STORE:
     c->n.stores++;
@@ -164,7 +166,9 @@ static void perform(l1_ctl *c, cache_line *ln, mem_req *r) {
   case REQ_CAS:
     c->n.rmws++;
     c->n.rmw_cycles += lat;
-    r->success = old == mem_trunc(r->expected, r->size);
+    r->success = r->excl ? c->mon_valid && c->mon == ln->addr /* MS3 */
+                         : old == mem_trunc(r->expected, r->size);
+    if (r->excl) c->mon_valid = false;
     nv = r->value;
     write = r->success;
     break;
@@ -196,6 +200,7 @@ static cache_line *take_frame(l1_ctl *c, uint64_t line, mem_req *r) {
   cache_line *v = cache_victim(&c->arr, line, evictable, c, &is_free);
   if (v && !is_free) {
     c->n.evictions++;
+    if (c->mon_valid && c->mon == v->addr) c->mon_valid = false; /* MS3 */
     l1_fire(c, v, v->addr, L1E_REPL, NULL, NULL);
     is_free = !v->state; /* an S_Q line goes at once: the dir dropped it already */
   }
@@ -266,6 +271,12 @@ static void request(l1_ctl *c, mem_req *r, bool first, bool from_l2) {
 
 static void dispatch_msg(l1_ctl *c, net_msg *msg, bool first) {
   cache_line *ln = cache_find(&c->arr, msg->addr);
+  /* MS3: another core's write to the monitored line: when the message is
+   * handled, not when it arrives, since one that waited behind our own
+   * fill (IS_D) invalidates what that fill's LDXR read. */
+  if (c->mon_valid && c->mon == msg->addr &&
+      (msg->type == MSG_INV || msg->type == MSG_FWD_GETM || msg->type == MSG_RECALL))
+    c->mon_valid = false;
   l1_event ev;
   switch ((net_msg_type)msg->type) {
   case MSG_FWD_GETS: ev = L1E_FWD_GETS; break;

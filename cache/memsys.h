@@ -24,6 +24,12 @@
  *        which is at least r->delay cycles after access() was called.
  *   MS2  peek returns the value a load would bind if it performed now and no
  *        request were in flight (the coherent value): for outcomes, not timing.
+ *   MS3  Exclusives (LDXR/STXR): each core has one monitor.  An excl LOAD
+ *        sets it on its line; another core's write to that line clears it
+ *        (MESI: the Inv, forwarded GetM or recall arriving; also an
+ *        eviction); an excl CAS is a store-conditional: it writes r->value,
+ *        and sets success, only if the monitor still holds its line, and
+ *        clears the monitor either way (r->expected is ignored).
  */
 #ifndef MMSIM_CACHE_MEMSYS_H
 #define MMSIM_CACHE_MEMSYS_H
@@ -55,6 +61,8 @@ struct mem_req {
                         in the invalidate queue, when that invalidation
                         arrived (DESIGN.md, reorder events) */
   uint64_t delay;    /* cycles before the request leaves the core (0: now) */
+  bool excl;         /* exclusives (MS3): a LOAD sets the core's monitor on
+                        its line; a CAS is a store-conditional */
   mem_req_done done;
   void *owner;
   /* Owned by the memory system while the request is in it. */

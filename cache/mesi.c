@@ -149,6 +149,7 @@ static void quiesce(memsys *base) {
     drop_waiters(m, &m->l1[c].arr);
     cache_array_reset(&m->l1[c].arr);
     cache_array_reset(&m->l1[c].l1tags);
+    m->l1[c].mon_valid = false; /* MS3: no monitor survives an iteration */
   }
 }
 

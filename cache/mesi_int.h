@@ -49,6 +49,8 @@ typedef struct l1_ctl {
   cache_array l1tags; /* with an L2: which of its lines the L1 holds too */
   bool has_l2;
   iq iq;              /* weak: Invs acked early (cap 0: no queue) */
+  uint64_t mon;       /* MS3: the line of the exclusive monitor, if mon_valid */
+  bool mon_valid;
   uint64_t fired[L1_NSTATES][L1_NEVENTS];
   l1_counters n;
 } l1_ctl;

@@ -279,6 +279,7 @@ static void lq_send(cpu_core *c) {
   q->tag = c->cur.tag;
   mem_req *r = &q->req;
   r->kind = REQ_LOAD;
+  r->excl = false;
   r->core = c->id;
   r->addr = c->cur.addr;
   r->size = c->cur.size;
@@ -343,6 +344,7 @@ static void send(cpu_core *c, mem_req_kind kind) {
   r->value = c->cur.value;
   r->expected = c->cur.expected;
   r->op = c->cur.op;
+  r->excl = c->cur.excl;
   r->delay = 0;
   r->done = mem_done;
   r->owner = c;
@@ -385,12 +387,13 @@ static void issue_uop(cpu_core *c) {
   if (c->model->ooo_loads && ooo_waits(c, u)) return;
   switch (u->kind) {
   case UOP_LOAD:
-    if (c->model->loads_wait_for_stores && must_drain_first(c)) return;
+    if ((c->model->loads_wait_for_stores || u->excl) && must_drain_first(c)) return;
+    if (u->excl) iq_apply(c); /* a monitor on a stale line would outlive the write */
     if (u->order == MO_CONSUME && c->p.order_addr_deps) iq_apply(c);
     /* arm's LDAR is RCsc: it waited for older STLRs (ooo_waits), and must
      * not then read a line whose invalidation came before they performed. */
     if (c->model->ooo_loads && (u->order == MO_ACQUIRE || u->order == MO_SEQ_CST)) iq_apply(c);
-    switch (sb_forward(&c->sb, u->addr, u->size, &v)) {
+    switch (u->excl ? SB_MISS : sb_forward(&c->sb, u->addr, u->size, &v)) {
     case SB_HIT:
       c->n.sb_forwards++;
       if (c->model->ooo_loads)
@@ -406,7 +409,7 @@ static void issue_uop(cpu_core *c) {
       must_drain_first(c);
       return;
     case SB_MISS:
-      if (!u->bound) {
+      if (!u->bound || u->excl) {
         send(c, REQ_LOAD);
         return;
       }
@@ -500,6 +503,7 @@ static void send_entry(cpu_core *c, unsigned i) {
   e->state = SB_IN_FLIGHT;
   c->in_flight++;
   r->kind = REQ_STORE;
+  r->excl = false;
   r->core = c->id;
   r->addr = e->addr;
   r->size = e->size;

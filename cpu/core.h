@@ -25,7 +25,10 @@
  *          cpu.store_buffer.drain_delay cycles before it may be sent.
  *          Release (and seq_cst) stores start a new epoch first.
  *   RMW/CAS wait for the SB to empty, then perform atomically in memory
- *          with the line in M.  seq_cst applies the IQ before and after
+ *          with the line in M.  An exclusive load (LDXR: uop.excl) waits
+ *          for the SB to empty too and sets the L1's monitor; an exclusive
+ *          CAS is STXR, which writes only if the monitor still holds its
+ *          line (cache/memsys.h MS3).  seq_cst applies the IQ before and after
  *          (x86 LOCK: a full fence), acquire after, release and relaxed not.
  *   FENCE  full: waits for the SB to empty, then applies the IQ.  store
  *          (wmb): a new epoch under pso/weak; nothing under sc/tso, whose SB

@@ -43,6 +43,8 @@ typedef struct uop {
    * thread sleeps until *bound.  NULL otherwise. */
   uint64_t *out;
   bool *bound;
+  bool excl; /* LOAD: sets the exclusive monitor; CAS: a store-conditional
+                (cache/memsys.h MS3) */
 } uop;
 
 extern const char *const uop_kind_name[UOP_NKINDS];

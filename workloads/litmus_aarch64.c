@@ -29,8 +29,11 @@
  * Addressing modes [a]: [Xn], [Xn,Rm], [Xn,Wm,SXTW|UXTW] and [Xn,#0].  With
  * an index the address is computed into a hidden register first, so an
  * address dependency through a fake EOR really waits for its load.
- * Exclusives (LDXR/STXR), unsigned conditions and other instructions are
- * refused (SIM_EUNSUP), naming the instruction.
+ *   LDXR/LDAXR Rt,[a]                     LOAD excl into a hidden register,
+ *                                         then SET Rt
+ *   STXR/STLXR Ws,Rt,[a]                  CAS excl: Ws = 0 if it stored
+ * Unsigned conditions and other instructions are refused (SIM_EUNSUP),
+ * naming the instruction.
  */
 #include <stdio.h>
 #include <string.h>
@@ -163,7 +166,7 @@ static int address(litmus_ps *ps, unsigned tid, litmus_insn *in) {
 }
 
 typedef enum {
-  A_LOAD, A_STORE, A_MOV, A_ALU, A_CB, A_B, A_CMP, A_CSEL, A_FENCE, A_ISB, A_NOP,
+  A_LOAD, A_STORE, A_MOV, A_ALU, A_CB, A_B, A_CMP, A_CSEL, A_FENCE, A_ISB, A_NOP, A_LDX, A_STX,
   A_RMW, A_ST_RMW, A_CAS /* the atomics last: mnemonic() gives them suffixes */
 } aclass;
 
@@ -181,6 +184,8 @@ static const struct {
     {"ORR", A_ALU, 0, LX_OR},         {"CBZ", A_CB, 0, 0},
     {"CBNZ", A_CB, 1, 0},             {"B", A_B, 0, 0},
     {"CMP", A_CMP, 0, 0},             {"CSEL", A_CSEL, 0, 0},
+    {"LDXR", A_LDX, MO_RELAXED, 0},   {"LDAXR", A_LDX, MO_ACQUIRE, 0},
+    {"STXR", A_STX, MO_RELAXED, 0},   {"STLXR", A_STX, MO_RELEASE, 0},
     {"DMB", A_FENCE, 0, 0},           {"DSB", A_FENCE, 0, 0},
     {"ISB", A_ISB, 0, 0},             {"NOP", A_NOP, 0, 0},
     {"SWP", A_RMW, RMW_XCHG, 0},
@@ -304,6 +309,42 @@ static int csel(litmus_ps *ps, unsigned tid, const litmus_tok *at, litmus_insn *
   return 0;
 }
 
+/* LDXR Rt,[a]: an exclusive load into the hidden %xval (what STXR compares
+ * with where there is no monitor: the host, the SC search), then Rt. */
+static int ldx(litmus_ps *ps, unsigned tid, const litmus_tok *at, uint8_t order) {
+  litmus_insn ld = {.op = LI_LOAD, .sub = order, .excl = 1, .dst_bytes = 8, .line = at->line,
+                    .col = at->col};
+  int rc, d, x;
+  if ((rc = dest(ps, tid, &d)) || (rc = comma(ps)) || (rc = address(ps, tid, &ld)) ||
+      (rc = hidden_reg(ps, tid, at, "%xval", &x)))
+    return rc;
+  ld.dst = (int8_t)x;
+  if ((rc = litmus__emit(ps, tid, &ld, NULL)) || d < 0) return rc;
+  uint32_t e;
+  litmus_expr r = {.kind = LX_REG, .reg = (uint8_t)x};
+  if ((rc = litmus__expr(ps, at, r, &e))) return rc;
+  litmus_insn set = {.op = LI_SET, .dst = (int8_t)d, .dst_bytes = 8, .e1 = e, .line = at->line,
+                     .col = at->col};
+  return litmus__emit(ps, tid, &set, NULL);
+}
+
+/* STXR Ws,Rt,[a]: a store-conditional; Ws gets 0 if it stored, else 1. */
+static int stx(litmus_ps *ps, unsigned tid, litmus_insn *in, uint8_t order) {
+  litmus_tok at;
+  litmus__lex_peek(&ps->lx, &at);
+  int rc, d, x;
+  if ((rc = dest(ps, tid, &d)) || (rc = comma(ps)) || (rc = source(ps, tid, false, &in->e2)) ||
+      (rc = comma(ps)) || (rc = address(ps, tid, in)) || (rc = hidden_reg(ps, tid, &at, "%xval", &x)))
+    return rc;
+  litmus_expr r = {.kind = LX_REG, .reg = (uint8_t)x};
+  if ((rc = litmus__expr(ps, &at, r, &in->e1))) return rc;
+  in->op = LI_CAS;
+  in->excl = 1;
+  in->order = order;
+  in->dst = (int8_t)d;
+  return 0;
+}
+
 /* A branch to a label, resolved once every row is read (resolve()). */
 static int branch(litmus_ps *ps, unsigned tid) {
   litmus_tok tok;
@@ -404,6 +445,10 @@ static int cell(litmus_ps *ps, unsigned tid) {
     if ((rc = branch(ps, tid))) return rc;
     break;
   case A_CMP: return cmp(ps, tid, &tok);
+  case A_LDX: return ldx(ps, tid, &tok, mnemonics[m].sub);
+  case A_STX:
+    if ((rc = stx(ps, tid, &in, mnemonics[m].sub))) return rc;
+    break;
   case A_CSEL:
     if ((rc = csel(ps, tid, &tok, &in))) return rc;
     if (in.op != LI_SET) return 0; /* CSEL WZR */

@@ -193,6 +193,8 @@ typedef struct litmus_insn {
                         address (a pointer, READ_ONCE(*r0)); 0: loc (so a
                         zeroed instruction is direct) */
   uint8_t plain;     /* LOAD/STORE: a plain C access (x = 1, r = *x) */
+  uint8_t excl;      /* LOAD: LDXR (sets the monitor); CAS: STXR, dst gets 0 if
+                        it stored, 1 if not (mem.h load_excl, store_cond) */
   uint32_t e1, e2;   /* STORE/RMW/SET: e1 value; JZ: e1 condition; CAS: e1 expected, e2 desired;
                         UNLESS: e1 addend, e2 the value that stops it */
   uint32_t line, col; /* source position, for litmus__insn_str */

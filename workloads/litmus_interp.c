@@ -85,8 +85,13 @@ unsigned litmus__exec(const litmus_test *t, unsigned tid, unsigned pc, mem_port 
     }
     switch ((litmus_iop)in->op) {
     case LI_LOAD: {
-      if (o && in->dst >= 0) {
+      if (o && in->dst >= 0 && !in->excl) {
         litmus__ooo_load(o, in, loc[in->loc]);
+        break;
+      }
+      if (in->excl && p->ops->load_excl) {
+        uint64_t v = p->ops->load_excl(p, loc[in->loc], in->size, (mem_order)in->sub);
+        if (in->dst >= 0) regs[in->dst] = to_reg(v, in);
         break;
       }
       uint64_t v = mem_load(p, loc[in->loc], in->size, o ? litmus__ooo_order(o, in) : (mem_order)in->sub);
@@ -107,6 +112,13 @@ unsigned litmus__exec(const litmus_test *t, unsigned tid, unsigned pc, mem_port 
     case LI_CAS: {
       uint64_t expected = mem_trunc((uint64_t)eval(ex, in->e1, regs), in->size);
       uint64_t desired = mem_trunc((uint64_t)eval(ex, in->e2, regs), in->size);
+      if (in->excl) { /* STXR: the monitor, or a CAS against what LDXR read */
+        bool ok = p->ops->store_cond
+                      ? p->ops->store_cond(p, loc[in->loc], desired, in->size, (mem_order)in->order)
+                      : mem_cas_ord(p, loc[in->loc], &expected, desired, in->size, (mem_order)in->order);
+        if (in->dst >= 0) regs[in->dst] = !ok;
+        break;
+      }
       bool ok = mem_cas_ord(p, loc[in->loc], &expected, desired, in->size, (mem_order)in->order);
       /* expected is now the old value */
       if (in->dst >= 0) regs[in->dst] = in->ret_new ? ok : to_reg(expected, in);

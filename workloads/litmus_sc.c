@@ -73,7 +73,7 @@ static bool sc_cas(mem_port *p, void *a, uint64_t *expected, uint64_t desired, u
 static void sc_fence(mem_port *p, mem_fence_kind k) { (void)p, (void)k; }
 static void sc_work(mem_port *p, unsigned c) { (void)p, (void)c; }
 static uint64_t sc_now(mem_port *p) { return (void)p, 0; }
-static const mem_ops sc_ops = {sc_load, sc_store, sc_rmw, sc_cas, sc_fence, sc_work, sc_now, NULL, NULL};
+static const mem_ops sc_ops = {sc_load, sc_store, sc_rmw, sc_cas, sc_fence, sc_work, sc_now, NULL, NULL, NULL, NULL};
 
 /* --- States ------------------------------------------------------------- */
 

@@ -77,6 +77,11 @@ typedef struct mem_ops {
   void (*load_async)(mem_port *p, const void *addr, unsigned size, mem_order o, uint64_t *out,
                      bool *bound);
   void (*load_wait)(mem_port *p, bool *bound);
+  /* Optional, NULL where there is no exclusive monitor (the host, the SC
+   * search): LDXR, and STXR (true if it stored).  Callers without them
+   * emulate the pair by a CAS against the value LDXR read. */
+  uint64_t (*load_excl)(mem_port *p, const void *addr, unsigned size, mem_order o);
+  bool (*store_cond)(mem_port *p, void *addr, uint64_t v, unsigned size, mem_order o);
 } mem_ops;
 
 /* The backend embeds this as the first member of its own port struct. */

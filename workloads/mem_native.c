@@ -144,7 +144,7 @@ static uint64_t now(mem_port *p) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static const mem_ops native_ops = {load, store, rmw, cas, fence, work, now, NULL, NULL};
+static const mem_ops native_ops = {load, store, rmw, cas, fence, work, now, NULL, NULL, NULL, NULL};
 
 void mem_native_port_init(mem_native_port *p, unsigned tid, unsigned atomic_width) {
   p->base.ops = &native_ops;

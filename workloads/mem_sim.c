@@ -99,8 +99,25 @@ static void load_wait(mem_port *pp, bool *bound) {
   cpu_core_exec(P(pp)->core, &u, NULL);
 }
 
-static const mem_ops sim_ops = {load, store, rmw, cas, fence, work, now, NULL, NULL};
-static const mem_ops sim_ooo_ops = {load, store, rmw, cas, fence, work, now, load_async, load_wait};
+/* Exclusives (cache/memsys.h MS3): never split, as atomics are not. */
+static uint64_t load_excl(mem_port *pp, const void *addr, unsigned size, mem_order o) {
+  mem_sim_port *p = P(pp);
+  uop u = {.kind = UOP_LOAD, .size = size, .addr = sim_addr(p, addr), .order = o, .tag = pp->tag,
+           .excl = true};
+  return cpu_core_exec(p->core, &u, NULL);
+}
+
+static bool store_cond(mem_port *pp, void *addr, uint64_t v, unsigned size, mem_order o) {
+  mem_sim_port *p = P(pp);
+  uop u = {.kind = UOP_CAS, .size = size, .addr = sim_addr(p, addr), .value = v, .order = o,
+           .tag = pp->tag, .excl = true};
+  uint64_t old;
+  return cpu_core_exec(p->core, &u, &old) != 0;
+}
+
+static const mem_ops sim_ops = {load, store, rmw, cas, fence, work, now, NULL, NULL, load_excl, store_cond};
+static const mem_ops sim_ooo_ops = {load, store, rmw, cas, fence, work, now, load_async, load_wait,
+                                    load_excl, store_cond};
 
 void mem_sim_port_init(mem_sim_port *p, unsigned tid, cpu_core *core,
                        const uint8_t *mem_base, unsigned atomic_width, unsigned line_bytes) {

@@ -36,7 +36,7 @@ static bool pk_cas(mem_port *p, void *a, uint64_t *e, uint64_t d, unsigned s, me
 static void pk_fence(mem_port *p, mem_fence_kind k) { (void)p, (void)k; }
 static void pk_work(mem_port *p, unsigned c) { (void)p, (void)c; }
 static uint64_t pk_now(mem_port *p) { return sim_machine_now(((peek_port *)p)->m); }
-static const mem_ops peek_ops = {pk_load, pk_store, pk_rmw, pk_cas, pk_fence, pk_work, pk_now, NULL, NULL};
+static const mem_ops peek_ops = {pk_load, pk_store, pk_rmw, pk_cas, pk_fence, pk_work, pk_now, NULL, NULL, NULL, NULL};
 
 /* --- Parameters ----------------------------------------------------------- */
 

@@ -84,7 +84,7 @@ static void s_fence(mem_port *p, mem_fence_kind k) { rec(p, K_FENCE, NULL, 0, k,
 static void s_work(mem_port *p, unsigned cycles) { rec(p, K_WORK, NULL, 0, 0, cycles); }
 
 static uint64_t s_now(mem_port *p) { return (void)p, 0; }
-static const mem_ops seq_ops = {s_load, s_store, s_rmw, s_cas, s_fence, s_work, s_now, NULL, NULL};
+static const mem_ops seq_ops = {s_load, s_store, s_rmw, s_cas, s_fence, s_work, s_now, NULL, NULL, NULL, NULL};
 
 /* One test's memory, registers and ports. */
 typedef struct world {

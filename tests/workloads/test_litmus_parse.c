@@ -363,7 +363,7 @@ static void t_unsupported(void) {
       {"ARM t\n{}\n", "t.litmus:1:1: architecture 'ARM' is not supported (only X86, AArch64 and C)"},
 #define A64 "AArch64 t\n{ 0:X1=x; }\n P0 ;\n"
       {A64 " CMP W0,#1 ;\n B.HI L0 ;\n L0: ;\n", "t.litmus:5:4: condition 'HI' is not supported (EQ NE GE LT GT LE)"},
-      {A64 " LDXR W0,[X1] ;\n", "instruction 'LDXR' is not supported"},
+      {A64 " LDADDX W0,W1,[X1] ;\n", "instruction 'LDADDX' is not supported"},
       {A64 " LDR W0,[X1,#8] ;\n", "t.litmus:4:13: an offset other than #0 is not supported"},
       {A64 " LDR W0,[X1,W2,LSL] ;\n", "index extension 'LSL' is not supported"},
       {A64 " L0: ;\n CBZ W0,L0 ;\n", "t.litmus:5:9: a branch back to 'L0' (a loop) is not supported"},
