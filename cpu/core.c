@@ -51,7 +51,7 @@ struct cpu_core {
 
   cpu_trace *trace;    /* NULL: not tracing (trace.h) */
   uint32_t seq;        /* the thread's uops so far this iteration */
-  uint32_t *slot_seq;  /* per SB slot: seq and tag of its store, when tracing */
+  uint32_t *slot_seq;  /* per SB slot: seq and tag of its store, when tracing (seq: always under arm) */
   uint32_t *slot_tag;
   uint8_t *slot_rel;   /* arm: per SB slot, a release store */
   unsigned rel_pending; /* arm: release stores not yet performed */
@@ -577,7 +577,7 @@ void cpu_core_start(cpu_core *c, cpu_entry entry, void *arg, unsigned tid, uint6
   c->in_flight = 0;
   c->epoch = 0;
   c->rel_pending = 0;
-  if (c->p.ooo_window && c->slot_rel) memset(c->slot_rel, 0, c->p.sb_entries);
+  memset(c->slot_rel, 0, c->p.sb_entries);
   c->last_load_at = c->last_store_at = 0;
   c->seq = 0;
   c->entry = entry;

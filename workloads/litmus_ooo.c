@@ -103,7 +103,7 @@ void litmus__ooo_settle_insn(litmus_ooo *o, const litmus_insn *in) {
   case LI_JZ: each_reg(o, in->e1, settle); break;
   default: break;
   }
-  if (in->dst >= 0 && in->op != LI_LOAD) { /* overwritten */
+  if (in->dst >= 0 && (in->op != LI_LOAD || in->excl)) { /* overwritten here, not by the LQ */
     o->pend[in->dst] = false;
     o->dep[in->dst] = in->op != LI_SET || reads_dep(o, in->e1);
   }

@@ -6,7 +6,8 @@
  * over locations x and y (z holds 7 and is never written), each thread a
  * few of: a store of a value unique in the test, a load into a fresh
  * register, a load whose address depends on an earlier load (herd's EOR
- * idiom), a store whose data does, DMB SY/LD/ST, LDAR, STLR, and a branch
+ * idiom), a store whose data does, DMB SY/LD/ST, LDAR, STLR, LDXR, STXR
+ * (it stores if its status register is 0), and a branch
  * on an earlier load (CBNZ) over a block that sets a marker register and
  * reloads an earlier register from z.  Every outcome of 2,000 iterations
  * under arm (every other program with a 2-line L1 and a private L2) is
@@ -29,12 +30,12 @@
 
 enum { MAXOPS = 12, MAXTH = 3, NLOC = 2 };
 
-typedef enum { OP_ST, OP_LD, OP_LDDEP, OP_STDEP, OP_DMB, OP_LDAR, OP_STLR, OP_BR } op_kind;
+typedef enum { OP_ST, OP_LD, OP_LDDEP, OP_STDEP, OP_DMB, OP_LDAR, OP_STLR, OP_BR, OP_LDX, OP_STX } op_kind;
 
 typedef struct op {
   op_kind k;
   int loc;    /* 0 x, 1 y */
-  int reg;    /* a load's register; OP_BR: the condition's */
+  int reg;    /* a load's register; OP_BR: the condition's; OP_STX: the status */
   int dep;    /* LDDEP/STDEP: the register depended on */
   int val;    /* a store's value */
   int marker; /* OP_BR: the marker register; reload: register reloaded from z, or -1 */
@@ -63,16 +64,19 @@ static void gen(uint64_t seed, prog *g) {
   char (*cell)[MAXOPS * 3][48] = calloc(MAXTH, sizeof *cell);
   int ncell[MAXTH] = {0}, val = 1;
   for (int t = 0; t < g->nth; t++) {
-    int nload = 0, loads[8], nmark = 0, n = 3 + (int)(rnd(&s) % 5);
+    int nload = 0, loads[8], nreg = 0, nmark = 0, n = 3 + (int)(rnd(&s) % 5);
     bool cond[32] = {false}; /* registers a branch has tested */
     for (int i = 0; i < n; i++) {
       op o = {.loc = (int)(rnd(&s) % NLOC), .reg = -1, .dep = -1, .marker = -1, .reload = -1,
               .block_of = -1};
       static const op_kind kinds[] = {OP_ST,    OP_ST,   OP_ST,  OP_LD,   OP_LD,   OP_LD, OP_LDDEP,
-                                      OP_STDEP, OP_DMB,  OP_LDAR, OP_STLR, OP_BR, OP_BR};
+                                      OP_STDEP, OP_DMB,  OP_LDAR, OP_STLR, OP_BR, OP_BR,
+                                      OP_LDX,   OP_STX};
       o.k = kinds[rnd(&s) % (sizeof kinds / sizeof *kinds)];
       if ((o.k == OP_LDDEP || o.k == OP_STDEP || o.k == OP_BR) && nload == 0) o.k = OP_LD;
-      if ((o.k == OP_LD || o.k == OP_LDDEP || o.k == OP_LDAR) && nload == 8) o.k = OP_ST;
+      if ((o.k == OP_LD || o.k == OP_LDDEP || o.k == OP_LDAR || o.k == OP_LDX || o.k == OP_STX) &&
+          nreg == 8)
+        o.k = OP_ST;
       if (o.k == OP_BR && nmark == 2) o.k = OP_DMB;
       char *c = cell[t][ncell[t]++];
       switch (o.k) {
@@ -84,13 +88,21 @@ static void gen(uint64_t seed, prog *g) {
         break;
       case OP_LD:
       case OP_LDAR:
-        o.reg = 11 + nload;
+      case OP_LDX:
+        o.reg = 11 + nreg++;
         loads[nload++] = o.reg;
-        snprintf(c, 48, "%s W%d,[X%d]", o.k == OP_LD ? "LDR" : "LDAR", o.reg, o.loc);
+        snprintf(c, 48, "%s W%d,[X%d]", o.k == OP_LD ? "LDR" : o.k == OP_LDAR ? "LDAR" : "LDXR", o.reg,
+                 o.loc);
+        break;
+      case OP_STX: /* its status register is not a load's: no branch tests it */
+        o.val = 16 * (t + 1) + val++;
+        o.reg = 11 + nreg++;
+        snprintf(c, 48, "MOV W8,#%d", o.val);
+        snprintf(cell[t][ncell[t]++], 48, "STXR W%d,W8,[X%d]", o.reg, o.loc);
         break;
       case OP_LDDEP:
         o.dep = loads[rnd(&s) % (uint64_t)nload];
-        o.reg = 11 + nload;
+        o.reg = 11 + nreg++;
         loads[nload++] = o.reg;
         snprintf(c, 48, "EOR W7,W%d,W%d", o.dep, o.dep);
         snprintf(cell[t][ncell[t]++], 48, "LDR W%d,[X%d,W7,SXTW]", o.reg, o.loc);
@@ -236,7 +248,8 @@ static const char *check_outcome(const prog *g, const char *out) {
       for (int i = 0; i < g->nops[t]; i++) {
         const op *o = &g->ops[t][i];
         if (o->loc != loc || o->k == OP_DMB || o->k == OP_BR) continue;
-        if (o->k == OP_ST || o->k == OP_STLR || o->k == OP_STDEP) {
+        if (o->k == OP_STX && reg(out, t, o->reg) != 0) continue; /* it did not store */
+        if (o->k == OP_ST || o->k == OP_STLR || o->k == OP_STDEP || o->k == OP_STX) {
           w[nw++] = o->val;
           evs[t][nev[t]++] = (ev){true, o->val};
         } else if (!overwritten[o->reg]) {
