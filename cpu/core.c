@@ -28,6 +28,7 @@ struct cpu_core {
   unsigned id, tid;
   cpu_params p;
   const cpu_model_info *model;
+  bool ooo;         /* model->ooo_loads, one load nearer on every uop */
   sim_engine *sim;
   memsys *mem;
   cpu_thread *thread;
@@ -320,7 +321,7 @@ static void mem_done(sim_engine *sim, mem_req *r) {
   cpu_core *c = r->owner;
   assert(c->wait == W_MEM);
   if (r->kind == REQ_LOAD) {
-    if (c->model->ooo_loads)
+    if (c->ooo)
       ooo_load_performed(c, c->seq);
     else
       load_performed(c, r->perf_at);
@@ -381,22 +382,30 @@ static void step(cpu_core *c) {
   }
 }
 
-static void issue_uop(cpu_core *c) {
+/* Inlined twice by issue_uop, for in-order cores (ooo false: every arm
+ * test folds away) and for arm. */
+static inline __attribute__((always_inline)) void issue(cpu_core *c, const bool ooo) {
   const uop *u = &c->cur;
   uint64_t v;
-  if (c->model->ooo_loads && ooo_waits(c, u)) return;
+  if (ooo && ooo_waits(c, u)) return;
   switch (u->kind) {
   case UOP_LOAD:
-    if ((c->model->loads_wait_for_stores || u->excl) && must_drain_first(c)) return;
-    if (u->excl) iq_apply(c); /* a monitor on a stale line would outlive the write */
+    if (c->model->loads_wait_for_stores && must_drain_first(c)) return;
     if (u->order == MO_CONSUME && c->p.order_addr_deps) iq_apply(c);
+    if (u->excl) { /* LDXR: from memory, on a fresh line: a monitor on a
+                      stale one would outlive the write that staled it */
+      if (must_drain_first(c)) return;
+      iq_apply(c);
+      send(c, REQ_LOAD);
+      return;
+    }
     /* arm's LDAR is RCsc: it waited for older STLRs (ooo_waits), and must
      * not then read a line whose invalidation came before they performed. */
-    if (c->model->ooo_loads && (u->order == MO_ACQUIRE || u->order == MO_SEQ_CST)) iq_apply(c);
-    switch (u->excl ? SB_MISS : sb_forward(&c->sb, u->addr, u->size, &v)) {
+    if (ooo && (u->order == MO_ACQUIRE || u->order == MO_SEQ_CST)) iq_apply(c);
+    switch (sb_forward(&c->sb, u->addr, u->size, &v)) {
     case SB_HIT:
       c->n.sb_forwards++;
-      if (c->model->ooo_loads)
+      if (ooo)
         ooo_load_performed(c, c->seq);
       else
         load_performed(c, sim_now(c->sim));
@@ -409,7 +418,7 @@ static void issue_uop(cpu_core *c) {
       must_drain_first(c);
       return;
     case SB_MISS:
-      if (!u->bound || u->excl) {
+      if (!u->bound) {
         send(c, REQ_LOAD);
         return;
       }
@@ -431,7 +440,7 @@ static void issue_uop(cpu_core *c) {
             sim_now(c->sim) + c->p.drain_delay +
                 (c->vary ? sim_rng_upto(&c->rng, c->p.drain_jitter) : 0),
             c->epoch);
-    if (c->model->ooo_loads) { /* its age and kind, for reorders and RCsc */
+    if (ooo) { /* its age and kind, for reorders and RCsc */
       unsigned slot = sb_slot(&c->sb, sb_len(&c->sb) - 1);
       c->slot_seq[slot] = c->seq;
       c->slot_rel[slot] = u->order == MO_RELEASE || u->order == MO_SEQ_CST;
@@ -468,6 +477,13 @@ static void issue_uop(cpu_core *c) {
   sim_panic("core %u: uop kind %d at cycle %" PRIu64, c->id, (int)u->kind, sim_now(c->sim));
 }
 
+static void issue_uop(cpu_core *c) {
+  if (c->ooo)
+    issue(c, true);
+  else
+    issue(c, false);
+}
+
 /* --- Store buffer drain (CO2, SB1, SB3) --------------------------------- */
 
 static void drain_done(sim_engine *sim, mem_req *r) {
@@ -477,7 +493,7 @@ static void drain_done(sim_engine *sim, mem_req *r) {
   CPU_TRACE(c, trace_sb(c, TRACE_DRAIN, i));
   if (sb_performed(&c->sb, i)) c->n.reorder[CPU_REORDER_store_store]++;
   uint64_t now = sim_now(c->sim);
-  if (c->model->ooo_loads) {
+  if (c->ooo) {
     if (lq_older(c, c->slot_seq[slot], 0, 0, true)) c->n.reorder[CPU_REORDER_load_store]++;
     c->rel_pending -= c->slot_rel[slot];
     c->slot_rel[slot] = 0;
@@ -542,6 +558,7 @@ cpu_core *cpu_core_new(unsigned id, const cpu_params *p, sim_engine *sim, memsys
   c->p = *p;
   c->vary = p->issue_gap || p->stall_every || p->drain_jitter;
   c->model = &cpu_model_table[p->model];
+  c->ooo = c->model->ooo_loads;
   c->sim = sim;
   c->mem = mem;
   c->wait = W_DONE;
@@ -550,9 +567,9 @@ cpu_core *cpu_core_new(unsigned id, const cpu_params *p, sim_engine *sim, memsys
   c->slot_seq = calloc(p->sb_entries, sizeof *c->slot_seq);
   c->slot_tag = calloc(p->sb_entries, sizeof *c->slot_tag);
   c->slot_rel = calloc(p->sb_entries, sizeof *c->slot_rel);
-  c->lq = c->model->ooo_loads ? calloc(p->ooo_window ? p->ooo_window : 1, sizeof *c->lq) : NULL;
+  c->lq = c->ooo ? calloc(p->ooo_window ? p->ooo_window : 1, sizeof *c->lq) : NULL;
   if (!c->thread || !c->drain_req || !c->slot_seq || !c->slot_tag || !c->slot_rel ||
-      (c->model->ooo_loads && !c->lq) ||
+      (c->ooo && !c->lq) ||
       !sb_init(&c->sb, p->sb_entries)) {
     cpu_core_free(c);
     return NULL;
@@ -577,7 +594,7 @@ void cpu_core_start(cpu_core *c, cpu_entry entry, void *arg, unsigned tid, uint6
   c->in_flight = 0;
   c->epoch = 0;
   c->rel_pending = 0;
-  memset(c->slot_rel, 0, c->p.sb_entries);
+  if (c->ooo) memset(c->slot_rel, 0, c->p.sb_entries);
   c->last_load_at = c->last_store_at = 0;
   c->seq = 0;
   c->entry = entry;
@@ -599,7 +616,7 @@ bool cpu_core_done(const cpu_core *c) { return c->wait == W_DONE; }
 uint64_t cpu_core_now(const cpu_core *c) { return sim_now(c->sim); }
 
 bool cpu_core_quiet(const cpu_core *c) { return c->wait == W_DONE && sb_empty(&c->sb) && !c->lq_busy; }
-bool cpu_core_ooo(const cpu_core *c) { return c->model->ooo_loads; }
+bool cpu_core_ooo(const cpu_core *c) { return c->ooo; }
 const cpu_counters *cpu_core_counters(const cpu_core *c) { return &c->n; }
 
 void cpu_core_absorb(cpu_core *c, const cpu_core *src) {

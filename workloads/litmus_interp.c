@@ -49,15 +49,16 @@ static inline int64_t to_reg(uint64_t v, const litmus_insn *in) {
   return litmus__sext(v, in->size < in->dst_bytes ? in->size : in->dst_bytes);
 }
 
-unsigned litmus__exec(const litmus_test *t, unsigned tid, unsigned pc, mem_port *p, void *const *loc,
-                      int64_t *regs, unsigned max_mem) {
+/* The interpreter, inlined twice by litmus__exec: with o NULL (in order:
+ * every `o` test folds away) and with o set (litmus_ooo.c). */
+static inline __attribute__((always_inline)) unsigned exec(const litmus_test *t, unsigned tid,
+                                                           unsigned pc, mem_port *p, void *const *loc,
+                                                           int64_t *regs, unsigned max_mem,
+                                                           litmus_ooo *o) {
   const litmus_thread *th = &t->th[tid];
   const litmus_insn *code = th->code;
   const litmus_expr *ex = t->ex;
   const unsigned n = th->ncode;
-  /* Only a whole run goes out of order: the SC search steps one access. */
-  litmus_ooo ooo, *o = p->ops->load_async && max_mem == UINT_MAX ? &ooo : NULL;
-  if (o) litmus__ooo_init(o, p, ex, regs);
 
   for (;;) {
     /* A speculation ends where it must (litmus_ooo.c), or at the end. */
@@ -150,6 +151,15 @@ unsigned litmus__exec(const litmus_test *t, unsigned tid, unsigned pc, mem_port 
   }
   if (o) litmus__ooo_finish(o, th->nregs);
   return pc;
+}
+
+unsigned litmus__exec(const litmus_test *t, unsigned tid, unsigned pc, mem_port *p, void *const *loc,
+                      int64_t *regs, unsigned max_mem) {
+  /* Only a whole run goes out of order: the SC search steps one access. */
+  if (!p->ops->load_async || max_mem != UINT_MAX) return exec(t, tid, pc, p, loc, regs, max_mem, NULL);
+  litmus_ooo ooo;
+  litmus__ooo_init(&ooo, p, t->ex, regs);
+  return exec(t, tid, pc, p, loc, regs, max_mem, &ooo);
 }
 
 void litmus_thread_run(const litmus_test *t, unsigned tid, mem_port *p, void *const *loc, int64_t *regs) {
