@@ -51,7 +51,12 @@
  * sleeps on the value only when it needs it (LQ_WAIT): for an address, the
  * data of a store, a branch, or the end.  What stays ordered, as on ARMv8:
  *   - a load or store waits to issue while an older load to overlapping
- *     bytes is in the LQ (read-read and read-write coherence: CoRR, CoRW);
+ *     bytes is in the LQ (read-read and read-write coherence: CoRR, CoRW).
+ *     A real core lets the younger load bind first and squashes and
+ *     replays it if the line's invalidation arrives before the older one
+ *     binds.  A younger load that survives that check read what the older
+ *     one reads, so holding it gives the same outcomes, with no replay to
+ *     get wrong; only its timing differs;
  *   - a release store (STLR) waits for every older load to bind, and then,
  *     as pso's release does, for every older store;
  *   - an acquire load (LDAR) waits for every older release store to perform

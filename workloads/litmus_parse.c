@@ -829,6 +829,8 @@ static int parse_final(litmus_ps *ps) {
     if (have_cond) return litmus__expected(ps, &tok, "the end of the file after the condition");
     if ((rc = parse_cond(ps))) return rc;
     have_cond = true;
+    litmus__lex_peek(&ps->lx, &tok);
+    if (tok.kind == LT_SEMI) litmus__lex_next(&ps->lx, &tok); /* "exists ...;", as herd7 takes it */
   }
   if (!have_cond) {
     litmus_tok tok;

@@ -171,7 +171,7 @@ static int64_t value_of(const char *outcome, const char *name) {
 }
 
 static int64_t reg(const char *outcome, int t, int r) {
-  char name[16];
+  char name[32];
   snprintf(name, sizeof name, "%d:X%d", t, r);
   return value_of(outcome, name);
 }

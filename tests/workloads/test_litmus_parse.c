@@ -254,6 +254,7 @@ static void t_cond_forms(void) {
   } cases[] = {
       {"exists (0:EAX=0 /\\ (0:EBX=0 \\/ x=1))", "exists (0:EAX=0 /\\ (0:EBX=0 \\/ x=1))", LITMUS_EXISTS},
       {"exists 0:EAX=0 /\\ 0:EBX=0 \\/ x=1", "exists (0:EAX=0 /\\ 0:EBX=0 \\/ x=1)", LITMUS_EXISTS},
+      {"exists 0:EAX=0 /\\ x=1;", "exists (0:EAX=0 /\\ x=1)", LITMUS_EXISTS}, /* herd7 takes the ';' */
       {"~exists ((0:EAX=0))", "~exists (0:EAX=0)", LITMUS_NOT_EXISTS},
       {"~ exists ([x]=0x10)", "~exists (x=16)", LITMUS_NOT_EXISTS},
       {"forall (~(x=1 /\\ y=1) \\/ true)", "forall (~(x=1 /\\ y=1) \\/ true)", LITMUS_FORALL},
